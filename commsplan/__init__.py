@@ -1,0 +1,61 @@
+"""Commsplan: violence-reduction communications planning and critical-incident response."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from flask import Flask
+
+from commsplan.config import load_config
+
+PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+PROJECT_DIR = os.path.dirname(PACKAGE_DIR)
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: configuration, extensions, templates, blueprints, commands."""
+    instance_path = os.environ.get("COMMSPLAN_INSTANCE_PATH") or os.path.join(
+        PROJECT_DIR, "instance"
+    )
+    app = Flask(
+        __name__,
+        instance_path=instance_path,
+        instance_relative_config=True,
+        static_folder="static",
+        static_url_path="/assets",
+    )
+    os.makedirs(app.instance_path, exist_ok=True)
+    load_config(app, test_config)
+
+    from commsplan import extensions, rendering, security
+    from commsplan.errors import register_error_handlers
+
+    extensions.init_app(app)
+    rendering.init_app(app)
+    security.init_app(app)
+    register_error_handlers(app)
+    register_blueprints(app)
+    register_commands(app)
+    return app
+
+
+def register_blueprints(app: Flask) -> None:
+    from commsplan.api.views import bp as api_bp
+    from commsplan.audit.views import bp as audit_bp
+    from commsplan.auth.views import bp as auth_bp
+    from commsplan.health import bp as health_bp
+    from commsplan.home import bp as home_bp
+    from commsplan.reference.views import bp as reference_bp
+
+    for blueprint in (health_bp, auth_bp, home_bp, audit_bp, reference_bp, api_bp):
+        app.register_blueprint(blueprint)
+
+
+def register_commands(app: Flask) -> None:
+    from commsplan.auth.cli import users_cli
+    from commsplan.demo.cli import demo_cli
+    from commsplan.reference.cli import reference_cli
+
+    for group in (users_cli, reference_cli, demo_cli):
+        app.cli.add_command(group)

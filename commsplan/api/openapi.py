@@ -1,0 +1,146 @@
+"""The OpenAPI 3.1 document, built from the same kinds and forms the endpoints use."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from wtforms import Field
+from wtforms.validators import InputRequired, Length, NumberRange
+
+from commsplan.api.jsonforms import json_type
+from commsplan.forms import ChoiceField
+from commsplan.reference.forms import FORMS
+from commsplan.reference.kinds import KINDS, ReferenceKind
+
+ERROR_REF = {"$ref": "#/components/responses/Error"}
+ERRORS = {"401": ERROR_REF, "403": ERROR_REF, "404": ERROR_REF, "422": ERROR_REF}
+
+
+def field_schema(field: Field) -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": json_type(field), "description": str(field.label.text)}
+    for check in field.validators:
+        if isinstance(check, Length) and check.max >= 0:
+            schema["maxLength"] = check.max
+        if isinstance(check, NumberRange):
+            schema["minimum"], schema["maximum"] = check.min, check.max
+    if isinstance(field, ChoiceField) and schema["type"] == "string" and field.choices:
+        schema["enum"] = [str(getattr(c.value, "value", c.value)) for c in field.choices
+                          if c.value != ""]
+    if field.name in ("parent_id", "description"):
+        schema["type"] = [schema["type"], "null"]
+    return schema
+
+
+def kind_schemas(kind: ReferenceKind) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The schema of an item as sent (input) and as returned (output)."""
+    form = FORMS[kind](formdata=None, meta={"csrf": False})
+    properties = {name: field_schema(form[name]) for name in kind.fields}
+    required = [name for name in kind.fields
+                if any(isinstance(v, InputRequired) for v in form[name].validators)]
+    item_input = {"type": "object", "properties": properties, "required": required,
+                  "additionalProperties": False}
+    stamps = {"id": {"type": "integer"}, "retired": {"type": "boolean"},
+              "retired_at": {"type": ["string", "null"], "format": "date-time"},
+              "created_at": {"type": "string", "format": "date-time"},
+              "updated_at": {"type": "string", "format": "date-time"}}
+    item_output = {"type": "object", "properties": {**stamps, **properties},
+                   "required": ["id", *kind.fields, *stamps]}
+    return item_input, item_output
+
+
+def json_body(ref: str) -> dict[str, Any]:
+    return {"required": True, "content": {"application/json": {"schema": {"$ref": ref}}}}
+
+
+def json_response(description: str, ref: str) -> dict[str, Any]:
+    return {"description": description,
+            "content": {"application/json": {"schema": {"$ref": ref}}}}
+
+
+def kind_paths(kind: ReferenceKind, name: str) -> dict[str, Any]:
+    item_ref, input_ref = f"#/components/schemas/{name}", f"#/components/schemas/{name}Input"
+    page_ref = f"#/components/schemas/{name}Page"
+    tag = [kind.plural.capitalize()]
+    id_param = [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}]
+    list_params = [
+        {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+        {"name": "per_page", "in": "query", "schema": {"type": "integer", "maximum": 100}},
+        {"name": "q", "in": "query", "schema": {"type": "string"}},
+        {"name": "include_retired", "in": "query", "schema": {"type": "boolean"}},
+    ]
+    admin = " Needs the admin role."
+    one = json_response(f"The {kind.singular}", item_ref)
+    status_op = {"tags": tag, "parameters": id_param, "responses": {"200": one, **ERRORS}}
+    return {
+        f"/{kind.slug}": {
+            "get": {"tags": tag, "summary": f"List {kind.plural}", "parameters": list_params,
+                    "responses": {"200": json_response("A page of items", page_ref), **ERRORS}},
+            "post": {"tags": tag, "summary": f"Add a {kind.singular}.{admin}",
+                     "requestBody": json_body(input_ref),
+                     "responses": {"201": one, **ERRORS}},
+        },
+        f"/{kind.slug}/{{id}}": {
+            "get": {"tags": tag, "summary": f"One {kind.singular}", "parameters": id_param,
+                    "responses": {"200": one, **ERRORS}},
+            "patch": {"tags": tag, "summary": f"Change some fields of a {kind.singular}.{admin}",
+                      "parameters": id_param,
+                      "requestBody": {"required": True, "content": {"application/json": {
+                          "schema": {"$ref": input_ref, "required": []}}}},
+                      "responses": {"200": one, **ERRORS}},
+        },
+        f"/{kind.slug}/{{id}}/retire": {"post": {
+            **status_op, "summary": f"Hide a {kind.singular} from new choices.{admin}"}},
+        f"/{kind.slug}/{{id}}/restore": {"post": {
+            **status_op, "summary": f"Offer a retired {kind.singular} again.{admin}"}},
+    }
+
+
+def schema_name(kind: ReferenceKind) -> str:
+    return "".join(word.capitalize() for word in kind.singular.split())
+
+
+def openapi_document(server_url: str) -> dict[str, Any]:
+    paths: dict[str, Any] = {
+        "/me": {"get": {"tags": ["Account"], "summary": "The token's user and roles",
+                        "responses": {"200": {"description": "The user"}, "401": ERROR_REF}}},
+        "/openapi.json": {"get": {"tags": ["Account"], "summary": "This document",
+                                  "responses": {"200": {"description": "OpenAPI 3.1"},
+                                                "401": ERROR_REF}}},
+    }
+    schemas: dict[str, Any] = {"Error": error_schema()}
+    for kind in KINDS.values():
+        name = schema_name(kind)
+        item_input, item_output = kind_schemas(kind)
+        schemas[name], schemas[f"{name}Input"] = item_output, item_input
+        schemas[f"{name}Page"] = page_schema(name)
+        paths.update(kind_paths(kind, name))
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Commsplan API", "version": "1.0.0",
+                 "description": "Every request needs 'Authorization: Bearer <token>'. An admin "
+                                "creates tokens; a token acts with its user's roles."},
+        "servers": [{"url": server_url.rstrip("/")}],
+        "security": [{"bearerAuth": []}],
+        "paths": paths,
+        "components": {
+            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},
+            "schemas": schemas,
+            "responses": {"Error": json_response("An error, with field messages where a field "
+                                                 "was at fault", "#/components/schemas/Error")},
+        },
+    }
+
+
+def page_schema(name: str) -> dict[str, Any]:
+    return {"type": "object", "properties": {
+        "items": {"type": "array", "items": {"$ref": f"#/components/schemas/{name}"}},
+        "page": {"type": "integer"}, "per_page": {"type": "integer"},
+        "total": {"type": "integer"}, "pages": {"type": "integer"}}}
+
+
+def error_schema() -> dict[str, Any]:
+    return {"type": "object", "required": ["error"], "properties": {"error": {
+        "type": "object", "required": ["status", "message"], "properties": {
+            "status": {"type": "integer"}, "message": {"type": "string"},
+            "fields": {"type": "object", "additionalProperties": {
+                "type": "array", "items": {"type": "string"}}}}}}}

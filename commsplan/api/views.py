@@ -1,0 +1,128 @@
+"""JSON API under /api/v1: who am I, the reference data, and the OpenAPI document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, abort, jsonify, request, url_for
+from flask_wtf import FlaskForm
+
+from commsplan.api.auth import api_role_required, api_user, authenticate_request
+from commsplan.api.jsonforms import request_object, validated_form
+from commsplan.api.openapi import openapi_document
+from commsplan.auth.models import Role, sorted_roles
+from commsplan.db import current_session, unit_of_work
+from commsplan.extensions import csrf, db
+from commsplan.reference import service
+from commsplan.reference.forms import FORMS
+from commsplan.reference.kinds import KINDS, ReferenceItem, ReferenceKind
+from commsplan.timeutil import utcnow
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)  # token-authenticated only: cookies are never accepted here
+bp.before_request(authenticate_request)
+
+MAX_PER_PAGE = 100
+
+
+def kind_or_404(slug: str) -> ReferenceKind:
+    if slug not in KINDS:
+        abort(404, description="No such collection")
+    return KINDS[slug]
+
+
+def item_json(kind: ReferenceKind, item: ReferenceItem) -> dict[str, Any]:
+    body: dict[str, Any] = {"id": item.id}
+    for field in kind.fields:
+        value = getattr(item, field)
+        body[field] = getattr(value, "value", value)
+    body["retired"] = item.is_retired
+    body["retired_at"] = item.retired_at.isoformat() if item.retired_at else None
+    body["created_at"] = item.created_at.isoformat()
+    body["updated_at"] = item.updated_at.isoformat()
+    return body
+
+
+def reference_form(kind: ReferenceKind, payload: dict[str, Any],
+                   item: ReferenceItem | None) -> FlaskForm:
+    def prepare(form: FlaskForm) -> None:
+        if kind.has_parent:
+            form.parent_id.choices = [(o.id, o.name) for o in
+                                      service.parent_choices(current_session(), kind, item)]
+
+    current = {field: getattr(item, field) for field in kind.fields} if item else None
+    return validated_form(FORMS[kind], payload, current=current, prepare=prepare,
+                          nullable={"parent_id", "description"})
+
+
+@bp.get("/me")
+def me() -> Response:
+    user = api_user()
+    return jsonify(id=user.id, name=user.name, email=user.email,
+                   roles=[role.value for role in sorted_roles(user.roles)])
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    return jsonify(openapi_document(server_url=url_for("api.me", _external=True)[:-3]))
+
+
+@bp.get("/<slug>")
+def list_reference(slug: str) -> Response:
+    kind = kind_or_404(slug)
+    per_page = min(max(request.args.get("per_page", 50, type=int) or 50, 1), MAX_PER_PAGE)
+    query = service.items_query(kind, include_retired=request.args.get("include_retired") == "true",
+                                search=request.args.get("q", "")[:100])
+    page = db.paginate(query, page=max(request.args.get("page", 1, type=int) or 1, 1),
+                       per_page=per_page, error_out=False)
+    return jsonify(items=[item_json(kind, item) for item in page.items], page=page.page,
+                   per_page=per_page, total=page.total, pages=page.pages)
+
+
+@bp.post("/<slug>")
+@api_role_required(Role.ADMIN)
+def create_reference(slug: str) -> tuple[Response, int]:
+    kind = kind_or_404(slug)
+    form = reference_form(kind, request_object(), None)
+    with unit_of_work() as session:
+        item = service.create_item(session, kind, actor=api_user(), now=utcnow(),
+                                   values={field: form[field].data for field in kind.fields})
+    return jsonify(item_json(kind, item)), 201
+
+
+@bp.get("/<slug>/<int:item_id>")
+def get_reference(slug: str, item_id: int) -> Response:
+    kind = kind_or_404(slug)
+    return jsonify(item_json(kind, service.get_item(current_session(), kind, item_id)))
+
+
+@bp.patch("/<slug>/<int:item_id>")
+@api_role_required(Role.ADMIN)
+def update_reference(slug: str, item_id: int) -> Response:
+    kind = kind_or_404(slug)
+    item = service.get_item(current_session(), kind, item_id)
+    form = reference_form(kind, request_object(), item)
+    with unit_of_work() as session:
+        service.update_item(session, kind, item, actor=api_user(), now=utcnow(),
+                            values={field: form[field].data for field in kind.fields})
+    return jsonify(item_json(kind, item))
+
+
+@bp.post("/<slug>/<int:item_id>/retire")
+@api_role_required(Role.ADMIN)
+def retire_reference(slug: str, item_id: int) -> Response:
+    return change_status(slug, item_id, service.retire_item)
+
+
+@bp.post("/<slug>/<int:item_id>/restore")
+@api_role_required(Role.ADMIN)
+def restore_reference(slug: str, item_id: int) -> Response:
+    return change_status(slug, item_id, service.restore_item)
+
+
+def change_status(slug: str, item_id: int, change: Any) -> Response:
+    kind = kind_or_404(slug)
+    item = service.get_item(current_session(), kind, item_id)
+    with unit_of_work() as session:
+        change(session, kind, item, actor=api_user(), now=utcnow())
+    return jsonify(item_json(kind, item))

@@ -1,0 +1,148 @@
+"""Writing audit entries: callers pass the actor and `now`; entries share the caller's transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import Enum
+from typing import Any, ClassVar, Protocol
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from commsplan.audit.models import AuditEntry
+from commsplan.auth.models import User
+
+SYSTEM_ACTOR_NAME = "System"
+Changes = dict[str, list[Any]]
+
+
+class Auditable(Protocol):
+    """A model that names its audit type and the fields whose changes are recorded."""
+
+    __audit_type__: ClassVar[str]
+    __audit_fields__: ClassVar[tuple[str, ...]]
+
+    @property
+    def audit_label(self) -> str: ...
+
+
+def jsonable(value: Any) -> Any:
+    """Make a field value safe to keep in the JSON changes column."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, list | tuple | set):
+        return [jsonable(item) for item in value]
+    return value
+
+
+def snapshot(obj: Auditable) -> dict[str, Any]:
+    return {field: jsonable(getattr(obj, field)) for field in obj.__audit_fields__}
+
+
+def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> Changes:
+    """Fields whose value changed, as {field: [before, after]}."""
+    return {
+        field: [before.get(field), after.get(field)]
+        for field in after
+        if before.get(field) != after.get(field)
+    }
+
+
+def record(
+    session: Session,
+    *,
+    actor: User | None,
+    action: str,
+    obj: Auditable,
+    changes: Changes,
+    now: datetime,
+) -> AuditEntry:
+    """Add one audit entry about `obj`; the caller's commit makes it permanent with the change."""
+    entry = AuditEntry(
+        at=now,
+        actor_id=actor.id if actor else None,
+        actor_name=actor.name if actor else SYSTEM_ACTOR_NAME,
+        action=action,
+        object_type=obj.__audit_type__,
+        object_id=str(getattr(obj, "id")),  # noqa: B009 (Protocols cannot declare mapped ids)
+        object_label=obj.audit_label[:300],
+        changes=changes,
+    )
+    session.add(entry)
+    return entry
+
+
+def add_audited(session: Session, obj: Auditable, *, actor: User | None, now: datetime) -> None:
+    """Insert a new object and record every audited field as created."""
+    session.add(obj)
+    session.flush()
+    record(session, actor=actor, action="create", obj=obj, now=now,
+           changes=diff({}, snapshot(obj)))
+
+
+def update_audited(
+    session: Session,
+    obj: Auditable,
+    values: Mapping[str, Any],
+    *,
+    actor: User | None,
+    now: datetime,
+    action: str = "update",
+) -> Changes:
+    """Apply `values` to `obj` and record what changed; records nothing when nothing changed."""
+    before = snapshot(obj)
+    for field, value in values.items():
+        setattr(obj, field, value)
+    changes = diff(before, snapshot(obj))
+    if changes:
+        if hasattr(obj, "updated_at"):
+            obj.updated_at = now
+        session.flush()
+        record(session, actor=actor, action=action, obj=obj, changes=changes, now=now)
+    return changes
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    actor_id: int | None = None
+    object_type: str | None = None
+    object_id: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    exclude_types: tuple[str, ...] = ()
+
+
+def entries_query(criteria: AuditFilter) -> Select[AuditEntry]:
+    """Newest first, narrowed by the filter; `until` is exclusive."""
+    query = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    if criteria.actor_id is not None:
+        query = query.where(AuditEntry.actor_id == criteria.actor_id)
+    if criteria.object_type:
+        query = query.where(AuditEntry.object_type == criteria.object_type)
+    if criteria.object_id:
+        query = query.where(AuditEntry.object_id == criteria.object_id)
+    if criteria.since is not None:
+        query = query.where(AuditEntry.at >= criteria.since)
+    if criteria.until is not None:
+        query = query.where(AuditEntry.at < criteria.until)
+    if criteria.exclude_types:
+        query = query.where(AuditEntry.object_type.not_in(criteria.exclude_types))
+    return query
+
+
+def object_types(session: Session) -> list[str]:
+    return list(session.scalars(select(AuditEntry.object_type).distinct().order_by(
+        AuditEntry.object_type)))
+
+
+def history(
+    session: Session, object_type: str, object_ids: Iterable[str], *, limit: int = 50
+) -> list[AuditEntry]:
+    """The latest entries about the given objects, newest first."""
+    query = entries_query(AuditFilter(object_type=object_type)).where(
+        AuditEntry.object_id.in_(list(object_ids))).limit(limit)
+    return list(session.scalars(query))

@@ -1,0 +1,234 @@
+"""Signing in and out, own password, invitations, and the admin pages for people and tokens."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import login_user, logout_user
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from commsplan.audit import service as audit
+from commsplan.auth import service
+from commsplan.auth.forms import (
+    ApiTokenForm,
+    ChangePasswordForm,
+    CreateUserForm,
+    EditUserForm,
+    InviteUserForm,
+    LoginForm,
+    SetPasswordForm,
+)
+from commsplan.auth.models import ApiToken, Role, User
+from commsplan.db import current_session, unit_of_work
+from commsplan.errors import DomainError
+from commsplan.extensions import db
+from commsplan.forms import choices
+from commsplan.timeutil import utcnow
+from commsplan.web import (
+    ConfirmForm,
+    add_form_errors,
+    client_address,
+    is_safe_next,
+    page_number,
+    pagination_params,
+    role_required,
+    signed_in_user,
+)
+
+bp = Blueprint("auth", __name__)
+
+
+def login_policy() -> service.LoginPolicy:
+    config = current_app.config
+    return service.LoginPolicy(
+        max_failures_per_account=config["LOGIN_MAX_FAILURES_PER_ACCOUNT"],
+        max_failures_per_address=config["LOGIN_MAX_FAILURES_PER_ADDRESS"],
+        window=timedelta(minutes=config["LOGIN_FAILURE_WINDOW_MINUTES"]),
+    )
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> str | Response:
+    form = LoginForm()
+    if form.validate_on_submit():
+        with unit_of_work() as session:
+            result = service.authenticate(
+                session, email=form.email.data or "", password=form.password.data or "",
+                address=client_address(), now=utcnow(), policy=login_policy())
+        if result.user is not None:
+            login_user(result.user)
+            target = request.args.get("next")
+            return redirect(target if target and is_safe_next(target) else url_for("home.index"))
+        form.form_errors.append(result.error or "Sign-in failed")
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+def logout() -> Response:
+    logout_user()
+    flash("You have signed out", "success")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+def change_password() -> str | Response:
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            with unit_of_work() as session:
+                service.change_password(session, signed_in_user(),
+                                        current=form.current_password.data or "",
+                                        new=form.new_password.data or "", now=utcnow())
+        except DomainError as error:
+            add_form_errors(form, error)
+        else:
+            flash("Your password has been changed", "success")
+            return redirect(url_for("home.index"))
+    return render_template("auth/change_password.html", form=form)
+
+
+@bp.route("/invitations/<secret>", methods=["GET", "POST"])
+def accept_invitation(secret: str) -> str | Response:
+    invited = service.find_invitation(current_session(), secret, now=utcnow())
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            with unit_of_work() as session:
+                user = service.accept_invitation(session, secret=secret,
+                                                 password=form.password.data or "", now=utcnow())
+        except DomainError as error:
+            add_form_errors(form, error)
+        else:
+            login_user(user)
+            flash("Welcome to Commsplan. Your password is set.", "success")
+            return redirect(url_for("home.index"))
+    return render_template("auth/accept_invitation.html", form=form, invited=invited)
+
+
+@bp.get("/admin/users")
+@role_required(Role.ADMIN)
+def list_users() -> str:
+    query = select(User).order_by(User.is_active.desc(), User.name)
+    pagination = db.paginate(query, page=page_number(),
+                             per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    pages = pagination_params(pagination, lambda n: url_for("auth.list_users", page=n))
+    return render_template("auth/list_users.html", pagination=pagination, pages=pages)
+
+
+def _created_response(user: User, secret: str | None) -> str | Response:
+    if secret is None:
+        flash(f"Account created for {user.name}", "success")
+        return redirect(url_for("auth.show_user", user_id=user.id))
+    link = url_for("auth.accept_invitation", secret=secret, _external=True)
+    return render_template("auth/invitation_created.html", user=user, link=link)
+
+
+@bp.route("/admin/users/new", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def new_user() -> str | Response:
+    """Create an account with a password, or (?invite=1) invite someone to set their own."""
+    inviting = request.args.get("invite") == "1"
+    form = InviteUserForm() if inviting else CreateUserForm()
+    if form.validate_on_submit():
+        secret = None
+        try:
+            with unit_of_work() as session:
+                email, name, roles = form.email.data or "", form.name.data or "", form.roles.roles
+                if isinstance(form, CreateUserForm):
+                    user = service.create_user(session, email=email, name=name, roles=roles,
+                                               password=form.password.data or "",
+                                               actor=signed_in_user(), now=utcnow())
+                else:
+                    valid = timedelta(days=current_app.config["INVITATION_VALID_DAYS"])
+                    user, secret = service.invite_user(session, email=email, name=name,
+                                                       roles=roles, actor=signed_in_user(),
+                                                       now=utcnow(), valid_for=valid)
+        except DomainError as error:
+            add_form_errors(form, error)
+        else:
+            return _created_response(user, secret)
+    return render_template("auth/new_user.html", form=form, inviting=inviting)
+
+
+@bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def show_user(user_id: int) -> str | Response:
+    user = service.get_user(current_session(), user_id)
+    form = EditUserForm(data={"name": user.name, "roles": [role.value for role in user.roles]})
+    if form.validate_on_submit():
+        try:
+            with unit_of_work() as session:
+                service.update_user(session, user, name=form.name.data or "",
+                                    roles=form.roles.roles, actor=signed_in_user(), now=utcnow())
+        except DomainError as error:
+            add_form_errors(form, error)
+        else:
+            flash(f"Changes to {user.name} saved", "success")
+            return redirect(url_for("auth.show_user", user_id=user.id))
+    tokens = db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)
+                                .order_by(ApiToken.created_at.desc())).all()
+    history = audit.history(current_session(), User.__audit_type__, [str(user.id)])
+    return render_template("auth/show_user.html", user=user, form=form, tokens=tokens,
+                           history=history, confirm=ConfirmForm())
+
+
+@bp.post("/admin/users/<int:user_id>/active")
+@role_required(Role.ADMIN)
+def set_user_active(user_id: int) -> Response:
+    user = service.get_user(current_session(), user_id)
+    if ConfirmForm().validate_on_submit():
+        active = request.form.get("active") == "1"
+        try:
+            with unit_of_work() as session:
+                service.set_active(session, user, active=active, actor=signed_in_user(),
+                                   now=utcnow())
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            flash(f"{user.name} {'reactivated' if active else 'deactivated'}", "success")
+    return redirect(url_for("auth.show_user", user_id=user.id))
+
+
+@bp.route("/admin/tokens", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def list_tokens() -> str | Response:
+    form = ApiTokenForm()
+    people = db.session.scalars(select(User).where(User.is_active).order_by(User.name)).all()
+    form.user_id.choices = choices(((u.id, f"{u.name} ({u.roles_text})") for u in people),
+                                   blank="Select a person")
+    secret = None
+    if form.validate_on_submit():
+        try:
+            with unit_of_work() as session:
+                user = service.get_user(session, form.user_id.data or 0)
+                token, secret = service.create_api_token(
+                    session, user=user, name=form.name.data or "", actor=signed_in_user(),
+                    now=utcnow())
+        except DomainError as error:
+            add_form_errors(form, error)
+    tokens = db.session.scalars(select(ApiToken).order_by(ApiToken.revoked_at.is_not(None),
+                                                          ApiToken.created_at.desc())).all()
+    return render_template("auth/list_tokens.html", form=form, tokens=tokens, secret=secret,
+                           confirm=ConfirmForm())
+
+
+@bp.post("/admin/tokens/<int:token_id>/revoke")
+@role_required(Role.ADMIN)
+def revoke_token(token_id: int) -> Response:
+    token = db.get_or_404(ApiToken, token_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            with unit_of_work() as session:
+                service.revoke_api_token(session, token, actor=signed_in_user(), now=utcnow())
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            flash(f"Token '{token.name}' revoked; it no longer works", "success")
+    return redirect(url_for("auth.list_tokens"))
+
+
+@bp.app_context_processor
+def inject_roles() -> dict[str, type[Role]]:
+    return {"Role": Role}

@@ -1,0 +1,99 @@
+"""Domain errors raised by services, and the one place that maps them to HTTP, HTML or JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, Response, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+
+class DomainError(Exception):
+    """A rule was broken; the message is safe to show to the user."""
+
+    status_code = 400
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+    @property
+    def field_errors(self) -> dict[str, list[str]]:
+        return {self.field: [self.message]} if self.field else {}
+
+
+class ValidationError(DomainError):
+    """Input broke a rule; `errors` maps each field to its messages."""
+
+    status_code = 422
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        first = next(iter(errors.values()))[0] if errors else "Check the answers"
+        super().__init__(first)
+        self.errors = errors
+
+    @property
+    def field_errors(self) -> dict[str, list[str]]:
+        return self.errors
+
+    @classmethod
+    def single(cls, field: str, message: str) -> ValidationError:
+        return cls({field: [message]})
+
+
+class NotFound(DomainError):
+    status_code = 404
+
+
+class PermissionDenied(DomainError):
+    status_code = 403
+
+
+class Conflict(DomainError):
+    status_code = 409
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def json_error(status: int, message: str, fields: dict[str, list[str]] | None = None) -> Response:
+    body: dict[str, Any] = {"error": {"status": status, "message": message}}
+    if fields:
+        body["error"]["fields"] = fields
+    response = jsonify(body)
+    response.status_code = status
+    return response
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Answer errors as JSON under /api/ and as GOV.UK error pages elsewhere."""
+
+    @app.errorhandler(DomainError)
+    def handle_domain_error(error: DomainError) -> Response | tuple[str, int]:
+        if wants_json():
+            return json_error(error.status_code, error.message, error.field_errors)
+        return render_error_page(error.status_code, error.message)
+
+    @app.errorhandler(HTTPException)
+    def handle_http_error(error: HTTPException) -> Response | tuple[str, int]:
+        status = error.code or 500
+        if wants_json():
+            return json_error(status, error.description or error.name)
+        custom = error.description != type(error).description
+        return render_error_page(status, error.description if custom else None)
+
+    @app.errorhandler(Exception)
+    def handle_unexpected(error: Exception) -> Response | tuple[str, int]:
+        app.logger.exception("Unhandled error on %s", request.path)
+        if wants_json():
+            return json_error(500, "Something went wrong; the error has been logged")
+        return render_error_page(500, None)
+
+
+def render_error_page(status: int, message: str | None) -> tuple[str, int]:
+    template = {403: "errors/403.html", 404: "errors/404.html"}.get(status)
+    if template is None:
+        template = "errors/500.html" if status >= 500 else "errors/error.html"
+    return render_template(template, status=status, message=message), status

@@ -1,0 +1,25 @@
+"""The signed-in person's start page: what needs them now."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+
+from commsplan.audit import service as audit
+from commsplan.auth.models import Role, sorted_roles
+from commsplan.extensions import db
+from commsplan.web import signed_in_user
+
+bp = Blueprint("home", __name__)
+
+ADMIN_ONLY_AUDIT_TYPES = ("user", "api_token")
+RECENT_CHANGES = 10
+
+
+@bp.get("/")
+def index() -> str:
+    user = signed_in_user()
+    hidden = () if user.has_role(Role.ADMIN) else ADMIN_ONLY_AUDIT_TYPES
+    query = audit.entries_query(audit.AuditFilter(exclude_types=hidden)).limit(RECENT_CHANGES)
+    recent = db.session.scalars(query).all()
+    return render_template("home/index.html", user=user, roles=sorted_roles(user.roles),
+                           recent=recent)

@@ -1,0 +1,57 @@
+"""Forms for reference data; the API validates JSON through the same forms."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
+from wtforms import SubmitField
+
+from commsplan.forms import (
+    ChoiceField,
+    choices,
+    code_field,
+    long_text_field,
+    optional_select,
+    text_field,
+    whole_number,
+)
+from commsplan.reference.kinds import ELEMENTS, QUALIFIERS, UNITS, ReferenceKind
+from commsplan.reference.models import UnitKind
+
+
+class ViolenceElementForm(FlaskForm):
+    code = code_field("Code", 12, "A short code used in reports and imports, like ROB")
+    name = text_field("Name", 80)
+    description = long_text_field("Description", 2000,
+                                  hint="What falls within this element, in plain English")
+    parent_id = optional_select("Part of", hint="Leave blank unless this element sits within another")
+    position = whole_number("Order in lists", minimum=0, maximum=999)
+    submit = SubmitField("Save", widget=GovSubmitInput())
+
+
+class QualifierForm(FlaskForm):
+    code = code_field("Code", 24, "A short code used in reports and imports, like WEAPON")
+    name = text_field("Name", 80)
+    description = long_text_field("Description", 2000)
+    position = whole_number("Order in lists", minimum=0, maximum=999)
+    submit = SubmitField("Save", widget=GovSubmitInput())
+
+
+class BusinessUnitForm(FlaskForm):
+    code = code_field("Code", 12, "A short code used in reports and imports, like HACK")
+    name = text_field("Name", 120)
+    kind = ChoiceField(
+        "Kind of unit",
+        coerce=lambda value: UnitKind(value) if value else None,
+        choices=choices(((kind, kind.label) for kind in UnitKind), blank="Select a kind"),
+    )
+    parent_id = optional_select("Reports to", hint="Every unit but the corporate one has a parent")
+    description = long_text_field("Description", 2000)
+    submit = SubmitField("Save", widget=GovSubmitInput())
+
+
+FORMS: dict[ReferenceKind, type[FlaskForm]] = {
+    ELEMENTS: ViolenceElementForm,
+    QUALIFIERS: QualifierForm,
+    UNITS: BusinessUnitForm,
+}

@@ -1,0 +1,74 @@
+"""Templates: the GOV.UK loaders, sanitised Markdown, dates in London time, error summaries."""
+
+from __future__ import annotations
+
+import os
+from datetime import date, datetime
+from typing import Any
+
+import markdown as markdown_lib
+import nh3
+from flask import Flask
+from govuk_frontend_wtf.main import WTFormsHelpers, flatten_errors
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from markupsafe import Markup
+from wtforms import Form
+
+from commsplan.timeutil import to_london
+
+ALLOWED_TAGS = {
+    "a", "abbr", "blockquote", "br", "code", "em", "h2", "h3", "h4", "hr", "li", "ol", "p",
+    "pre", "strong", "table", "tbody", "td", "th", "thead", "tr", "ul",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "td": {"align"}, "th": {"align"}}
+
+
+def render_markdown(text: str | None) -> Markup:
+    """Markdown to HTML with every tag, attribute and URL scheme not on the allow-list removed."""
+    html = markdown_lib.markdown(text or "", extensions=["tables", "sane_lists"])
+    clean = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+    )
+    return Markup(clean)
+
+
+def format_datetime(value: datetime | None, fmt: str = "%-d %b %Y, %H:%M") -> str:
+    """A stored UTC time as London wall-clock time."""
+    return "" if value is None else to_london(value).strftime(fmt)
+
+
+def format_date(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = to_london(value)
+    return value.strftime("%-d %B %Y")
+
+
+def error_summary(form: Form) -> dict[str, Any]:
+    """Parameters for govukErrorSummary: field errors link to their field, the rest to the form."""
+    ids = {name: field.id for name, field in form._fields.items()}
+    field_errors = {name: errors for name, errors in form.errors.items() if name is not None}
+    items = flatten_errors(field_errors, id_map=ids) if field_errors else []
+    items += [{"text": message, "href": "#main-content"} for message in form.form_errors]
+    return {"titleText": "There is a problem", "errorList": items}
+
+
+def init_app(app: Flask) -> None:
+    project_templates = os.path.join(os.path.dirname(app.root_path), "templates")
+    app.jinja_loader = ChoiceLoader([
+        FileSystemLoader(project_templates),
+        PrefixLoader({
+            "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+            "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+        }),
+    ])
+    WTFormsHelpers(app)
+    app.add_template_filter(render_markdown, "markdown")
+    app.add_template_filter(format_datetime, "datetime")
+    app.add_template_filter(format_date, "date")
+    app.add_template_global(error_summary)

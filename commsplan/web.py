@@ -1,0 +1,94 @@
+"""Shared web helpers: sign-in and role checks, the confirm form, form errors, client address."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar, cast
+
+from flask import abort, request
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
+from wtforms import Form, SubmitField
+
+from commsplan.auth.models import Role, User
+from commsplan.errors import DomainError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+PUBLIC_ENDPOINTS = {"static", "auth.login", "auth.accept_invitation", "health.healthz"}
+
+
+def signed_in_user() -> User:
+    """The signed-in person; views call this, services receive it as `actor`."""
+    return cast(User, current_user._get_current_object())
+
+
+def role_required(*roles: Role) -> Callable[[F], F]:
+    """Let through only people holding one of `roles`; everyone else gets 403."""
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.is_authenticated:
+                abort(401)
+            if not signed_in_user().has_role(*roles):
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapped.required_roles = roles  # type: ignore[attr-defined]
+        return cast(F, wrapped)
+
+    return decorator
+
+
+class ConfirmForm(FlaskForm):
+    """A button-only POST (retire, revoke, deactivate) still carries a CSRF token."""
+
+    submit = SubmitField("Confirm", widget=GovSubmitInput())
+
+
+def add_form_errors(form: Form, error: DomainError) -> None:
+    """Attach a service's field errors to the matching form fields, the rest to the form."""
+    fields = error.field_errors or {"__form__": [error.message]}
+    for name, messages in fields.items():
+        field = getattr(form, name, None)
+        if field is None:
+            form.form_errors.extend(messages)
+        else:
+            field.errors = [*field.errors, *messages]
+
+
+def client_address() -> str:
+    """The caller's address as the server saw it (put ProxyFix in front when behind a proxy)."""
+    return request.remote_addr or "unknown"
+
+
+def page_number() -> int:
+    """The ?page= argument, clamped to a positive whole number."""
+    return max(request.args.get("page", 1, type=int) or 1, 1)
+
+
+def pagination_params(pagination: Any, endpoint_url: Callable[[int], str]) -> dict[str, Any]:
+    """Parameters for govukPagination from a Flask-SQLAlchemy Pagination object."""
+    params: dict[str, Any] = {"items": []}
+    if pagination.has_prev:
+        params["previous"] = {"href": endpoint_url(pagination.prev_num)}
+    if pagination.has_next:
+        params["next"] = {"href": endpoint_url(pagination.next_num)}
+    for number in pagination.iter_pages(left_edge=1, left_current=1, right_current=2,
+                                        right_edge=1):
+        if number is None:
+            params["items"].append({"ellipsis": True})
+        else:
+            params["items"].append({"number": number, "href": endpoint_url(number),
+                                    "current": number == pagination.page})
+    return params
+
+
+def is_safe_next(target: str | None) -> bool:
+    """Only follow `next` to a path on this site, never to another host."""
+    if not target:
+        return False
+    return target.startswith("/") and not target.startswith("//") and "\\" not in target

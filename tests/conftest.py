@@ -1,0 +1,186 @@
+"""Shared fixtures: an app on a clean database per test, a fixed clock, signed-in clients."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import event, text
+
+from commsplan import create_app
+from commsplan.auth.models import Role, User
+from commsplan.extensions import db
+from tests.factories import PASSWORD, make_user
+
+TEST_DATABASE_URL = os.environ.get("COMMSPLAN_TEST_DATABASE_URL", "")
+FIXED_NOW = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
+
+
+def app_settings(database_url: str, instance_path: str, **overrides: Any) -> dict[str, Any]:
+    return {
+        "TESTING": True,
+        "ENV": "testing",
+        "SECRET_KEY": "test-secret-key-that-is-long-enough",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        "WTF_CSRF_ENABLED": False,
+        "SERVER_NAME": None,
+        **overrides,
+    }
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    if TEST_DATABASE_URL:
+        return TEST_DATABASE_URL
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def instance_dir(tmp_path_factory: pytest.TempPathFactory) -> str:
+    path = str(tmp_path_factory.mktemp("instance"))
+    os.environ["COMMSPLAN_INSTANCE_PATH"] = path
+    return path
+
+
+@pytest.fixture(scope="session")
+def schema(database_url: str, instance_dir: str) -> Iterator[None]:
+    """Create every table once per run; each test then starts from empty tables."""
+    app = create_app(app_settings(database_url, instance_dir))
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        db.session.remove()
+    yield
+    with app.app_context():
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
+def empty_all_tables() -> None:
+    db.session.remove()
+    with db.engine.begin() as connection:
+        for table in reversed(db.metadata.sorted_tables):
+            connection.execute(table.delete())
+
+
+@pytest.fixture
+def make_app(schema: None, database_url: str, instance_dir: str) -> Iterator[Callable[..., Flask]]:
+    """Build an app with extra settings; its tables are emptied afterwards."""
+    apps: list[Flask] = []
+
+    def factory(**overrides: Any) -> Flask:
+        app = create_app(app_settings(database_url, instance_dir, **overrides))
+        apps.append(app)
+        return app
+
+    yield factory
+    for app in apps:
+        with app.app_context():
+            empty_all_tables()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app: Callable[..., Flask]) -> Iterator[Flask]:
+    app = make_app()
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def session(app: Flask) -> Any:
+    return db.session
+
+
+@pytest.fixture
+def now() -> datetime:
+    return FIXED_NOW
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
+
+
+def sign_in(client: FlaskClient, user: User, password: str = PASSWORD) -> None:
+    response = client.post("/login", data={"email": user.email, "password": password})
+    assert response.status_code == 302, response.text
+
+
+@pytest.fixture
+def signed_in(client: FlaskClient, session: Any, now: datetime) -> Callable[..., User]:
+    """Create a person with the given roles, sign them in on `client`, and return them."""
+
+    def sign_in_as(*roles: Role, email: str | None = None) -> User:
+        user = make_user(session, roles=roles or (Role.VIEWER,), email=email, now=now)
+        db.session.commit()
+        sign_in(client, user)
+        return user
+
+    return sign_in_as
+
+
+@pytest.fixture
+def admin_client(client: FlaskClient, signed_in: Callable[..., User]) -> FlaskClient:
+    signed_in(Role.ADMIN)
+    return client
+
+
+class QueryCounter:
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@contextmanager
+def count_queries() -> Iterator[QueryCounter]:
+    """Count the SQL statements the block sends (inside an app context)."""
+    counter = QueryCounter()
+    engine = db.engine
+
+    def before_execute(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if not statement.lstrip().upper().startswith(("PRAGMA", "SAVEPOINT", "RELEASE")):
+            counter.statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", before_execute)
+    try:
+        yield counter
+    finally:
+        event.remove(engine, "before_cursor_execute", before_execute)
+
+
+def csrf_token(html: str) -> str:
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+    assert match, "page has no CSRF token"
+    return match.group(1)
+
+
+def postgres_answers(url: str) -> bool:
+    from sqlalchemy import create_engine
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        return True
+    except Exception:
+        return False
+    finally:
+        engine.dispose()

@@ -1,0 +1,3 @@
+from commsplan import create_app
+
+app = create_app()
