@@ -61,10 +61,13 @@ def long_text_field(label: str, max_length: int, *, hint: str = "") -> TextAreaF
 class ChoiceField(SelectField):
     """A select with GOV.UK-style messages for a missing, unknown or malformed choice."""
 
-    def __init__(self, label: str, *, blank_means_none: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self, label: str, *, blank_means_none: bool = False, message: str | None = None, **kwargs: Any
+    ) -> None:
         kwargs.setdefault("widget", GovSelect())
         super().__init__(label, **kwargs)
         self.blank_means_none = blank_means_none
+        self.message = message
 
     def process_formdata(self, valuelist: list[Any]) -> None:
         if not valuelist:
@@ -78,15 +81,15 @@ class ChoiceField(SelectField):
     def pre_validate(self, form: Any) -> None:
         if self.data is None and self.blank_means_none:
             return
-        if self.data is None or self.data not in {choice.value for choice in self._choices()}:
+        if self.data is None or self.data not in self.choice_values():
             raise WTFormsValidationError(self.unknown_message)
 
-    def _choices(self) -> list[SelectChoice]:
-        return [c if isinstance(c, SelectChoice) else SelectChoice(*c) for c in self.choices or []]
+    def choice_values(self) -> set[Any]:
+        return {c.value if isinstance(c, SelectChoice) else c[0] for c in self.choices or []}
 
     @property
     def unknown_message(self) -> str:
-        return f"Select {self.label.text.lower()} from the list"
+        return self.message or f"Select {self.label.text.lower()} from the list"
 
 
 def optional_select(label: str, *, hint: str = "") -> ChoiceField:

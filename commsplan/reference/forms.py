@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
-from wtforms import SubmitField
+from wtforms import Field, SubmitField
+from wtforms.validators import ValidationError as WTFormsValidationError
 
 from commsplan.forms import (
     ChoiceField,
@@ -17,6 +18,7 @@ from commsplan.forms import (
 )
 from commsplan.reference.kinds import ELEMENTS, QUALIFIERS, UNITS, ReferenceKind
 from commsplan.reference.models import UnitKind
+from commsplan.reference.service import PARENT_REQUIRED
 
 
 class ViolenceElementForm(FlaskForm):
@@ -42,12 +44,17 @@ class BusinessUnitForm(FlaskForm):
     name = text_field("Name", 120)
     kind = ChoiceField(
         "Kind of unit",
+        message="Select the kind of unit from the list",
         coerce=lambda value: UnitKind(value) if value else None,
         choices=choices(((kind, kind.label) for kind in UnitKind), blank="Select a kind"),
     )
     parent_id = optional_select("Reports to", hint="Every unit but the corporate one has a parent")
     description = long_text_field("Description", 2000)
     submit = SubmitField("Save", widget=GovSubmitInput())
+
+    def validate_parent_id(self, field: Field) -> None:
+        if field.data is None and self.kind.data not in (None, UnitKind.CORPORATE):
+            raise WTFormsValidationError(PARENT_REQUIRED)
 
 
 FORMS: dict[ReferenceKind, type[FlaskForm]] = {

@@ -16,6 +16,7 @@ from commsplan.reference.kinds import ReferenceItem, ReferenceKind
 from commsplan.reference.models import UnitKind
 
 UNIQUE_FIELDS = ("code", "name")
+PARENT_REQUIRED = "Select the unit this one reports to"
 
 
 def get_item(session: Session, kind: ReferenceKind, item_id: int) -> ReferenceItem:
@@ -90,7 +91,7 @@ def _check_parent(
         return {}
     if parent_id is None:
         needs_parent = values.get("kind") not in (None, UnitKind.CORPORATE)
-        return {"parent_id": ["Select the unit this one reports to"]} if needs_parent else {}
+        return {"parent_id": [PARENT_REQUIRED]} if needs_parent else {}
     parent = session.get(kind.model, parent_id)
     if parent is None:
         return {"parent_id": [f"Select a {kind.singular} from the list"]}

@@ -1,0 +1,63 @@
+# Commsplan: `make run` starts the app with demo data; `make test` runs every check.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+STATIC := commsplan/static
+GOVUK := frontend/node_modules/govuk-frontend/dist/govuk
+HOST ?= 127.0.0.1
+PORT ?= 5000
+POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+.PHONY: run test setup database lint test-python test-postgres chromium bench clean
+
+run: setup database
+	@echo
+	@echo "Commsplan is starting at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
+	@$(FLASK) demo accounts
+	@echo
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: setup chromium lint test-python
+
+setup: $(VENV)/.installed $(STATIC)/govuk-frontend.min.css
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[test]'
+	touch $@
+
+$(STATIC)/govuk-frontend.min.css: frontend/package.json frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	cp -r $(GOVUK)/assets/. $(STATIC)/
+	cp $(GOVUK)/govuk-frontend.min.css $(GOVUK)/govuk-frontend.min.css.map \
+	   $(GOVUK)/govuk-frontend.min.js $(GOVUK)/govuk-frontend.min.js.map $(STATIC)/
+	touch $@
+
+database: setup
+	$(FLASK) db upgrade
+	$(FLASK) demo load --if-empty --commit
+
+chromium:
+	@command -v chromium >/dev/null || { \
+	  echo "Installing Debian's Chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
+
+lint: setup
+	$(BIN)/ruff check commsplan tests bench wsgi.py
+	$(BIN)/mypy
+
+test-python: setup
+	$(BIN)/pytest
+
+test-postgres: setup chromium
+	COMMSPLAN_TEST_DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest
+
+bench: setup
+	$(BIN)/python -m bench.run
+
+clean:
+	rm -rf $(VENV) frontend/node_modules $(STATIC)/fonts $(STATIC)/images $(STATIC)/manifest.json \
+	  $(STATIC)/govuk-frontend.min.*
