@@ -17,6 +17,7 @@ class AuditEntry(Base):
     __table_args__ = (
         Index("ix_audit_entries_object", "object_type", "object_id"),
         Index("ix_audit_entries_at", "at"),
+        Index("ix_audit_entries_type_at", "object_type", "at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
