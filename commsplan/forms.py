@@ -92,19 +92,40 @@ class ChoiceField(SelectField):
         return self.message or f"Select {self.label.text.lower()} from the list"
 
 
-def optional_select(label: str, *, hint: str = "") -> ChoiceField:
+def optional_select(label: str, *, message: str, hint: str = "") -> ChoiceField:
     """A select of ids that the view supplies; blank stands for none."""
-    return ChoiceField(label, description=hint, coerce=optional_int, blank_means_none=True)
+    return ChoiceField(label, description=hint, coerce=optional_int, blank_means_none=True,
+                       message=message)
 
 
-def whole_number(label: str, *, minimum: int, maximum: int, hint: str = "") -> IntegerField:
-    return IntegerField(
+class WholeNumberField(IntegerField):
+    """An integer field whose message for text that is not a number names the field."""
+
+    def __init__(self, label: str, *, message: str, **kwargs: Any) -> None:
+        super().__init__(label, **kwargs)
+        self.message = message
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        if not valuelist or valuelist[0] in ("", None):
+            self.data = None
+            return
+        try:
+            self.data = int(str(valuelist[0]).strip())
+        except ValueError:
+            self.data = None
+            raise WTFormsValidationError(self.message) from None
+
+
+def whole_number(label: str, *, minimum: int, maximum: int, message: str, hint: str = "") -> IntegerField:
+    """A required whole number in a range; `message` asks for it, like "Enter the order as a number"."""
+    return WholeNumberField(
         label,
+        message=message,
         description=hint,
         widget=GovTextInput(),
         default=minimum,
         validators=[
-            InputRequired(message=f"Enter a {label.lower()} as a whole number"),
+            InputRequired(message=message),
             NumberRange(minimum, maximum,
                         message=f"{label} must be between {minimum} and {maximum}"),
         ],

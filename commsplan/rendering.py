@@ -52,7 +52,8 @@ def format_date(value: date | datetime | None) -> str:
 def error_summary(form: Form) -> dict[str, Any]:
     """Parameters for govukErrorSummary: field errors link to their field, the rest to the form."""
     ids = {name: field.id for name, field in form._fields.items()}
-    field_errors = {name: errors for name, errors in form.errors.items() if name is not None}
+    # WTForms keeps form-level errors under a blank key; they are listed from form_errors below.
+    field_errors = {name: errors for name, errors in form.errors.items() if name}
     items = flatten_errors(field_errors, id_map=ids) if field_errors else []
     items += [{"text": message, "href": "#main-content"} for message in form.form_errors]
     return {"titleText": "There is a problem", "errorList": items}

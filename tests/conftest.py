@@ -79,6 +79,15 @@ def empty_all_tables() -> None:
             connection.execute(table.delete())
 
 
+class IsolatedClient(FlaskClient):
+    """Each request runs in its own app context, as in production: a fresh `g` and DB session,
+    even while the test itself holds an app context open."""
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def make_app(schema: None, database_url: str, instance_dir: str) -> Iterator[Callable[..., Flask]]:
     """Build an app with extra settings; its tables are emptied afterwards."""
@@ -86,6 +95,7 @@ def make_app(schema: None, database_url: str, instance_dir: str) -> Iterator[Cal
 
     def factory(**overrides: Any) -> Flask:
         app = create_app(app_settings(database_url, instance_dir, **overrides))
+        app.test_client_class = IsolatedClient
         apps.append(app)
         return app
 

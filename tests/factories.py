@@ -37,7 +37,7 @@ def make_user(
 def make_element(session: Session, *, now: datetime, **values: Any) -> ViolenceElement:
     number = next(_sequence)
     fields = {"code": f"EL{number}", "name": f"Element {number}", "description": "",
-              "parent_id": None, "position": number, **values}
+              "parent_id": None, "position": number % 1000, **values}
     item = reference.create_item(session, ELEMENTS, values=fields, actor=None, now=now)
     assert isinstance(item, ViolenceElement)
     return item
@@ -46,7 +46,7 @@ def make_element(session: Session, *, now: datetime, **values: Any) -> ViolenceE
 def make_qualifier(session: Session, *, now: datetime, **values: Any) -> Qualifier:
     number = next(_sequence)
     fields = {"code": f"Q{number}", "name": f"Qualifier {number}", "description": "",
-              "position": number, **values}
+              "position": number % 1000, **values}
     item = reference.create_item(session, QUALIFIERS, values=fields, actor=None, now=now)
     assert isinstance(item, Qualifier)
     return item

@@ -106,6 +106,14 @@ def update_audited(
     return changes
 
 
+def delete_audited(session: Session, obj: Auditable, *, actor: User | None, now: datetime) -> None:
+    """Delete an object, recording every audited field as removed."""
+    removed = {field: [value, None] for field, value in snapshot(obj).items()}
+    record(session, actor=actor, action="delete", obj=obj, changes=removed, now=now)
+    session.delete(obj)
+    session.flush()
+
+
 @dataclass(frozen=True)
 class AuditFilter:
     actor_id: int | None = None

@@ -47,7 +47,8 @@ def list_entries() -> str:
     query = service.entries_query(criteria(form))
     pagination = db.paginate(query, page=page_number(),
                              per_page=current_app.config["PAGE_SIZE"], error_out=False)
-    args: dict[str, Any] = {k: v for k, v in request.args.items(multi=False) if k != "page"}
+    # Every value, not just the first: a date arrives as three `since` (or `until`) parameters.
+    args: dict[str, Any] = {k: v for k, v in request.args.lists() if k != "page"}
     pages = pagination_params(pagination, lambda n: url_for("audit.list_entries", page=n,
                                                             **args))
     return render_template("audit/list_entries.html", form=form, pagination=pagination,

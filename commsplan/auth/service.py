@@ -25,6 +25,8 @@ from commsplan.errors import DomainError, NotFound, ValidationError
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 INVITATION_PREFIX = "inv_"
 TOKEN_PREFIX = "cp_"
+MAX_EMAIL_LENGTH = 254
+MAX_NAME_LENGTH = 120
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,14 @@ class LoginPolicy:
 class LoginResult:
     user: User | None
     error: str | None = None
+
+
+def name_problem(name: str) -> str | None:
+    if not name.strip():
+        return "Enter the person's name"
+    if len(name.strip()) > MAX_NAME_LENGTH:
+        return f"Name must be {MAX_NAME_LENGTH} characters or fewer"
+    return None
 
 
 def normalise_email(email: str) -> str:
@@ -59,10 +69,12 @@ def _check_new_account(session: Session, email: str, name: str, roles: Iterable[
     errors: dict[str, list[str]] = {}
     if not EMAIL_PATTERN.match(email):
         errors["email"] = ["Enter an email address in the correct format, like name@example.org"]
+    elif len(email) > MAX_EMAIL_LENGTH:
+        errors["email"] = [f"Email address must be {MAX_EMAIL_LENGTH} characters or fewer"]
     elif find_by_email(session, email) is not None:
         errors["email"] = ["Someone already has an account with this email address"]
-    if not name.strip():
-        errors["name"] = ["Enter the person's name"]
+    if problem := name_problem(name):
+        errors["name"] = [problem]
     if not list(roles):
         errors["roles"] = ["Select at least one role"]
     if errors:
@@ -142,8 +154,8 @@ def update_user(
 ) -> None:
     """Change a person's name and roles; an admin cannot remove their own admin role."""
     roles = set(roles)
-    if not name.strip():
-        raise ValidationError.single("name", "Enter the person's name")
+    if problem := name_problem(name):
+        raise ValidationError.single("name", problem)
     if not roles:
         raise ValidationError.single("roles", "Select at least one role")
     if user.id == actor.id and Role.ADMIN in user.roles and Role.ADMIN not in roles:
@@ -187,8 +199,9 @@ def change_password(
 
 
 def _recent_failures(session: Session, column: Any, value: str, since: datetime) -> int:
+    # A failure exactly one window ago has just expired, as "Try again in N minutes" promises.
     query = select(func.count(LoginAttempt.id)).where(
-        column == value, LoginAttempt.at >= since, LoginAttempt.succeeded.is_(False)
+        column == value, LoginAttempt.at > since, LoginAttempt.succeeded.is_(False)
     )
     return session.scalar(query) or 0
 

@@ -59,10 +59,15 @@ def login() -> str | Response:
                 address=client_address(), now=utcnow(), policy=login_policy())
         if result.user is not None:
             login_user(result.user)
-            target = request.args.get("next")
-            return redirect(target if target and is_safe_next(target) else url_for("home.index"))
+            return redirect(next_target())
         form.form_errors.append(result.error or "Sign-in failed")
     return render_template("auth/login.html", form=form)
+
+
+def next_target() -> str:
+    """The `next` path if it stays on this site, else the start page."""
+    target = request.args.get("next", "")
+    return target if is_safe_next(target) else url_for("home.index")
 
 
 @bp.post("/logout")

@@ -26,8 +26,10 @@ class ViolenceElementForm(FlaskForm):
     name = text_field("Name", 80)
     description = long_text_field("Description", 2000,
                                   hint="What falls within this element, in plain English")
-    parent_id = optional_select("Part of", hint="Leave blank unless this element sits within another")
-    position = whole_number("Order in lists", minimum=0, maximum=999)
+    parent_id = optional_select("Part of", message="Select an element from the list",
+                                hint="Leave blank unless this element sits within another")
+    position = whole_number("Order in lists", minimum=0, maximum=999,
+                            message="Enter the order in lists as a whole number, like 10")
     submit = SubmitField("Save", widget=GovSubmitInput())
 
 
@@ -35,7 +37,8 @@ class QualifierForm(FlaskForm):
     code = code_field("Code", 24, "A short code used in reports and imports, like WEAPON")
     name = text_field("Name", 80)
     description = long_text_field("Description", 2000)
-    position = whole_number("Order in lists", minimum=0, maximum=999)
+    position = whole_number("Order in lists", minimum=0, maximum=999,
+                            message="Enter the order in lists as a whole number, like 10")
     submit = SubmitField("Save", widget=GovSubmitInput())
 
 
@@ -48,7 +51,8 @@ class BusinessUnitForm(FlaskForm):
         coerce=lambda value: UnitKind(value) if value else None,
         choices=choices(((kind, kind.label) for kind in UnitKind), blank="Select a kind"),
     )
-    parent_id = optional_select("Reports to", hint="Every unit but the corporate one has a parent")
+    parent_id = optional_select("Reports to", message="Select a unit from the list",
+                                hint="Every unit but the corporate one has a parent")
     description = long_text_field("Description", 2000)
     submit = SubmitField("Save", widget=GovSubmitInput())
 

@@ -41,7 +41,8 @@ class ViolenceElement(TimestampMixin, RetirableMixin, Base):
     )
     position: Mapped[int] = mapped_column(default=0)
 
-    parent: Mapped[ViolenceElement | None] = relationship(remote_side=[id], lazy="joined")
+    # Without join_depth a self-referential eager load silently falls back to one query per row.
+    parent: Mapped[ViolenceElement | None] = relationship(remote_side=[id], lazy="joined", join_depth=1)
 
     @property
     def audit_label(self) -> str:
@@ -103,7 +104,8 @@ class BusinessUnit(TimestampMixin, RetirableMixin, Base):
     )
     description: Mapped[str] = mapped_column(Text, default="")
 
-    parent: Mapped[BusinessUnit | None] = relationship(remote_side=[id], lazy="joined")
+    # Without join_depth a self-referential eager load silently falls back to one query per row.
+    parent: Mapped[BusinessUnit | None] = relationship(remote_side=[id], lazy="joined", join_depth=1)
 
     @property
     def audit_label(self) -> str:

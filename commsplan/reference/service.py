@@ -117,7 +117,10 @@ def _is_descendant(candidate: Any, item: ReferenceItem) -> bool:
 def _validate(
     session: Session, kind: ReferenceKind, values: dict[str, Any], item: ReferenceItem | None
 ) -> None:
-    errors = _check_unique(session, kind, values, item)
+    # Forms accept "  " as an answer; once stripped it must not be saved as a blank code or name.
+    blank = {field: [f"Enter a {field}"] for field in UNIQUE_FIELDS
+             if not str(values.get(field) or "").strip()}
+    errors = {**_check_unique(session, kind, values, item), **blank}
     for field, messages in _check_parent(session, kind, values, item).items():
         errors.setdefault(field, []).extend(messages)
     if errors:
