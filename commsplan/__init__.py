@@ -46,16 +46,19 @@ def register_blueprints(app: Flask) -> None:
     from commsplan.auth.views import bp as auth_bp
     from commsplan.health import bp as health_bp
     from commsplan.home import bp as home_bp
+    from commsplan.notifications.views import bp as notifications_bp
     from commsplan.reference.views import bp as reference_bp
 
-    for blueprint in (health_bp, auth_bp, home_bp, audit_bp, reference_bp, api_bp):
+    blueprints = (health_bp, auth_bp, home_bp, audit_bp, reference_bp, notifications_bp, api_bp)
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
 
 
 def register_commands(app: Flask) -> None:
     from commsplan.auth.cli import users_cli
     from commsplan.demo.cli import demo_cli
+    from commsplan.notifications.cli import scheduler_cli
     from commsplan.reference.cli import reference_cli
 
-    for group in (users_cli, reference_cli, demo_cli):
+    for group in (users_cli, reference_cli, demo_cli, scheduler_cli):
         app.cli.add_command(group)

@@ -39,6 +39,27 @@ def default_config(instance_path: str) -> dict[str, Any]:
         "LOGIN_FAILURE_WINDOW_MINUTES": 15,
         "INVITATION_VALID_DAYS": 7,
         "SQLITE_BUSY_TIMEOUT_MS": 5000,
+        # Reminders and notifications
+        "BASE_URL": "http://127.0.0.1:5000",
+        "MAIL_HOST": "127.0.0.1",
+        "MAIL_PORT": 25,
+        "MAIL_STARTTLS": False,
+        "MAIL_USERNAME": "",
+        "MAIL_PASSWORD": "",
+        "MAIL_SENDER": "Commsplan <commsplan@localhost>",
+        "MAIL_TIMEOUT_SECONDS": 10,
+        "WEBHOOK_TIMEOUT_SECONDS": 5,
+        "NOTIFY_MAX_ATTEMPTS": 5,
+        "NOTIFY_RETRY_BASE_SECONDS": 30,
+        "NOTIFY_RETRY_CAP_SECONDS": 3600,
+        "NOTIFY_LATE_AFTER_SECONDS": 60,
+        "NOTIFY_CLAIM_TIMEOUT_SECONDS": 300,
+        "NOTIFY_BATCH_SIZE": 50,
+        "SCHEDULER_INTERVAL_SECONDS": 5,
+        "DIGEST_TIME": "07:00",
+        "WORKING_HOURS_START": "08:00",
+        "WORKING_HOURS_END": "18:00",
+        "WORKING_DAYS": [0, 1, 2, 3, 4],
     }
 
 

@@ -161,3 +161,24 @@ class GovDateField(DateField):
             self.data = None
             raise WTFormsValidationError(
                 f"{self.label.text} must be a real date, like 27 3 2026") from None
+
+
+TIME_PATTERN = r"^([01]?\d|2[0-3]):[0-5]\d$"
+
+
+def time_field(label: str, *, required: bool = True) -> StringField:
+    """A 24-hour London time typed as HH:MM."""
+    message = f"Enter {label.lower()} as a 24-hour time, like 14:30"
+    first = InputRequired(message=message) if required else Optional()
+    return StringField(label, description="24-hour clock, for example 14:30", widget=GovTextInput(),
+                       validators=[first, Regexp(TIME_PATTERN, message=message)])
+
+
+def london_moment(day: Any, clock: str) -> datetime:
+    """A London calendar day and HH:MM wall-clock time, as an aware UTC datetime."""
+    from datetime import UTC, time
+
+    from commsplan.timeutil import LONDON
+
+    hour, minute = (int(part) for part in clock.strip().split(":"))
+    return datetime.combine(day, time(hour, minute), tzinfo=LONDON).astimezone(UTC)

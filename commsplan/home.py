@@ -7,7 +7,7 @@ from flask import Blueprint, render_template
 from commsplan.audit import service as audit
 from commsplan.auth.models import Role, sorted_roles
 from commsplan.extensions import db
-from commsplan.web import signed_in_user
+from commsplan.web import role_required, signed_in_user
 
 bp = Blueprint("home", __name__)
 
@@ -23,3 +23,9 @@ def index() -> str:
     recent = db.session.scalars(query).all()
     return render_template("home/index.html", user=user, roles=sorted_roles(user.roles),
                            recent=recent)
+
+
+@bp.get("/admin")
+@role_required(Role.ADMIN)
+def admin() -> str:
+    return render_template("home/admin.html")

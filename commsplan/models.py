@@ -2,12 +2,30 @@
 
 from commsplan.audit.models import AuditEntry
 from commsplan.auth.models import ApiToken, LoginAttempt, User, UserRole
+from commsplan.notifications.models import (
+    Delivery,
+    DeliveryAttempt,
+    DigestSubscription,
+    InboxItem,
+    NotificationPreference,
+    Reminder,
+    WebhookTarget,
+)
+from commsplan.reference.membership import UnitMember
 from commsplan.reference.models import BusinessUnit, Qualifier, ViolenceElement
 
 __all__ = [
     "ApiToken",
     "AuditEntry",
     "BusinessUnit",
+    "Delivery",
+    "DeliveryAttempt",
+    "DigestSubscription",
+    "InboxItem",
+    "NotificationPreference",
+    "Reminder",
+    "UnitMember",
+    "WebhookTarget",
     "LoginAttempt",
     "Qualifier",
     "User",

@@ -39,6 +39,10 @@ def jsonable(value: Any) -> Any:
     return value
 
 
+def jsonable_dict(values: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: jsonable(value) for key, value in values.items()}
+
+
 def snapshot(obj: Auditable) -> dict[str, Any]:
     return {field: jsonable(getattr(obj, field)) for field in obj.__audit_fields__}
 

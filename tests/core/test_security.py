@@ -18,8 +18,13 @@ from tests.conftest import csrf_token
 from tests.factories import PASSWORD, make_user
 
 # Writes any signed-in person may make about themselves.
-SELF_SERVICE_WRITES = {"auth.logout", "auth.change_password", "auth.login", "auth.accept_invitation"}
-URL_VALUES = {"slug": "business-units", "item_id": 1, "user_id": 1, "token_id": 1, "secret": "x"}
+SELF_SERVICE_WRITES = {
+    "auth.logout", "auth.change_password", "auth.login", "auth.accept_invitation",
+    "notifications.open_item", "notifications.mark_read", "notifications.mark_all_read",
+    "notifications.snooze", "notifications.preferences",
+}
+URL_VALUES = {"slug": "business-units", "item_id": 1, "user_id": 1, "token_id": 1, "secret": "x",
+              "reminder_id": 1, "delivery_id": 1, "target_id": 1}
 CHECKED_METHODS = {"GET", "POST", "PUT", "PATCH", "DELETE"}
 
 
