@@ -12,12 +12,16 @@ POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
 .PHONY: run test setup database lint test-python test-postgres chromium bench clean
 
+# The web app and the scheduler run side by side; Ctrl-C (or either one ending) stops both.
 run: setup database
 	@echo
-	@echo "Commsplan is starting at http://$(HOST):$(PORT)/  (Ctrl-C stops it)"
+	@echo "Commsplan is starting at http://$(HOST):$(PORT)/  (Ctrl-C stops it and the scheduler)"
 	@$(FLASK) demo accounts
 	@echo
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	@trap 'kill $$(jobs -p) 2>/dev/null; wait' INT TERM EXIT; \
+	  COMMSPLAN_BASE_URL=$${COMMSPLAN_BASE_URL:-http://$(HOST):$(PORT)} $(FLASK) scheduler run & \
+	  $(FLASK) run --host $(HOST) --port $(PORT) & \
+	  wait -n
 
 test: setup chromium lint test-python
 

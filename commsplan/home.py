@@ -6,13 +6,18 @@ from flask import Blueprint, render_template
 
 from commsplan.audit import service as audit
 from commsplan.auth.models import Role, sorted_roles
+from commsplan.db import current_session
 from commsplan.extensions import db
+from commsplan.notifications import service as inbox
+from commsplan.notifications.models import InboxItem
+from commsplan.timeutil import utcnow
 from commsplan.web import role_required, signed_in_user
 
 bp = Blueprint("home", __name__)
 
 ADMIN_ONLY_AUDIT_TYPES = ("user", "api_token")
 RECENT_CHANGES = 10
+UNREAD_SHOWN = 5
 
 
 @bp.get("/")
@@ -21,8 +26,11 @@ def index() -> str:
     hidden = () if user.has_role(Role.ADMIN) else ADMIN_ONLY_AUDIT_TYPES
     query = audit.entries_query(audit.AuditFilter(exclude_types=hidden)).limit(RECENT_CHANGES)
     recent = db.session.scalars(query).all()
+    unread = current_session().scalars(
+        inbox.visible_items(user.id, utcnow()).where(InboxItem.read_at.is_(None)).limit(UNREAD_SHOWN)
+    ).all()
     return render_template("home/index.html", user=user, roles=sorted_roles(user.roles),
-                           recent=recent)
+                           recent=recent, unread=unread)
 
 
 @bp.get("/admin")

@@ -85,12 +85,3 @@ def pagination_params(pagination: Any, endpoint_url: Callable[[int], str]) -> di
             params["items"].append({"number": number, "href": endpoint_url(number),
                                     "current": number == pagination.page})
     return params
-
-
-def is_safe_next(target: str | None) -> bool:
-    """Only follow `next` to a path on this site, never to another host."""
-    if not target or not target.isprintable():
-        # Browsers drop tabs and newlines inside URLs ("/\t/evil.example" is "//evil.example"),
-        # and a newline in a Location header is an error, so refuse every control character.
-        return False
-    return target.startswith("/") and not target.startswith("//") and "\\" not in target

@@ -25,12 +25,12 @@ from commsplan.db import current_session, unit_of_work
 from commsplan.errors import DomainError
 from commsplan.extensions import db
 from commsplan.forms import choices
+from commsplan.links import is_local_path
 from commsplan.timeutil import utcnow
 from commsplan.web import (
     ConfirmForm,
     add_form_errors,
     client_address,
-    is_safe_next,
     page_number,
     pagination_params,
     role_required,
@@ -67,7 +67,7 @@ def login() -> str | Response:
 def next_target() -> str:
     """The `next` path if it stays on this site, else the start page."""
     target = request.args.get("next", "")
-    return target if is_safe_next(target) else url_for("home.index")
+    return target if is_local_path(target) else url_for("home.index")
 
 
 @bp.post("/logout")

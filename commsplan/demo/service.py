@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from commsplan.auth import service as accounts
 from commsplan.auth.models import Role, User
+from commsplan.notifications import service as reminders
+from commsplan.notifications.dispatch import expand_due
+from commsplan.notifications.kinds import Urgency
+from commsplan.notifications.settings import DeliverySettings
+from commsplan.reference import membership
+from commsplan.reference.models import BusinessUnit
 from commsplan.reference.seed import seed_reference
 
 DEMO_PASSWORD = "commsplan-demo-2026"
@@ -31,6 +37,83 @@ DEMO_ACCOUNTS = [
 ]
 
 
+# (account email, unit code): who works where, so reminders to "a role in a unit" reach them.
+DEMO_MEMBERSHIPS = [
+    ("officer@commsplan.test", "DPA"), ("officer@commsplan.test", "GD"),
+    ("approver@commsplan.test", "DPA"), ("duty@commsplan.test", "GD"),
+    ("duty@commsplan.test", "DPA"), ("viewer@commsplan.test", "CORP"),
+]
+
+
+@dataclass(frozen=True)
+class DemoReminder:
+    key: str
+    title: str
+    link: str
+    due_in: timedelta
+    recipient: tuple[str, str]  # ("person", email) or (role, unit code)
+    body: str = ""
+    urgent: bool = False
+
+
+DEMO_REMINDERS = [
+    DemoReminder("demo:bonfire-asb-review", "Review the Bonfire Night anti-social behaviour posts "
+                 "with the Hackney neighbourhood teams", "/reference/business-units",
+                 timedelta(days=-2), ("comms_officer", "GD"),
+                 "Pull the engagement figures before the meeting and note any complaints."),
+    DemoReminder("demo:reassurance-briefing", "Community reassurance patrol briefing for the "
+                 "Mare Street stabbing, 18:00 at Stoke Newington", "/",
+                 timedelta(hours=-3), ("duty_officer", "GD"),
+                 "Bring the agreed lines for officers talking to shopkeepers.", urgent=True),
+    DemoReminder("demo:gazette-callback", "Call the Hackney Gazette back about the witness appeal",
+                 "/", timedelta(hours=-1), ("person", "officer@commsplan.test")),
+    DemoReminder("demo:half-term-posts", "Check the half-term knife-crime safety posts are booked "
+                 "on the borough accounts", "/reference/violence-elements", timedelta(days=3),
+                 ("comms_officer", "DPA")),
+    DemoReminder("demo:risk-profile-review", "Review the business unit list before the 2027/28 "
+                 "risk profiles are drafted", "/reference/business-units", timedelta(days=12),
+                 ("person", "admin@commsplan.test")),
+]
+
+
+def load_memberships(session: Session, *, admin: User, now: datetime) -> list[str]:
+    added = []
+    for email, code in DEMO_MEMBERSHIPS:
+        person = accounts.find_by_email(session, email)
+        unit = session.scalar(select(BusinessUnit).where(BusinessUnit.code == code))
+        if person is None or unit is None or person.id in membership.user_ids(session, unit):
+            continue
+        membership.add_member(session, unit, person, actor=admin, now=now)
+        added.append(f"membership {email} in {code}")
+    return added
+
+
+def load_reminders(session: Session, *, author: User, now: datetime) -> list[str]:
+    """Schedule the demo reminders; those already due land in inboxes straight away."""
+    settings = DeliverySettings()
+    added = []
+    for item in DEMO_REMINDERS:
+        if reminders.find(session, item.key) is not None:
+            continue
+        kind, target = item.recipient
+        if kind == "person":
+            person = accounts.find_by_email(session, target)
+            assert person is not None
+            recipient = reminders.Recipient.person(person)
+        else:
+            unit_id = session.scalar(select(BusinessUnit.id).where(BusinessUnit.code == target))
+            recipient = reminders.Recipient.role_in(Role(kind), unit_id)
+        reminders.schedule(
+            session, key=item.key, kind="general", recipient=recipient,
+            subject=reminders.Subject(type="note", id=item.key, title=item.title, link=item.link),
+            due_at=now + item.due_in, now=now,
+            settings=settings, actor=author, body=item.body,
+            urgency=Urgency.URGENT if item.urgent else None)
+        added.append(f"reminder {item.key}")
+    expand_due(session, now=now, worker="demo", settings=settings)
+    return added
+
+
 def has_data(session: Session) -> bool:
     return (session.scalar(select(func.count(User.id))) or 0) > 0
 
@@ -44,5 +127,9 @@ def load_demo(session: Session, *, now: datetime) -> list[str]:
                                  roles=account.roles, password=DEMO_PASSWORD, actor=None, now=now)
             added.append(f"account {account.email}")
     admin = accounts.find_by_email(session, DEMO_ACCOUNTS[0].email)
+    officer = accounts.find_by_email(session, DEMO_ACCOUNTS[1].email)
+    assert admin is not None and officer is not None
     added += seed_reference(session, actor=admin, now=now)
+    added += load_memberships(session, admin=admin, now=now)
+    added += load_reminders(session, author=officer, now=now)
     return added

@@ -39,11 +39,13 @@ def build_scheduler(app: Flask) -> BlockingScheduler:
     interval = float(app.config["SCHEDULER_INTERVAL_SECONDS"])
     digest_at = time.fromisoformat(str(app.config["DIGEST_TIME"]))
     scheduler.add_job(in_app_context(app, jobs.run_dispatch), "interval", seconds=interval,
-                      id="dispatch")
+                      id="dispatch", name="dispatch due reminders")
     scheduler.add_job(in_app_context(app, jobs.digest_job), CronTrigger(
-        hour=digest_at.hour, minute=digest_at.minute, timezone=LONDON), id="digest")
+        hour=digest_at.hour, minute=digest_at.minute, timezone=LONDON), id="digest",
+        name="daily digest")
     scheduler.add_job(in_app_context(app, jobs.housekeeping_job), CronTrigger(
-        hour=3, minute=15, timezone=LONDON), id="housekeeping")
+        hour=3, minute=15, timezone=LONDON), id="housekeeping",
+        name="housekeeping")
     return scheduler
 
 
@@ -52,6 +54,7 @@ def run() -> None:
     """Run the scheduler until stopped: dispatch due reminders every few seconds, digests daily."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     logging.basicConfig(level=logging.INFO, format="%(asctime)s scheduler %(levelname)s %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     scheduler = build_scheduler(app)
     click.echo(f"Scheduler started: dispatching every {app.config['SCHEDULER_INTERVAL_SECONDS']} s, "
                f"digest at {app.config['DIGEST_TIME']} London time. Ctrl-C stops it.")

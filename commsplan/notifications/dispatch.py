@@ -7,6 +7,8 @@ only one worker can win (the only guard SQLite needs, as it serialises writers).
 
 from __future__ import annotations
 
+import logging
+import secrets
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -35,6 +37,8 @@ from commsplan.notifications.settings import DeliverySettings
 from commsplan.reference.membership import UnitMember
 from commsplan.timeutil import to_london
 
+log = logging.getLogger(__name__)
+
 
 @dataclass
 class DispatchReport:
@@ -56,22 +60,25 @@ def lockable(session: Session, query: Any) -> Any:
 
 
 def claim_reminders(session: Session, *, now: datetime, limit: int) -> list[Reminder]:
-    candidates = (select(Reminder.id, Reminder.round)
+    """Mark a batch of due reminders as dispatched by this worker and return them.
+
+    One compare-and-set UPDATE with a fresh token claims the batch; only rows still pending
+    change, so a row another dispatcher took in between is not ours.
+    """
+    candidates = (select(Reminder.id)
                   .where(Reminder.status == ReminderStatus.PENDING, Reminder.deliver_at <= now)
                   .order_by(Reminder.deliver_at, Reminder.id).limit(limit))
-    claimed = []
-    for reminder_id, round_ in session.execute(lockable(session, candidates)).all():
-        won = session.execute(
-            update(Reminder)
-            .where(Reminder.id == reminder_id, Reminder.status == ReminderStatus.PENDING,
-                   Reminder.round == round_)
-            .values(status=ReminderStatus.DISPATCHED, dispatched_at=now)
-            .execution_options(synchronize_session=False))
-        if won.rowcount == 1:  # type: ignore[attr-defined]
-            claimed.append(reminder_id)
-    if not claimed:
+    ids = list(session.scalars(lockable(session, candidates)))
+    if not ids:
         return []
-    query = select(Reminder).where(Reminder.id.in_(claimed)).execution_options(populate_existing=True)
+    token = secrets.token_hex(16)
+    session.execute(
+        update(Reminder)
+        .where(Reminder.id.in_(ids), Reminder.status == ReminderStatus.PENDING)
+        .values(status=ReminderStatus.DISPATCHED, dispatched_at=now, claim_token=token)
+        .execution_options(synchronize_session=False))
+    query = (select(Reminder).where(Reminder.claim_token == token)
+             .order_by(Reminder.deliver_at, Reminder.id).execution_options(populate_existing=True))
     return list(session.scalars(query).unique())
 
 
@@ -164,8 +171,7 @@ def deliver_in_app(session: Session, delivery: Delivery, reminder: Reminder, per
         urgency=reminder.urgency, title=reminder.subject_title, link=reminder.subject_link,
         body=reminder.body, due_at=reminder.due_at, delivered_at=now, late=reminder.late))
     delivery.status, delivery.attempts, delivery.sent_at = DeliveryStatus.SENT, 1, now
-    session.flush()
-    session.add(DeliveryAttempt(delivery_id=delivery.id, at=now, worker=worker, succeeded=True))
+    delivery.attempt_rows.add(DeliveryAttempt(at=now, worker=worker, succeeded=True))
 
 
 def expand_due(session: Session, *, now: datetime, worker: str, settings: DeliverySettings) -> int:
@@ -188,25 +194,20 @@ def claim_deliveries(
 ) -> list[notifiers.Outgoing]:
     """Claim a batch of email and webhook deliveries that are due, or whose sender vanished."""
     stale = now - settings.claim_timeout
-    candidates = (
-        select(Delivery.id, Delivery.status, Delivery.claimed_at)
-        .where(Delivery.channel != Channel.IN_APP,
-               or_(and_(Delivery.status == DeliveryStatus.PENDING, Delivery.next_attempt_at <= now),
-                   and_(Delivery.status == DeliveryStatus.SENDING, Delivery.claimed_at < stale)))
-        .order_by(Delivery.next_attempt_at, Delivery.id).limit(settings.batch_size))
-    claimed = []
-    for delivery_id, status, claimed_at in session.execute(lockable(session, candidates)).all():
-        same_claim = (Delivery.claimed_at.is_(None) if claimed_at is None
-                      else Delivery.claimed_at == claimed_at)
-        won = session.execute(
-            update(Delivery).where(Delivery.id == delivery_id, Delivery.status == status, same_claim)
-            .values(status=DeliveryStatus.SENDING, claimed_by=worker, claimed_at=now)
-            .execution_options(synchronize_session=False))
-        if won.rowcount == 1:  # type: ignore[attr-defined]
-            claimed.append(delivery_id)
-    if not claimed:
+    due = or_(and_(Delivery.status == DeliveryStatus.PENDING, Delivery.next_attempt_at <= now),
+              and_(Delivery.status == DeliveryStatus.SENDING, Delivery.claimed_at < stale))
+    candidates = (select(Delivery.id).where(Delivery.channel != Channel.IN_APP, due)
+                  .order_by(Delivery.next_attempt_at, Delivery.id).limit(settings.batch_size))
+    ids = list(session.scalars(lockable(session, candidates)))
+    if not ids:
         return []
-    query = select(Delivery).where(Delivery.id.in_(claimed)).execution_options(populate_existing=True)
+    token = secrets.token_hex(16)
+    session.execute(
+        update(Delivery).where(Delivery.id.in_(ids), due)
+        .values(status=DeliveryStatus.SENDING, claimed_by=worker, claimed_at=now, claim_token=token)
+        .execution_options(synchronize_session=False))
+    query = (select(Delivery).where(Delivery.claim_token == token).order_by(Delivery.id)
+             .execution_options(populate_existing=True))
     return [outgoing(delivery) for delivery in session.scalars(query).unique()]
 
 
@@ -218,12 +219,14 @@ def outgoing(delivery: Delivery) -> notifiers.Outgoing:
         title=reminder.subject_title, link=reminder.subject_link, body=reminder.body,
         due_at=to_london(reminder.due_at).strftime("%-d %b %Y, %H:%M"), late=reminder.late,
         email=user.email if user else "", name=user.name if user else "",
-        webhook_url=target.url if target else "", webhook_secret=target.secret if target else "")
+        webhook_url=target.url if target else "", webhook_secret=target.secret if target else "",
+        claim_token=delivery.claim_token or "")
 
 
 @dataclass(frozen=True)
 class SendResult:
     delivery_id: int
+    claim_token: str
     error: str | None
     duration_ms: int
 
@@ -238,21 +241,28 @@ def send_all(batch: list[notifiers.Outgoing], settings: DeliverySettings,
             error = None
         except notifiers.NotifierError as failure:
             error = str(failure)[:2000]
-        results.append(SendResult(item.delivery_id, error, int((time.perf_counter() - started) * 1000)))
+        except Exception as failure:  # a notifier bug must not stop the batch being recorded
+            log.exception("Unexpected error sending delivery %s", item.delivery_id)
+            error = f"Unexpected error: {failure!r}"[:2000]
+        took = int((time.perf_counter() - started) * 1000)
+        results.append(SendResult(item.delivery_id, item.claim_token, error, took))
     return results
 
 
 def record_results(session: Session, results: list[SendResult], *, now: datetime, worker: str,
                    settings: DeliverySettings, report: DispatchReport) -> None:
     """Log every attempt; schedule a retry with backoff, or mark failed after the last attempt."""
+    ids = [result.delivery_id for result in results]
+    deliveries = {d.id: d for d in session.scalars(
+        select(Delivery).where(Delivery.id.in_(ids)).execution_options(populate_existing=True))}
     for result in results:
-        delivery = session.get(Delivery, result.delivery_id)
+        delivery = deliveries.get(result.delivery_id)
         if delivery is None:
             continue
         session.add(DeliveryAttempt(delivery_id=delivery.id, at=now, worker=worker,
                                     succeeded=result.error is None, error=result.error,
                                     duration_ms=result.duration_ms))
-        if delivery.status is not DeliveryStatus.SENDING or delivery.claimed_by != worker:
+        if delivery.status is not DeliveryStatus.SENDING or delivery.claim_token != result.claim_token:
             continue  # another dispatcher took it over after our claim went stale
         delivery.attempts += 1
         delivery.last_error = result.error

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
@@ -18,8 +20,8 @@ from commsplan.auth.models import Role
 from commsplan.forms import ChoiceField, GovDateField, choices, optional_int, time_field
 from commsplan.notifications.kinds import KINDS, ChannelChoice
 
-SNOOZE_CHOICES = [("30m", "30 minutes"), ("2h", "2 hours"), ("tomorrow", "Tomorrow morning"),
-                  ("custom", "Until a time I choose")]
+SNOOZE_CHOICES = choices([("30m", "30 minutes"), ("2h", "2 hours"), ("tomorrow", "Tomorrow morning"),
+                          ("custom", "Until a time I choose")])
 
 
 class SnoozeForm(FlaskForm):
@@ -33,9 +35,14 @@ class SnoozeForm(FlaskForm):
         if self.period.data == "custom" and field.data is None and not field.errors:
             raise WTFormsValidationError("Enter the date to snooze until")
 
-    def validate_until_time(self, field: Field) -> None:
-        if self.period.data == "custom" and not (field.data or "").strip():
-            raise WTFormsValidationError("Enter the time to snooze until, like 14:30")
+    def validate(self, extra_validators: Any = None) -> bool:
+        # Not a validate_until_time method: Optional() ends the field's checks on a blank time
+        # before inline validators run, so a custom snooze without a time would get through.
+        valid: bool = super().validate(extra_validators)
+        if self.period.data == "custom" and not (self.until_time.data or "").strip():
+            self.until_time.errors = [*self.until_time.errors, "Enter the time to snooze until, like 14:30"]
+            return False
+        return valid
 
 
 def preference_form(kinds: list[str]) -> type[FlaskForm]:
@@ -51,14 +58,14 @@ def preference_form(kinds: list[str]) -> type[FlaskForm]:
         kind = KINDS[code]
         setattr(PreferencesForm, code, RadioField(
             kind.label, description=kind.description, widget=GovRadioInput(),
-            choices=[(choice.value, choice.label) for choice in ChannelChoice],
+            choices=choices((choice.value, choice.label) for choice in ChannelChoice),
             validators=[InputRequired(message=f"Choose how to get '{kind.label}' reminders")]))
     return PreferencesForm
 
 
 class ReminderForm(FlaskForm):
-    recipient_type = RadioField("Who should get it", widget=GovRadioInput(), choices=[
-        ("person", "One person"), ("role", "Everyone with a role")],
+    recipient_type = RadioField("Who should get it", widget=GovRadioInput(), choices=choices([
+        ("person", "One person"), ("role", "Everyone with a role")]),
         validators=[InputRequired(message="Choose who should get the reminder")])
     user_id = ChoiceField("Person", coerce=optional_int, blank_means_none=True,
                           message="Select a person from the list")

@@ -53,15 +53,18 @@ def run_dispatch(
         report.reminders += claimed
         if claimed < settings.batch_size:
             break
-    for _ in range(max_batches):
-        with unit_of_work() as session:
-            batch = dispatch.claim_deliveries(session, now=now(), worker=worker, settings=settings)
-        if not batch:
-            break
-        results = dispatch.send_all(batch, settings, send)
-        with unit_of_work() as session:
-            dispatch.record_results(session, results, now=now(), worker=worker, settings=settings,
-                                    report=report)
+    try:
+        for _ in range(max_batches):
+            with unit_of_work() as session:
+                batch = dispatch.claim_deliveries(session, now=now(), worker=worker, settings=settings)
+            if not batch:
+                break
+            results = dispatch.send_all(batch, settings, send)
+            with unit_of_work() as session:
+                dispatch.record_results(session, results, now=now(), worker=worker,
+                                        settings=settings, report=report)
+    finally:
+        notifiers.close_connections()
     return report
 
 

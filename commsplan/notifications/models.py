@@ -13,7 +13,7 @@ from enum import StrEnum
 from typing import ClassVar
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
 from commsplan.auth.models import Role, User
 from commsplan.db import Base, TimestampMixin
@@ -70,6 +70,7 @@ class Reminder(TimestampMixin, Base):
     status: Mapped[ReminderStatus] = mapped_column(enum_column(ReminderStatus))
     round: Mapped[int] = mapped_column(default=1)
     dispatched_at: Mapped[datetime | None] = mapped_column()
+    claim_token: Mapped[str | None] = mapped_column(String(32), index=True)
     late: Mapped[bool] = mapped_column(default=False)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
@@ -110,6 +111,7 @@ class Delivery(Base):
     next_attempt_at: Mapped[datetime] = mapped_column()
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     claimed_at: Mapped[datetime | None] = mapped_column()
+    claim_token: Mapped[str | None] = mapped_column(String(32), index=True)
     sent_at: Mapped[datetime | None] = mapped_column()
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column()
@@ -117,6 +119,7 @@ class Delivery(Base):
     reminder: Mapped[Reminder] = relationship(lazy="joined")
     user: Mapped[User | None] = relationship(lazy="joined")
     webhook_target: Mapped[WebhookTarget | None] = relationship(lazy="joined")
+    attempt_rows: WriteOnlyMapped[DeliveryAttempt] = relationship()
 
     @property
     def target_label(self) -> str:

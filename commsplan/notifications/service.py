@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from commsplan.audit import service as audit
 from commsplan.auth.models import Role, User
 from commsplan.errors import Conflict, NotFound, ValidationError
+from commsplan.links import is_local_path
 from commsplan.notifications.kinds import KINDS, ChannelChoice, Urgency
 from commsplan.notifications.models import (
     Delivery,
@@ -82,7 +83,7 @@ def _check_subject(subject: Subject) -> dict[str, list[str]]:
         errors["title"] = ["Enter what the reminder is about"]
     elif len(subject.title) > 200:
         errors["title"] = ["The title must be 200 characters or fewer"]
-    if not subject.link.startswith("/") or subject.link.startswith("//") or len(subject.link) > 500:
+    if not is_local_path(subject.link) or len(subject.link) > 500:
         errors["link"] = ["Enter a link to a page in Commsplan, starting with /"]
     return errors
 

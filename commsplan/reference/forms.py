@@ -66,3 +66,9 @@ FORMS: dict[ReferenceKind, type[FlaskForm]] = {
     QUALIFIERS: QualifierForm,
     UNITS: BusinessUnitForm,
 }
+
+
+class MemberForm(FlaskForm):
+    user_id = ChoiceField("Person", coerce=lambda value: int(value) if value else None,
+                          message="Select a person from the list")
+    submit = SubmitField("Add to unit", widget=GovSubmitInput())

@@ -44,6 +44,11 @@ def members(session: Session, unit: BusinessUnit) -> list[UnitMember]:
     return list(session.scalars(query))
 
 
+def user_ids(session: Session, unit: BusinessUnit) -> list[int]:
+    return list(session.scalars(select(UnitMember.user_id)
+                                .where(UnitMember.business_unit_id == unit.id)))
+
+
 def units_of(session: Session, user_id: int) -> list[int]:
     query = select(UnitMember.business_unit_id).where(UnitMember.user_id == user_id)
     return list(session.scalars(query))

@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 from commsplan.audit import service as audit
 from commsplan.auth.models import User
 from commsplan.errors import Conflict, NotFound, ValidationError
-from commsplan.reference.kinds import ReferenceItem, ReferenceKind
-from commsplan.reference.models import UnitKind
+from commsplan.reference.kinds import UNITS, ReferenceItem, ReferenceKind
+from commsplan.reference.models import BusinessUnit, UnitKind
 
 UNIQUE_FIELDS = ("code", "name")
 PARENT_REQUIRED = "Select the unit this one reports to"
@@ -23,6 +23,12 @@ def get_item(session: Session, kind: ReferenceKind, item_id: int) -> ReferenceIt
     item = session.get(kind.model, item_id)
     if item is None:
         raise NotFound(f"No such {kind.singular}")
+    return item
+
+
+def get_unit(session: Session, unit_id: int) -> BusinessUnit:
+    item = get_item(session, UNITS, unit_id)
+    assert isinstance(item, BusinessUnit)
     return item
 
 

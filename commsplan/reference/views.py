@@ -6,17 +6,19 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from commsplan.audit import service as audit
-from commsplan.auth.models import Role
+from commsplan.auth.models import Role, User
 from commsplan.db import current_session, unit_of_work
 from commsplan.errors import DomainError
 from commsplan.extensions import db
 from commsplan.forms import choices
-from commsplan.reference import service
-from commsplan.reference.forms import FORMS
-from commsplan.reference.kinds import KINDS, ReferenceItem, ReferenceKind
+from commsplan.reference import membership, service
+from commsplan.reference.forms import FORMS, MemberForm
+from commsplan.reference.kinds import KINDS, UNITS, ReferenceItem, ReferenceKind
+from commsplan.reference.models import BusinessUnit
 from commsplan.timeutil import utcnow
 from commsplan.web import (
     ConfirmForm,
@@ -89,13 +91,63 @@ def new_item(slug: str) -> str | Response:
     return render_template("reference/new_item.html", kind=kind, form=form)
 
 
+def member_form(unit: BusinessUnit) -> MemberForm:
+    """Add-a-person form offering active people not yet in the unit."""
+    form = MemberForm()
+    inside = set(membership.user_ids(current_session(), unit))
+    people = current_session().scalars(select(User).where(User.is_active).order_by(User.name))
+    form.user_id.choices = choices(((p.id, f"{p.name} ({p.roles_text})") for p in people
+                                    if p.id not in inside), blank="Select a person")
+    return form
+
+
 @bp.get("/<slug>/<int:item_id>")
 def show_item(slug: str, item_id: int) -> str:
     kind = kind_or_404(slug)
     item = service.get_item(current_session(), kind, item_id)
     history = audit.history(current_session(), kind.audit_type, [str(item.id)])
+    members, form = [], None
+    if isinstance(item, BusinessUnit):
+        members, form = membership.members(current_session(), item), member_form(item)
     return render_template("reference/show_item.html", kind=kind, item=item, history=history,
-                           confirm=ConfirmForm())
+                           confirm=ConfirmForm(), members=members, member_form=form)
+
+
+@bp.post("/business-units/<int:item_id>/members")
+@role_required(Role.ADMIN)
+def add_member(item_id: int) -> str | Response:
+    unit = service.get_unit(current_session(), item_id)
+    form = member_form(unit)
+    if form.validate_on_submit():
+        person = current_session().get(User, form.user_id.data)
+        if person is None:
+            abort(404)
+        try:
+            with unit_of_work() as session:
+                membership.add_member(session, unit, person, actor=signed_in_user(), now=utcnow())
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            flash(f"{person.name} added to {unit.name}", "success")
+        return redirect(url_for("reference.show_item", slug=UNITS.slug, item_id=unit.id))
+    history = audit.history(current_session(), UNITS.audit_type, [str(unit.id)])
+    return render_template("reference/show_item.html", kind=UNITS, item=unit, history=history,
+                           confirm=ConfirmForm(), members=membership.members(current_session(), unit),
+                           member_form=form, form=form)
+
+
+@bp.post("/business-units/<int:item_id>/members/<int:user_id>/remove")
+@role_required(Role.ADMIN)
+def remove_member(item_id: int, user_id: int) -> Response:
+    unit = service.get_unit(current_session(), item_id)
+    try:
+        with unit_of_work() as session:
+            membership.remove_member(session, unit, user_id, actor=signed_in_user(), now=utcnow())
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        flash(f"Removed from {unit.name}", "success")
+    return redirect(url_for("reference.show_item", slug=UNITS.slug, item_id=unit.id))
 
 
 @bp.route("/<slug>/<int:item_id>/edit", methods=["GET", "POST"])

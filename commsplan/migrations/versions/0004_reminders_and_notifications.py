@@ -8,7 +8,6 @@ import sqlalchemy as sa
 from alembic import op
 
 
-# revision identifiers, used by Alembic.
 revision = "0004_reminders_and_notifications"
 down_revision = '0003_audit_type_time_index'
 branch_labels = None
@@ -47,6 +46,7 @@ def upgrade():
     sa.Column('status', sa.String(length=32), nullable=False),
     sa.Column('round', sa.Integer(), nullable=False),
     sa.Column('dispatched_at', sa.DateTime(), nullable=True),
+    sa.Column('claim_token', sa.String(length=32), nullable=True),
     sa.Column('late', sa.Boolean(), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
@@ -58,6 +58,7 @@ def upgrade():
     sa.UniqueConstraint('idempotency_key', name=op.f('uq_reminders_idempotency_key'))
     )
     with op.batch_alter_table('reminders', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_reminders_claim_token'), ['claim_token'], unique=False)
         batch_op.create_index(batch_op.f('ix_reminders_recipient_unit_id'), ['recipient_unit_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_reminders_recipient_user_id'), ['recipient_user_id'], unique=False)
         batch_op.create_index('ix_reminders_status_deliver_at', ['status', 'deliver_at'], unique=False)
@@ -102,6 +103,7 @@ def upgrade():
     sa.Column('next_attempt_at', sa.DateTime(), nullable=False),
     sa.Column('claimed_by', sa.String(length=64), nullable=True),
     sa.Column('claimed_at', sa.DateTime(), nullable=True),
+    sa.Column('claim_token', sa.String(length=32), nullable=True),
     sa.Column('sent_at', sa.DateTime(), nullable=True),
     sa.Column('last_error', sa.Text(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
@@ -112,6 +114,7 @@ def upgrade():
     sa.UniqueConstraint('idempotency_key', name=op.f('uq_deliveries_idempotency_key'))
     )
     with op.batch_alter_table('deliveries', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_deliveries_claim_token'), ['claim_token'], unique=False)
         batch_op.create_index(batch_op.f('ix_deliveries_reminder_id'), ['reminder_id'], unique=False)
         batch_op.create_index('ix_deliveries_status_next_attempt_at', ['status', 'next_attempt_at'], unique=False)
 
@@ -166,6 +169,7 @@ def downgrade():
     with op.batch_alter_table('deliveries', schema=None) as batch_op:
         batch_op.drop_index('ix_deliveries_status_next_attempt_at')
         batch_op.drop_index(batch_op.f('ix_deliveries_reminder_id'))
+        batch_op.drop_index(batch_op.f('ix_deliveries_claim_token'))
 
     op.drop_table('deliveries')
     with op.batch_alter_table('webhook_targets', schema=None) as batch_op:
@@ -180,6 +184,7 @@ def downgrade():
         batch_op.drop_index('ix_reminders_status_deliver_at')
         batch_op.drop_index(batch_op.f('ix_reminders_recipient_user_id'))
         batch_op.drop_index(batch_op.f('ix_reminders_recipient_unit_id'))
+        batch_op.drop_index(batch_op.f('ix_reminders_claim_token'))
 
     op.drop_table('reminders')
     op.drop_table('notification_preferences')
