@@ -6,11 +6,20 @@ import os
 from typing import Any
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from commsplan.config import load_config
 
 PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 PROJECT_DIR = os.path.dirname(PACKAGE_DIR)
+
+
+class BoundedIntConverter(IntegerConverter):
+    """Ids in URLs fit a database integer; a larger number is a 404, not an overflow."""
+
+    def __init__(self, url_map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -25,6 +34,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         static_folder="static",
         static_url_path="/assets",
     )
+    app.url_map.converters["int"] = BoundedIntConverter  # before any route is added
     os.makedirs(app.instance_path, exist_ok=True)
     load_config(app, test_config)
 
@@ -46,10 +56,12 @@ def register_blueprints(app: Flask) -> None:
     from commsplan.auth.views import bp as auth_bp
     from commsplan.health import bp as health_bp
     from commsplan.home import bp as home_bp
+    from commsplan.messaging.views import bp as messaging_bp
     from commsplan.notifications.views import bp as notifications_bp
     from commsplan.reference.views import bp as reference_bp
 
-    blueprints = (health_bp, auth_bp, home_bp, audit_bp, reference_bp, notifications_bp, api_bp)
+    blueprints = (health_bp, auth_bp, home_bp, audit_bp, reference_bp, notifications_bp,
+                  messaging_bp, api_bp)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
 

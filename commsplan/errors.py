@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, Response, jsonify, render_template, request
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
 
@@ -75,6 +76,17 @@ def register_error_handlers(app: Flask) -> None:
         if wants_json():
             return json_error(error.status_code, error.message, error.field_errors)
         return render_error_page(error.status_code, error.message)
+
+    @app.errorhandler(IntegrityError)
+    def handle_integrity_error(error: IntegrityError) -> Response | tuple[str, int]:
+        """Two people saved the same thing at once: the database kept the first; say so."""
+        from commsplan.extensions import db
+
+        db.session.rollback()
+        message = "Someone else saved a change to this at the same moment. Check and try again."
+        if wants_json():
+            return json_error(409, message)
+        return render_error_page(409, message)
 
     @app.errorhandler(HTTPException)
     def handle_http_error(error: HTTPException) -> Response | tuple[str, int]:

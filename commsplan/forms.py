@@ -2,12 +2,28 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovSelect, GovTextArea, GovTextInput
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovDateInput,
+    GovRadioInput,
+    GovSelect,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    DateField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 from wtforms.validators import ValidationError as WTFormsValidationError
@@ -161,8 +177,13 @@ class GovDateField(DateField):
             self.data = None
             raise WTFormsValidationError(
                 f"{self.label.text} must be a real date, like 27 3 2026") from None
+        if not MIN_YEAR <= self.data.year <= MAX_YEAR:
+            self.data = None
+            raise WTFormsValidationError(
+                f"{self.label.text} must be a year between {MIN_YEAR} and {MAX_YEAR}")
 
 
+MIN_YEAR, MAX_YEAR = 1900, 2100
 TIME_PATTERN = r"^([01]?\d|2[0-3]):[0-5]\d$"
 
 
@@ -174,11 +195,67 @@ def time_field(label: str, *, required: bool = True) -> StringField:
                        validators=[first, Regexp(TIME_PATTERN, message=message)])
 
 
-def london_moment(day: Any, clock: str) -> datetime:
-    """A London calendar day and HH:MM wall-clock time, as an aware UTC datetime."""
-    from datetime import UTC, time
 
-    from commsplan.timeutil import LONDON
+LANGUAGE_PATTERN = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
-    hour, minute = (int(part) for part in clock.strip().split(":"))
-    return datetime.combine(day, time(hour, minute), tzinfo=LONDON).astimezone(UTC)
+
+class LanguagesField(StringField):
+    """Language codes typed as "en, so, bn" (or sent as a JSON list); data is a list of codes."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        text = ",".join(str(value) for value in valuelist)
+        self.raw_text = text
+        self.data = [part.strip() for part in text.split(",") if part.strip()]
+
+    def _value(self) -> str:
+        return ", ".join(self.data or [])
+
+    def pre_validate(self, form: Any) -> None:
+        bad = [code for code in self.data or [] if not LANGUAGE_PATTERN.match(code)]
+        if bad:
+            raise WTFormsValidationError(
+                f"“{bad[0]}” is not a language code: use codes like en, so, bn, pt-BR")
+        if len(self.data or []) > 20:
+            raise WTFormsValidationError("List 20 languages at most")
+
+
+def languages_field(label: str, hint: str) -> LanguagesField:
+    return LanguagesField(label, description=hint, widget=GovTextInput(), default=list)
+
+
+class MultiChoiceField(SelectMultipleField):
+    """Checkboxes from a fixed list; an unknown value is a clear error."""
+
+    def pre_validate(self, form: Any) -> None:
+        known = {c.value if isinstance(c, SelectChoice) else c[0] for c in self.choices or []}
+        unknown = [value for value in self.data or [] if value not in known]
+        if unknown:
+            raise WTFormsValidationError(f"“{unknown[0]}” is not one of the options")
+
+
+def checkboxes(label: str, options: list[str], hint: str = "") -> MultiChoiceField:
+    return MultiChoiceField(label, description=hint, widget=GovCheckboxesInput(),
+                            choices=choices((option, option) for option in options), default=list)
+
+
+def optional_number(
+    label: str, *, minimum: int, maximum: int, message: str, hint: str = ""
+) -> WholeNumberField:
+    return WholeNumberField(label, message=message, description=hint, widget=GovTextInput(),
+                            validators=[Optional(), NumberRange(minimum, maximum, message=(
+                                f"{label} must be between {minimum:,} and {maximum:,}"))])
+
+
+class RadioChoiceField(RadioField):
+    """Radios whose unknown-choice error says which question to answer."""
+
+    def __init__(self, label: str, *, message: str, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", GovRadioInput())
+        kwargs.setdefault("validators", [InputRequired(message=message)])
+        super().__init__(label, **kwargs)
+        self.message = message
+
+    def pre_validate(self, form: Any) -> None:
+        known = {c.value if isinstance(c, SelectChoice) else c[0] for c in self.choices or []}
+        if self.data not in known:
+            raise WTFormsValidationError(self.message)

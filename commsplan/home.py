@@ -15,7 +15,9 @@ from commsplan.web import role_required, signed_in_user
 
 bp = Blueprint("home", __name__)
 
-ADMIN_ONLY_AUDIT_TYPES = ("user", "api_token")
+# Shared records everyone may see changes to; personal and admin records stay private.
+SHARED_AUDIT_TYPES = ("violence_element", "qualifier", "business_unit", "audience", "channel",
+                      "affinity")
 RECENT_CHANGES = 10
 UNREAD_SHOWN = 5
 
@@ -23,8 +25,8 @@ UNREAD_SHOWN = 5
 @bp.get("/")
 def index() -> str:
     user = signed_in_user()
-    hidden = () if user.has_role(Role.ADMIN) else ADMIN_ONLY_AUDIT_TYPES
-    query = audit.entries_query(audit.AuditFilter(exclude_types=hidden)).limit(RECENT_CHANGES)
+    shown = () if user.has_role(Role.ADMIN) else SHARED_AUDIT_TYPES
+    query = audit.entries_query(audit.AuditFilter(object_types=shown)).limit(RECENT_CHANGES)
     recent = db.session.scalars(query).all()
     unread = current_session().scalars(
         inbox.visible_items(user.id, utcnow()).where(InboxItem.read_at.is_(None)).limit(UNREAD_SHOWN)

@@ -2,6 +2,7 @@
 
 from commsplan.audit.models import AuditEntry
 from commsplan.auth.models import ApiToken, LoginAttempt, User, UserRole
+from commsplan.messaging.models import Affinity, Audience, Channel
 from commsplan.notifications.models import (
     Delivery,
     DeliveryAttempt,
@@ -15,6 +16,9 @@ from commsplan.reference.membership import UnitMember
 from commsplan.reference.models import BusinessUnit, Qualifier, ViolenceElement
 
 __all__ = [
+    "Affinity",
+    "Audience",
+    "Channel",
     "ApiToken",
     "AuditEntry",
     "BusinessUnit",

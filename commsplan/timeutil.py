@@ -18,6 +18,12 @@ def to_london(moment: datetime) -> datetime:
     return moment.astimezone(LONDON)
 
 
+def london_moment(day: date, clock: str) -> datetime:
+    """A London calendar day and an HH:MM wall-clock time, as an aware UTC datetime."""
+    hour, minute = (int(part) for part in clock.strip().split(":"))
+    return datetime.combine(day, time(hour, minute), tzinfo=LONDON).astimezone(UTC)
+
+
 def london_day_start(day: date) -> datetime:
     """Midnight at the start of a London calendar day, as UTC."""
     return datetime.combine(day, time.min, tzinfo=LONDON).astimezone(UTC)

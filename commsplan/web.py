@@ -17,6 +17,7 @@ from commsplan.errors import DomainError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+MAX_PAGE = 1_000_000
 PUBLIC_ENDPOINTS = {"static", "auth.login", "auth.accept_invitation", "health.healthz"}
 
 
@@ -67,7 +68,7 @@ def client_address() -> str:
 
 def page_number() -> int:
     """The ?page= argument, clamped to a positive whole number."""
-    return max(request.args.get("page", 1, type=int) or 1, 1)
+    return min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE)
 
 
 def pagination_params(pagination: Any, endpoint_url: Callable[[int], str]) -> dict[str, Any]:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any, TypeVar, cast
 
 from flask import Response, g, request
 
 from commsplan.auth import service
-from commsplan.auth.models import Role, User
+from commsplan.auth.models import User
 from commsplan.db import unit_of_work
 from commsplan.errors import json_error
 from commsplan.timeutil import utcnow
@@ -35,19 +34,3 @@ def authenticate_request() -> Response | None:
 
 def api_user() -> User:
     return cast(User, g.api_user)
-
-
-def api_role_required(*roles: Role) -> Callable[[F], F]:
-    """Let through only tokens whose user holds one of `roles`."""
-
-    def decorator(view: F) -> F:
-        @wraps(view)
-        def wrapped(*args: Any, **kwargs: Any) -> Any:
-            if not api_user().has_role(*roles):
-                return json_error(403, "Your roles do not allow this")
-            return view(*args, **kwargs)
-
-        wrapped.required_roles = roles  # type: ignore[attr-defined]
-        return cast(F, wrapped)
-
-    return decorator

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from wtforms import Field
-from wtforms.validators import InputRequired, Length, NumberRange
+from wtforms.validators import Length, NumberRange
 
-from commsplan.api.jsonforms import json_type
+from commsplan.api.catalogues import FORMS, KINDS
+from commsplan.formdata import is_required, json_type
 from commsplan.forms import ChoiceField
-from commsplan.reference.forms import FORMS
-from commsplan.reference.kinds import KINDS, ReferenceKind
+from commsplan.reference.kinds import ReferenceKind
 
 ERROR_REF = {"$ref": "#/components/responses/Error"}
 ERRORS = {"401": ERROR_REF, "403": ERROR_REF, "404": ERROR_REF, "422": ERROR_REF}
@@ -18,6 +18,8 @@ ERRORS = {"401": ERROR_REF, "403": ERROR_REF, "404": ERROR_REF, "422": ERROR_REF
 
 def field_schema(field: Field) -> dict[str, Any]:
     schema: dict[str, Any] = {"type": json_type(field), "description": str(field.label.text)}
+    if schema["type"] == "array":
+        schema["items"] = {"type": "string"}
     for check in field.validators:
         if isinstance(check, Length) and check.max >= 0:
             schema["maxLength"] = check.max
@@ -26,16 +28,9 @@ def field_schema(field: Field) -> dict[str, Any]:
     if isinstance(field, ChoiceField) and schema["type"] == "string" and field.choices:
         schema["enum"] = [str(getattr(c.value, "value", c.value)) for c in field.choices
                           if c.value != ""]
-    if field.name in ("parent_id", "description"):
+    if not is_required(field):
         schema["type"] = [schema["type"], "null"]
     return schema
-
-
-def is_required(field: Field) -> bool:
-    """Whether the form rejects a body without this field: input-required, or a select with no blank."""
-    if isinstance(field, ChoiceField):
-        return not field.blank_means_none
-    return any(isinstance(v, InputRequired) for v in field.validators)
 
 
 def kind_schemas(kind: ReferenceKind) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -74,7 +69,8 @@ def kind_paths(kind: ReferenceKind, name: str) -> dict[str, Any]:
         {"name": "q", "in": "query", "schema": {"type": "string"}},
         {"name": "include_retired", "in": "query", "schema": {"type": "boolean"}},
     ]
-    admin = " Needs the admin role."
+    roles = " or ".join(role.label.lower() for role in kind.write_roles)
+    admin = f" Needs the {roles} role."
     one = json_response(f"The {kind.singular}", item_ref)
     status_op = {"tags": tag, "parameters": id_param, "responses": {"200": one, **ERRORS}}
     return {

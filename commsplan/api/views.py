@@ -7,16 +7,19 @@ from typing import Any
 from flask import Blueprint, Response, abort, jsonify, request, url_for
 from flask_wtf import FlaskForm
 
-from commsplan.api.auth import api_role_required, api_user, authenticate_request
-from commsplan.api.jsonforms import request_object, validated_form
+from commsplan.api.auth import api_user, authenticate_request
+from commsplan.api.catalogues import FORMS, KINDS
+from commsplan.api.jsonforms import request_object
 from commsplan.api.openapi import openapi_document
-from commsplan.auth.models import Role, sorted_roles
+from commsplan.auth.models import sorted_roles
 from commsplan.db import current_session, unit_of_work
+from commsplan.errors import PermissionDenied
 from commsplan.extensions import csrf, db
+from commsplan.formdata import is_required, validated_form
 from commsplan.reference import service
-from commsplan.reference.forms import FORMS
-from commsplan.reference.kinds import KINDS, ReferenceItem, ReferenceKind
+from commsplan.reference.kinds import ReferenceItem, ReferenceKind
 from commsplan.timeutil import utcnow
+from commsplan.web import page_number
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # token-authenticated only: cookies are never accepted here
@@ -29,6 +32,14 @@ def kind_or_404(slug: str) -> ReferenceKind:
     if slug not in KINDS:
         abort(404, description="No such collection")
     return KINDS[slug]
+
+
+def writable(slug: str) -> ReferenceKind:
+    """The kind, if the token's user may change it; a JSON 403 otherwise."""
+    kind = kind_or_404(slug)
+    if not api_user().has_role(*kind.write_roles):
+        raise PermissionDenied("Your roles do not allow this")
+    return kind
 
 
 def item_json(kind: ReferenceKind, item: ReferenceItem) -> dict[str, Any]:
@@ -51,8 +62,10 @@ def reference_form(kind: ReferenceKind, payload: dict[str, Any],
                                       service.parent_choices(current_session(), kind, item)]
 
     current = {field: getattr(item, field) for field in kind.fields} if item else None
-    return validated_form(FORMS[kind], payload, current=current, prepare=prepare,
-                          nullable={"parent_id", "description"})
+    form_class = FORMS[kind]
+    probe = form_class(formdata=None, meta={"csrf": False})
+    optional = {name for name in kind.fields if not is_required(probe[name])}
+    return validated_form(form_class, payload, current=current, prepare=prepare, nullable=optional)
 
 
 @bp.get("/me")
@@ -73,16 +86,15 @@ def list_reference(slug: str) -> Response:
     per_page = min(max(request.args.get("per_page", 50, type=int) or 50, 1), MAX_PER_PAGE)
     query = service.items_query(kind, include_retired=request.args.get("include_retired") == "true",
                                 search=request.args.get("q", "")[:100])
-    page = db.paginate(query, page=max(request.args.get("page", 1, type=int) or 1, 1),
+    page = db.paginate(query, page=page_number(),
                        per_page=per_page, error_out=False)
     return jsonify(items=[item_json(kind, item) for item in page.items], page=page.page,
                    per_page=per_page, total=page.total, pages=page.pages)
 
 
 @bp.post("/<slug>")
-@api_role_required(Role.ADMIN)
 def create_reference(slug: str) -> tuple[Response, int]:
-    kind = kind_or_404(slug)
+    kind = writable(slug)
     form = reference_form(kind, request_object(), None)
     with unit_of_work() as session:
         item = service.create_item(session, kind, actor=api_user(), now=utcnow(),
@@ -97,9 +109,8 @@ def get_reference(slug: str, item_id: int) -> Response:
 
 
 @bp.patch("/<slug>/<int:item_id>")
-@api_role_required(Role.ADMIN)
 def update_reference(slug: str, item_id: int) -> Response:
-    kind = kind_or_404(slug)
+    kind = writable(slug)
     item = service.get_item(current_session(), kind, item_id)
     form = reference_form(kind, request_object(), item)
     with unit_of_work() as session:
@@ -109,19 +120,17 @@ def update_reference(slug: str, item_id: int) -> Response:
 
 
 @bp.post("/<slug>/<int:item_id>/retire")
-@api_role_required(Role.ADMIN)
 def retire_reference(slug: str, item_id: int) -> Response:
     return change_status(slug, item_id, service.retire_item)
 
 
 @bp.post("/<slug>/<int:item_id>/restore")
-@api_role_required(Role.ADMIN)
 def restore_reference(slug: str, item_id: int) -> Response:
     return change_status(slug, item_id, service.restore_item)
 
 
 def change_status(slug: str, item_id: int, change: Any) -> Response:
-    kind = kind_or_404(slug)
+    kind = writable(slug)
     item = service.get_item(current_session(), kind, item_id)
     with unit_of_work() as session:
         change(session, kind, item, actor=api_user(), now=utcnow())

@@ -125,7 +125,7 @@ class AuditFilter:
     object_id: str | None = None
     since: datetime | None = None
     until: datetime | None = None
-    exclude_types: tuple[str, ...] = ()
+    object_types: tuple[str, ...] = ()
 
 
 def entries_query(criteria: AuditFilter) -> Select[AuditEntry]:
@@ -141,8 +141,8 @@ def entries_query(criteria: AuditFilter) -> Select[AuditEntry]:
         query = query.where(AuditEntry.at >= criteria.since)
     if criteria.until is not None:
         query = query.where(AuditEntry.at < criteria.until)
-    if criteria.exclude_types:
-        query = query.where(AuditEntry.object_type.not_in(criteria.exclude_types))
+    if criteria.object_types:
+        query = query.where(AuditEntry.object_type.in_(criteria.object_types))
     return query
 
 

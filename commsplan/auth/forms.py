@@ -14,6 +14,7 @@ from wtforms.validators import InputRequired, Length, Regexp
 from wtforms.validators import ValidationError as WTFormsValidationError
 
 from commsplan.auth.models import Role
+from commsplan.auth.service import EMAIL_PATTERN
 from commsplan.forms import ChoiceField, choices
 
 
@@ -68,7 +69,7 @@ def email_field() -> EmailField:
         "Email address", widget=GovTextInput(),
         validators=[InputRequired(message="Enter an email address"),
                     Length(max=254, message="Email address must be 254 characters or fewer"),
-                    Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
+                    Regexp(EMAIL_PATTERN,
                            message="Enter an email address in the correct format, "
                                    "like name@example.org")])
 

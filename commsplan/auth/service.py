@@ -126,6 +126,23 @@ def invite_user(
     return user, secret
 
 
+def new_sign_in_link(
+    session: Session, user: User, *, actor: User, now: datetime, valid_for: timedelta
+) -> str:
+    """A fresh one-time link for someone whose invitation expired or who forgot their password.
+
+    Any earlier link stops working; a current password keeps working until the link is used.
+    """
+    if not user.is_active:
+        raise DomainError("Reactivate the account before sending a sign-in link")
+    secret = new_secret(INVITATION_PREFIX)
+    user.invitation_hash, user.invitation_expires_at = hash_secret(secret), now + valid_for
+    user.updated_at = now
+    audit.record(session, actor=actor, action="new_sign_in_link", obj=user, now=now,
+                 changes={"invitation_expires_at": [None, (now + valid_for).isoformat()]})
+    return secret
+
+
 def find_invitation(session: Session, secret: str, *, now: datetime) -> User:
     user = session.scalar(select(User).where(User.invitation_hash == hash_secret(secret)))
     if user is None or not user.is_active:

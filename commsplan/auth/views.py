@@ -122,12 +122,13 @@ def list_users() -> str:
     return render_template("auth/list_users.html", pagination=pagination, pages=pages)
 
 
-def _created_response(user: User, secret: str | None) -> str | Response:
+def _created_response(user: User, secret: str | None,
+                      heading: str = "Invitation created") -> str | Response:
     if secret is None:
         flash(f"Account created for {user.name}", "success")
         return redirect(url_for("auth.show_user", user_id=user.id))
     link = url_for("auth.accept_invitation", secret=secret, _external=True)
-    return render_template("auth/invitation_created.html", user=user, link=link)
+    return render_template("auth/invitation_created.html", user=user, link=link, heading=heading)
 
 
 @bp.route("/admin/users/new", methods=["GET", "POST"])
@@ -146,10 +147,9 @@ def new_user() -> str | Response:
                                                password=form.password.data or "",
                                                actor=signed_in_user(), now=utcnow())
                 else:
-                    valid = timedelta(days=current_app.config["INVITATION_VALID_DAYS"])
                     user, secret = service.invite_user(session, email=email, name=name,
                                                        roles=roles, actor=signed_in_user(),
-                                                       now=utcnow(), valid_for=valid)
+                                                       now=utcnow(), valid_for=invitation_validity())
         except DomainError as error:
             add_form_errors(form, error)
         else:
@@ -177,6 +177,27 @@ def show_user(user_id: int) -> str | Response:
     history = audit.history(current_session(), User.__audit_type__, [str(user.id)])
     return render_template("auth/show_user.html", user=user, form=form, tokens=tokens,
                            history=history, confirm=ConfirmForm())
+
+
+@bp.post("/admin/users/<int:user_id>/sign-in-link")
+@role_required(Role.ADMIN)
+def new_sign_in_link(user_id: int) -> str | Response:
+    """Make a new one-time link to set a password (expired invitation, forgotten password)."""
+    user = service.get_user(current_session(), user_id)
+    if not ConfirmForm().validate_on_submit():
+        return redirect(url_for("auth.show_user", user_id=user.id))
+    try:
+        with unit_of_work() as session:
+            secret = service.new_sign_in_link(session, user, actor=signed_in_user(), now=utcnow(),
+                                              valid_for=invitation_validity())
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for("auth.show_user", user_id=user.id))
+    return _created_response(user, secret, heading="Sign-in link created")
+
+
+def invitation_validity() -> timedelta:
+    return timedelta(days=current_app.config["INVITATION_VALID_DAYS"])
 
 
 @bp.post("/admin/users/<int:user_id>/active")
@@ -213,10 +234,13 @@ def list_tokens() -> str | Response:
                     now=utcnow())
         except DomainError as error:
             add_form_errors(form, error)
-    tokens = db.session.scalars(select(ApiToken).order_by(ApiToken.revoked_at.is_not(None),
-                                                          ApiToken.created_at.desc())).all()
-    return render_template("auth/list_tokens.html", form=form, tokens=tokens, secret=secret,
-                           confirm=ConfirmForm())
+    query = select(ApiToken).order_by(ApiToken.revoked_at.is_not(None), ApiToken.created_at.desc(),
+                                      ApiToken.id.desc())
+    pagination = db.paginate(query, page=page_number(), per_page=current_app.config["PAGE_SIZE"],
+                             error_out=False)
+    pages = pagination_params(pagination, lambda n: url_for("auth.list_tokens", page=n))
+    return render_template("auth/list_tokens.html", form=form, tokens=pagination.items, pages=pages,
+                           secret=secret, confirm=ConfirmForm())
 
 
 @bp.post("/admin/tokens/<int:token_id>/revoke")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -17,16 +18,17 @@ from wtforms.validators import InputRequired, Length, Optional
 from wtforms.validators import ValidationError as WTFormsValidationError
 
 from commsplan.auth.models import Role
-from commsplan.forms import ChoiceField, GovDateField, choices, optional_int, time_field
+from commsplan.forms import ChoiceField, GovDateField, RadioChoiceField, choices, optional_int, time_field
 from commsplan.notifications.kinds import KINDS, ChannelChoice
+from commsplan.timeutil import london_moment
 
 SNOOZE_CHOICES = choices([("30m", "30 minutes"), ("2h", "2 hours"), ("tomorrow", "Tomorrow morning"),
                           ("custom", "Until a time I choose")])
 
 
 class SnoozeForm(FlaskForm):
-    period = RadioField("Snooze for", widget=GovRadioInput(), choices=SNOOZE_CHOICES,
-                        validators=[InputRequired(message="Choose how long to snooze for")])
+    period = RadioChoiceField("Snooze for", choices=SNOOZE_CHOICES,
+                              message="Choose how long to snooze for")
     until_date = GovDateField("Date")
     until_time = time_field("Time", required=False)
     submit = SubmitField("Snooze", widget=GovSubmitInput())
@@ -43,6 +45,11 @@ class SnoozeForm(FlaskForm):
             self.until_time.errors = [*self.until_time.errors, "Enter the time to snooze until, like 14:30"]
             return False
         return valid
+
+    def custom_moment(self) -> datetime:
+        """The chosen date and time as UTC; call after the form has validated."""
+        assert self.until_date.data is not None
+        return london_moment(self.until_date.data, self.until_time.data or "")
 
 
 def preference_form(kinds: list[str]) -> type[FlaskForm]:
@@ -63,10 +70,26 @@ def preference_form(kinds: list[str]) -> type[FlaskForm]:
     return PreferencesForm
 
 
-class ReminderForm(FlaskForm):
-    recipient_type = RadioField("Who should get it", widget=GovRadioInput(), choices=choices([
+class DueFields:
+    """Due date and time fields shared by the schedule and move forms."""
+
+    due_date = GovDateField("Date")
+    due_time = time_field("Time")
+
+    def validate_due_date(self, field: Field) -> None:
+        if field.data is None and not field.errors:
+            raise WTFormsValidationError("Enter the date the reminder is due")
+
+    def due_moment(self) -> datetime:
+        """The due date and time as UTC; call after the form has validated."""
+        assert self.due_date.data is not None
+        return london_moment(self.due_date.data, self.due_time.data or "")
+
+
+class ReminderForm(DueFields, FlaskForm):
+    recipient_type = RadioChoiceField("Who should get it", choices=choices([
         ("person", "One person"), ("role", "Everyone with a role")]),
-        validators=[InputRequired(message="Choose who should get the reminder")])
+        message="Choose who should get the reminder")
     user_id = ChoiceField("Person", coerce=optional_int, blank_means_none=True,
                           message="Select a person from the list")
     role = ChoiceField("Role", coerce=lambda value: Role(value) if value else None,
@@ -84,15 +107,9 @@ class ReminderForm(FlaskForm):
                                                                        "characters or fewer")])
     body = TextAreaField("Note", widget=GovTextArea(), validators=[
         Length(max=2000, message="The note must be 2000 characters or fewer")])
-    due_date = GovDateField("Date")
-    due_time = time_field("Time")
     urgent = BooleanField("Urgent: send at once, even outside working hours",
                           widget=GovCheckboxInput())
     submit = SubmitField("Schedule reminder", widget=GovSubmitInput())
-
-    def validate_due_date(self, field: Field) -> None:
-        if field.data is None and not field.errors:
-            raise WTFormsValidationError("Enter the date the reminder is due")
 
     def validate_user_id(self, field: Field) -> None:
         if self.recipient_type.data == "person" and field.data is None:
@@ -103,14 +120,8 @@ class ReminderForm(FlaskForm):
             raise WTFormsValidationError("Select a role from the list")
 
 
-class RescheduleForm(FlaskForm):
-    due_date = GovDateField("Date")
-    due_time = time_field("Time")
+class RescheduleForm(DueFields, FlaskForm):
     submit = SubmitField("Move reminder", widget=GovSubmitInput())
-
-    def validate_due_date(self, field: Field) -> None:
-        if field.data is None and not field.errors:
-            raise WTFormsValidationError("Enter the date the reminder is due")
 
 
 class WebhookForm(FlaskForm):

@@ -70,7 +70,10 @@ def run_dispatch(
 
 def schedule_digests(session: Session, *, now: datetime, settings: DeliverySettings) -> int:
     """Schedule today's digest for each subscriber with something to report; once per day each."""
-    day = to_london(now).date().isoformat()
+    today = to_london(now).date()
+    if not settings.working_hours.is_working_day(today):
+        return 0  # a weekend digest would only arrive, stale, on the next working morning
+    day = today.isoformat()
     count = 0
     subscribers = session.scalars(select(User).join(DigestSubscription,
                                                    DigestSubscription.user_id == User.id)

@@ -119,6 +119,8 @@ def schedule(
     if not key or len(key) > 200:
         raise ValidationError.single("key", "A reminder key must be 1 to 200 characters")
     errors = _check_recipient(session, recipient) | _check_subject(subject)
+    if due_at.year > 2100:
+        errors["due_at"] = ["Choose a due date before 2100"]
     if errors:
         raise ValidationError(errors)
     existing = find(session, key)
@@ -136,6 +138,41 @@ def schedule(
         created_by_id=actor.id if actor else None, created_at=now, updated_at=now)
     audit.add_audited(session, reminder, actor=actor, now=now)
     return reminder
+
+
+FUTURE_ONLY = "Choose a date and time in the future"
+
+
+def schedule_note(
+    session: Session,
+    *,
+    author: User,
+    recipient: Recipient,
+    title: str,
+    link: str,
+    body: str,
+    due_at: datetime,
+    urgent: bool,
+    now: datetime,
+    settings: DeliverySettings,
+) -> Reminder:
+    """A reminder someone writes by hand: always in the future, under a key of its own."""
+    if due_at <= now:
+        raise ValidationError.single("due_date", FUTURE_ONLY)
+    return schedule(session, key=f"note:{author.id}:{secrets.token_hex(8)}", kind="general",
+                    recipient=recipient, subject=Subject(type="note", id="-", title=title, link=link),
+                    due_at=due_at, now=now, settings=settings, actor=author, body=body,
+                    urgency=Urgency.URGENT if urgent else None)
+
+
+def reschedule_note(
+    session: Session, *, reminder: Reminder, due_at: datetime, actor: User, now: datetime,
+    settings: DeliverySettings,
+) -> Reminder:
+    if due_at <= now:
+        raise ValidationError.single("due_date", FUTURE_ONLY)
+    return reschedule(session, key=reminder.idempotency_key, due_at=due_at, now=now,
+                      settings=settings, actor=actor)
 
 
 def get(session: Session, key: str) -> Reminder:
@@ -183,15 +220,12 @@ def cancel(session: Session, *, key: str, now: datetime, actor: User | None = No
     return True
 
 
-def _item_for(session: Session, item_id: int, user: User) -> InboxItem:
+def inbox_item(session: Session, item_id: int, *, user: User) -> InboxItem:
+    """One of the person's own notifications; anyone else's is "not found"."""
     item = session.get(InboxItem, item_id)
     if item is None or item.user_id != user.id:
         raise NotFound("No such notification")
     return item
-
-
-def inbox_item(session: Session, item_id: int, *, user: User) -> InboxItem:
-    return _item_for(session, item_id, user)
 
 
 def snooze(
@@ -229,6 +263,13 @@ def visible_items(user_id: int, now: datetime) -> Select[InboxItem]:
             .where(InboxItem.user_id == user_id,
                    or_(InboxItem.snoozed_until.is_(None), InboxItem.snoozed_until <= now))
             .order_by(InboxItem.delivered_at.desc(), InboxItem.id.desc()))
+
+
+def snoozed_items(user_id: int, now: datetime) -> Select[InboxItem]:
+    """Notifications snoozed into the future, the soonest back first."""
+    return (select(InboxItem)
+            .where(InboxItem.user_id == user_id, InboxItem.snoozed_until > now)
+            .order_by(InboxItem.snoozed_until, InboxItem.id))
 
 
 def unread_count(session: Session, *, user_id: int, now: datetime) -> int:
@@ -280,8 +321,12 @@ def set_preferences(
 
 
 def check_webhook_url(url: str) -> str | None:
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    try:
+        parts = urlsplit(url.strip())
+        parts.port  # noqa: B018 (raises ValueError for a port that is not a number 0–65535)
+    except ValueError:
+        return "Enter a web address like https://chat.example.org/hooks/abc"
+    if parts.scheme not in ("http", "https") or not parts.hostname:
         return "Enter a web address starting with http:// or https://"
     if len(url) > 500:
         return "The web address must be 500 characters or fewer"
@@ -316,7 +361,8 @@ def create_webhook(
     target = WebhookTarget(
         name=str(values["name"]).strip(), url=str(values["url"]).strip(),
         business_unit_id=values.get("business_unit_id"), urgent_only=bool(values.get("urgent_only")),
-        is_active=True, secret=secrets.token_urlsafe(32), created_at=now, updated_at=now)
+        is_active=bool(values.get("is_active", True)), secret=secrets.token_urlsafe(32),
+        created_at=now, updated_at=now)
     audit.add_audited(session, target, actor=actor, now=now)
     return target
 

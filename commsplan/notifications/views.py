@@ -15,7 +15,7 @@ from commsplan.auth.models import Role, User
 from commsplan.db import current_session, unit_of_work
 from commsplan.errors import DomainError, NotFound
 from commsplan.extensions import db
-from commsplan.forms import choices, london_moment
+from commsplan.forms import choices
 from commsplan.notifications import service
 from commsplan.notifications.forms import (
     ReminderForm,
@@ -25,7 +25,7 @@ from commsplan.notifications.forms import (
     preference_form,
 )
 from commsplan.notifications.jobs import current_settings
-from commsplan.notifications.kinds import KINDS, ChannelChoice, Urgency
+from commsplan.notifications.kinds import KINDS, ChannelChoice
 from commsplan.notifications.models import (
     Delivery,
     DeliveryAttempt,
@@ -73,10 +73,14 @@ def paginate(query: Any, endpoint: str, **args: Any) -> tuple[Any, dict[str, Any
 def inbox() -> str:
     user, now = signed_in_user(), utcnow()
     show = request.args.get("show", "unread")
+    show = show if show in ("unread", "all", "snoozed") else "unread"
     kind = request.args.get("kind", "")
     due_today = request.args.get("due") == "today"
-    query = service.visible_items(user.id, now)
-    if show != "all":
+    if show == "snoozed":
+        query = service.snoozed_items(user.id, now)
+    else:
+        query = service.visible_items(user.id, now)
+    if show == "unread":
         query = query.where(InboxItem.read_at.is_(None))
     if kind in KINDS:
         query = query.where(InboxItem.kind == kind)
@@ -125,7 +129,7 @@ def snooze_until(form: SnoozeForm, now: datetime) -> datetime:
     if period == "tomorrow":
         hours = current_settings().working_hours
         return hours.morning_of(to_london(now).date() + timedelta(days=1))
-    return london_moment(form.until_date.data, form.until_time.data or "")
+    return form.custom_moment()
 
 
 @bp.route("/inbox/<int:item_id>/snooze", methods=["GET", "POST"])
@@ -163,8 +167,11 @@ def preferences() -> str | Response:
     return render_template("notifications/preferences.html", form=form, kinds=list(current))
 
 
-def reminder_form_choices(form: ReminderForm | WebhookForm) -> None:
+def reminder_form_choices(form: ReminderForm | WebhookForm, target: WebhookTarget | None = None) -> None:
+    """Active units (and a webhook's current unit, even if since retired) and active people."""
     units = active_items(current_session(), UNITS)
+    if target is not None and target.business_unit is not None and target.business_unit not in units:
+        units.append(target.business_unit)
     unit_choices = choices(((u.id, u.name) for u in units), blank="All business units")
     if isinstance(form, ReminderForm):
         people = current_session().scalars(select(User).where(User.is_active).order_by(User.name))
@@ -190,22 +197,16 @@ def new_reminder() -> str | Response:
     form = ReminderForm()
     reminder_form_choices(form)
     if form.validate_on_submit():
-        now = utcnow()
-        due = london_moment(form.due_date.data, form.due_time.data or "")
         person = form.recipient_type.data == "person"
         recipient = (service.Recipient(user_id=form.user_id.data) if person
                      else service.Recipient.role_in(form.role.data, form.unit_id.data))
-        subject = service.Subject(type="note", id="-", title=form.title.data or "",
-                                  link=(form.link.data or "").strip() or "/inbox")
         try:
-            if due <= now:
-                raise DomainError("Choose a date and time in the future", field="due_date")
             with unit_of_work() as session:
-                reminder = service.schedule(
-                    session, key=f"note:{signed_in_user().id}:{secrets.token_hex(8)}", kind="general",
-                    recipient=recipient, subject=subject, due_at=due, now=now,
-                    settings=current_settings(), actor=signed_in_user(), body=form.body.data or "",
-                    urgency=Urgency.URGENT if form.urgent.data else None)
+                reminder = service.schedule_note(
+                    session, author=signed_in_user(), recipient=recipient,
+                    title=form.title.data or "", link=(form.link.data or "").strip() or "/inbox",
+                    body=form.body.data or "", due_at=form.due_moment(), urgent=bool(form.urgent.data),
+                    now=utcnow(), settings=current_settings())
         except DomainError as error:
             add_form_errors(form, error)
         else:
@@ -229,13 +230,11 @@ def edit_reminder(reminder_id: int) -> str | Response:
     due = to_london(reminder.due_at)
     form = RescheduleForm(data={"due_date": due.date(), "due_time": due.strftime("%H:%M")})
     if form.validate_on_submit():
-        now, moved = utcnow(), london_moment(form.due_date.data, form.due_time.data or "")
         try:
-            if moved <= now:
-                raise DomainError("Choose a date and time in the future", field="due_date")
             with unit_of_work() as session:
-                service.reschedule(session, key=reminder.idempotency_key, due_at=moved, now=now,
-                                   settings=current_settings(), actor=signed_in_user())
+                service.reschedule_note(session, reminder=reminder, due_at=form.due_moment(),
+                                        actor=signed_in_user(), now=utcnow(),
+                                        settings=current_settings())
         except DomainError as error:
             add_form_errors(form, error)
         else:
@@ -331,7 +330,7 @@ def new_webhook() -> str | Response:
 def edit_webhook(target_id: int) -> str | Response:
     target = service.get_webhook(current_session(), target_id)
     form = WebhookForm(obj=target)
-    reminder_form_choices(form)
+    reminder_form_choices(form, target)
     if form.validate_on_submit():
         try:
             with unit_of_work() as session:

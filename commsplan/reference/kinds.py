@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from commsplan.auth.models import Role
 from commsplan.reference.models import BusinessUnit, Qualifier, ViolenceElement
 
 ReferenceModel = Any  # one of the three model classes below
@@ -13,6 +15,12 @@ ReferenceItem = ViolenceElement | Qualifier | BusinessUnit
 
 @dataclass(frozen=True)
 class ReferenceKind:
+    """A list of named things kept up to date by hand, with retire and restore.
+
+    Reference data uses it; so do other domains' catalogues (audiences, channels), which set
+    their own unique and search fields, write roles and extra rule checks.
+    """
+
     slug: str
     model: ReferenceModel
     singular: str
@@ -20,6 +28,11 @@ class ReferenceKind:
     fields: tuple[str, ...]
     summary: str
     has_parent: bool = False
+    unique_fields: tuple[str, ...] = ("code", "name")
+    search_fields: tuple[str, ...] = ("name", "code")
+    write_roles: tuple[Role, ...] = (Role.ADMIN,)
+    # (session, kind, cleaned values, item or None) -> {field: [messages]}
+    extra_checks: Callable[..., dict[str, list[str]]] | None = None
 
     @property
     def audit_type(self) -> str:

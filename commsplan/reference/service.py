@@ -15,7 +15,6 @@ from commsplan.errors import Conflict, NotFound, ValidationError
 from commsplan.reference.kinds import UNITS, ReferenceItem, ReferenceKind
 from commsplan.reference.models import BusinessUnit, UnitKind
 
-UNIQUE_FIELDS = ("code", "name")
 PARENT_REQUIRED = "Select the unit this one reports to"
 
 
@@ -45,7 +44,7 @@ def items_query(
     if search.strip():
         pattern = f"%{search.strip().lower()}%"
         query = query.where(
-            or_(func.lower(model.name).like(pattern), func.lower(model.code).like(pattern))
+            or_(*(func.lower(getattr(model, field)).like(pattern) for field in kind.search_fields))
         )
     return query
 
@@ -67,9 +66,9 @@ def parent_choices(
 
 def clean_values(kind: ReferenceKind, values: Mapping[str, Any]) -> dict[str, Any]:
     cleaned = {field: values[field] for field in kind.fields if field in values}
-    for field in ("code", "name", "description"):
-        if isinstance(cleaned.get(field), str):
-            cleaned[field] = cleaned[field].strip()
+    for field, value in cleaned.items():
+        if type(value) is str:  # plain text only: StrEnum members stay members
+            cleaned[field] = value.strip()
     if isinstance(cleaned.get("code"), str):
         cleaned["code"] = cleaned["code"].upper()
     return cleaned
@@ -79,7 +78,7 @@ def _check_unique(
     session: Session, kind: ReferenceKind, values: Mapping[str, Any], item: ReferenceItem | None
 ) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
-    for field in UNIQUE_FIELDS:
+    for field in kind.unique_fields:
         column = getattr(kind.model, field)
         query = select(kind.model.id).where(func.lower(column) == str(values[field]).lower())
         if item is not None:
@@ -124,11 +123,13 @@ def _validate(
     session: Session, kind: ReferenceKind, values: dict[str, Any], item: ReferenceItem | None
 ) -> None:
     # Forms accept "  " as an answer; once stripped it must not be saved as a blank code or name.
-    blank = {field: [f"Enter a {field}"] for field in UNIQUE_FIELDS
+    blank = {field: [f"Enter a {field}"] for field in kind.unique_fields
              if not str(values.get(field) or "").strip()}
     errors = {**_check_unique(session, kind, values, item), **blank}
-    for field, messages in _check_parent(session, kind, values, item).items():
-        errors.setdefault(field, []).extend(messages)
+    checks = [_check_parent] + ([kind.extra_checks] if kind.extra_checks else [])
+    for check in checks:
+        for field, messages in check(session, kind, values, item).items():
+            errors.setdefault(field, []).extend(messages)
     if errors:
         raise ValidationError(errors)
 

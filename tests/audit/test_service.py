@@ -229,7 +229,9 @@ def test_entries_query_filters_by_actor_and_object_type(
     assert labels(session, AuditFilter(actor_id=bob.id, object_type="plan")) == ["bob-plan"]
     assert labels(session, AuditFilter(actor_id=bob.id, object_type="message_map")) == []
     assert labels(session, AuditFilter(object_type="plan", object_id="1")) == ["ann-plan"]
-    assert set(labels(session, AuditFilter(exclude_types=("plan",)))) == {"ann-message", "system-message"}
+    assert set(labels(session, AuditFilter(object_types=("message_map",)))) == {"ann-message",
+                                                                                "system-message"}
+    assert len(labels(session, AuditFilter(object_types=("plan", "message_map")))) == 4
 
 
 def test_entries_query_since_is_inclusive_and_until_is_exclusive(

@@ -24,7 +24,8 @@ SELF_SERVICE_WRITES = {
     "notifications.snooze", "notifications.preferences",
 }
 URL_VALUES = {"slug": "business-units", "item_id": 1, "user_id": 1, "token_id": 1, "secret": "x",
-              "reminder_id": 1, "delivery_id": 1, "target_id": 1}
+              "reminder_id": 1, "delivery_id": 1, "target_id": 1, "audience_id": 1, "channel_id": 1,
+              "what": "audiences"}
 CHECKED_METHODS = {"GET", "POST", "PUT", "PATCH", "DELETE"}
 
 
@@ -34,6 +35,8 @@ def routes(app: Flask) -> Iterator[tuple[Rule, str, str]]:
         if rule.endpoint == "static":
             continue
         values = {name: URL_VALUES[name] for name in rule.arguments}
+        if "slug" in values and rule.endpoint.startswith("messaging."):
+            values["slug"] = "audiences"
         with app.test_request_context():
             url = url_for(rule.endpoint, **values)
         for method in sorted((rule.methods or set()) & CHECKED_METHODS):

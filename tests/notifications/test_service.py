@@ -866,7 +866,7 @@ def test_only_subscribers_who_are_active_get_a_digest(session: Session, subscrib
 
 def test_digest_is_scheduled_once_per_subscriber_per_day(session: Session, subscriber: User,
                                                          now: datetime) -> None:
-    remind(session, recipient=Recipient.person(subscriber), due_at=now + timedelta(days=2), now=now)
+    remind(session, recipient=Recipient.person(subscriber), due_at=now + timedelta(days=5), now=now)
 
     jobs.schedule_digests(session, now=now, settings=SETTINGS)
     jobs.schedule_digests(session, now=now, settings=SETTINGS)
@@ -874,9 +874,19 @@ def test_digest_is_scheduled_once_per_subscriber_per_day(session: Session, subsc
     session.commit()
     assert len(digests(session)) == 1
 
-    jobs.schedule_digests(session, now=now + timedelta(days=1), settings=SETTINGS)
+    jobs.schedule_digests(session, now=now + timedelta(days=3), settings=SETTINGS)  # Monday
     assert [d.idempotency_key for d in digests(session)] == [
-        f"digest:{subscriber.id}:2026-11-20", f"digest:{subscriber.id}:2026-11-21"]
+        f"digest:{subscriber.id}:2026-11-20", f"digest:{subscriber.id}:2026-11-23"]
+
+
+@pytest.mark.parametrize("days_on", [1, 2, 35])  # Saturday, Sunday, Christmas Day 2026
+def test_no_digest_on_weekends_or_bank_holidays(session: Session, subscriber: User, now: datetime,
+                                                days_on: int) -> None:
+    """A weekend digest would only arrive on the next working morning, stale beside that day's."""
+    day = now + timedelta(days=days_on)
+    remind(session, recipient=Recipient.person(subscriber), due_at=day + timedelta(days=1), now=now)
+    assert jobs.schedule_digests(session, now=day, settings=SETTINGS) == 0
+    assert digests(session) == []
 
 
 def test_digest_is_delivered_by_email_only(session: Session, subscriber: User, now: datetime) -> None:

@@ -1,0 +1,196 @@
+"""CSV export and all-or-nothing import of audiences, channels and affinity.
+
+Export writes every active row; importing that file again changes nothing. Import matches rows
+by name, adds or updates them, and either saves every row or, if any row is wrong, none, with a
+report naming each bad row and field.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+from flask_wtf import FlaskForm
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from commsplan.auth.models import User
+from commsplan.errors import ValidationError
+from commsplan.formdata import validated_form
+from commsplan.messaging import service
+from commsplan.messaging.kinds import AUDIENCES, CHANNELS
+from commsplan.messaging.models import Audience, Channel
+from commsplan.reference import service as catalogue
+from commsplan.reference.kinds import ReferenceKind
+
+LIST_SEPARATOR = ";"
+MAX_ROWS = 20_000
+AFFINITY_COLUMNS = ("audience", "channel", "score", "evidence")
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    field: str
+    message: str
+
+
+class ImportFailed(ValidationError):
+    """Nothing was saved; `rows` says which rows and fields were wrong."""
+
+    def __init__(self, rows: list[RowError]) -> None:
+        super().__init__({"file": [f"Row {rows[0].row}, {rows[0].field}: {rows[0].message}"]})
+        self.rows = rows
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+
+def cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, list):
+        return f"{LIST_SEPARATOR} ".join(str(item) for item in value)
+    return str(value)
+
+
+def write_csv(header: Iterable[str], rows: Iterable[Iterable[Any]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(list(header))
+    writer.writerows([cell(value) for value in row] for row in rows)
+    return out.getvalue()
+
+
+def export_kind(session: Session, kind: ReferenceKind) -> str:
+    items = catalogue.active_items(session, kind)
+    return write_csv(kind.fields, ([getattr(item, name) for name in kind.fields] for item in items))
+
+
+def export_affinity(session: Session) -> str:
+    rows = sorted(service.affinities(session).values(),
+                  key=lambda a: (a.audience.name.lower(), a.channel.name.lower()))
+    return write_csv(AFFINITY_COLUMNS, ((a.audience.name, a.channel.name, a.score, a.evidence)
+                                        for a in rows if not a.audience.is_retired
+                                        and not a.channel.is_retired))
+
+
+Row = tuple[int, dict[str, str]]  # (line number, values by column)
+
+
+def read_rows(text: str, expected: Iterable[str], required: Iterable[str]) -> list[Row]:
+    """The file's rows with their line numbers, after checking the header row."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    header = [name.strip() for name in reader.fieldnames or []]
+    unknown = [name for name in header if name not in expected]
+    missing = [name for name in required if name not in header]
+    if not header or unknown or missing:
+        problem = (f"unknown column “{unknown[0]}”" if unknown else
+                   f"missing column “{missing[0]}”" if missing else "no header row")
+        raise ImportFailed([RowError(1, "header", f"The first row must name the columns: {problem}")])
+    rows = []
+    for number, row in enumerate(reader, start=2):
+        if None in row:
+            raise ImportFailed([RowError(number, "row", "This row has more values than there are columns")])
+        rows.append((number, {key.strip(): (value or "").strip() for key, value in row.items()}))
+        if len(rows) > MAX_ROWS:
+            raise ImportFailed([RowError(number, "file", f"Import at most {MAX_ROWS:,} rows at a time")])
+    return rows
+
+
+def row_payload(form_class: type[FlaskForm], row: dict[str, str]) -> dict[str, Any]:
+    """CSV text to the JSON-like values the form checks: lists split, yes/no as true/false."""
+    probe = form_class(formdata=None, meta={"csrf": False})
+    payload: dict[str, Any] = {}
+    for name, value in row.items():
+        kind = type(probe[name]).__name__
+        if kind in ("LanguagesField", "MultiChoiceField"):
+            payload[name] = [part.strip() for part in value.split(LIST_SEPARATOR) if part.strip()]
+        elif kind == "BooleanField":
+            payload[name] = value.lower() in ("yes", "y", "true", "1")
+        elif kind == "WholeNumberField":
+            payload[name] = value  # the form reports text that is not a number
+        else:
+            payload[name] = value
+    return payload
+
+
+def import_kind(
+    session: Session, kind: ReferenceKind, form_class: type[FlaskForm], text: str, *,
+    actor: User | None, now: datetime,
+) -> ImportResult:
+    """Add or update every row, matching by name; raises ImportFailed (saving nothing) on any error."""
+    rows = read_rows(text, kind.fields, ("name",))
+    result, seen = ImportResult(), dict[str, int]()
+    for number, row in rows:
+        name = row.get("name", "").lower()
+        if name in seen:
+            result.errors.append(RowError(number, "name", f"Same name as row {seen[name]}"))
+            continue
+        seen[name] = number
+        existing = session.scalar(select(kind.model).where(func.lower(kind.model.name) == name))
+        current = {f: getattr(existing, f) for f in kind.fields} if existing is not None else None
+        try:
+            form = validated_form(form_class, row_payload(form_class, row), current=current)
+            values = {f: form[f].data for f in kind.fields}
+            if existing is None:
+                catalogue.create_item(session, kind, values=values, actor=actor, now=now)
+                result.created += 1
+            elif catalogue.update_item(session, kind, existing, values=values, actor=actor, now=now):
+                result.updated += 1
+            else:
+                result.unchanged += 1
+        except ValidationError as error:
+            result.errors += [RowError(number, f, m) for f, ms in error.field_errors.items() for m in ms]
+    if result.errors:
+        raise ImportFailed(result.errors)
+    return result
+
+
+def import_affinity(session: Session, text: str, *, actor: User | None, now: datetime) -> ImportResult:
+    """Set every (audience, channel) score in the file; all or nothing."""
+    rows = read_rows(text, AFFINITY_COLUMNS, ("audience", "channel", "score"))
+    audiences = {a.name.lower(): a for a in session.scalars(select(Audience))}
+    channels = {c.name.lower(): c for c in session.scalars(select(Channel))}
+    result = ImportResult()
+    for number, row in rows:
+        audience, channel = audiences.get(row["audience"].lower()), channels.get(row["channel"].lower())
+        score = row["score"]
+        problems = [("audience", "No audience has this name")] if audience is None else []
+        problems += [("channel", "No channel has this name")] if channel is None else []
+        if score not in ("0", "1", "2", "3", ""):
+            problems.append(("score", "Enter a score from 0 to 3, or leave it blank to clear it"))
+        if problems or audience is None or channel is None:
+            result.errors += [RowError(number, f, m) for f, m in problems]
+            continue
+        try:
+            changed = service.set_affinity(session, audience=audience, channel=channel,
+                                           score=int(score) if score else None,
+                                           evidence=row.get("evidence", ""), actor=actor, now=now)
+        except ValidationError as error:
+            result.errors += [RowError(number, f, m) for f, ms in error.field_errors.items() for m in ms]
+            continue
+        if changed:
+            result.updated += 1
+        else:
+            result.unchanged += 1
+    if result.errors:
+        raise ImportFailed(result.errors)
+    return result
+
+
+IMPORTABLE = {"audiences": AUDIENCES, "channels": CHANNELS}
