@@ -77,20 +77,20 @@ def kind_paths(kind: ReferenceKind, name: str) -> dict[str, Any]:
         f"/{kind.slug}": {
             "get": {"tags": tag, "summary": f"List {kind.plural}", "parameters": list_params,
                     "responses": {"200": json_response("A page of items", page_ref), **ERRORS}},
-            "post": {"tags": tag, "summary": f"Add a {kind.singular}.{admin}",
+            "post": {"tags": tag, "summary": f"Add {kind.a_singular}.{admin}",
                      "requestBody": json_body(input_ref),
                      "responses": {"201": one, **ERRORS}},
         },
         f"/{kind.slug}/{{id}}": {
             "get": {"tags": tag, "summary": f"One {kind.singular}", "parameters": id_param,
                     "responses": {"200": one, **ERRORS}},
-            "patch": {"tags": tag, "summary": f"Change some fields of a {kind.singular}.{admin}",
+            "patch": {"tags": tag, "summary": f"Change some fields of {kind.a_singular}.{admin}",
                       "parameters": id_param,
                       "requestBody": json_body(f"#/components/schemas/{name}Patch"),
                       "responses": {"200": one, **ERRORS}},
         },
         f"/{kind.slug}/{{id}}/retire": {"post": {
-            **status_op, "summary": f"Hide a {kind.singular} from new choices.{admin}"}},
+            **status_op, "summary": f"Hide {kind.a_singular} from new choices.{admin}"}},
         f"/{kind.slug}/{{id}}/restore": {"post": {
             **status_op, "summary": f"Offer a retired {kind.singular} again.{admin}"}},
     }

@@ -10,11 +10,16 @@ from sqlalchemy.orm import Session
 
 from commsplan.auth import service as accounts
 from commsplan.auth.models import Role, User
+from commsplan.messaging import demo as demo_content
+from commsplan.messaging import service as affinity
+from commsplan.messaging.kinds import AUDIENCES, CHANNELS
+from commsplan.messaging.models import Audience, Channel
 from commsplan.notifications import service as reminders
 from commsplan.notifications.dispatch import expand_due
 from commsplan.notifications.kinds import Urgency
 from commsplan.notifications.settings import DeliverySettings
 from commsplan.reference import membership
+from commsplan.reference import service as catalogue
 from commsplan.reference.models import BusinessUnit
 from commsplan.reference.seed import seed_reference
 
@@ -114,6 +119,27 @@ def load_reminders(session: Session, *, author: User, now: datetime) -> list[str
     return added
 
 
+def load_messaging(session: Session, *, author: User, now: datetime) -> list[str]:
+    """Audiences, channels and their affinity, each added only when its name is missing."""
+    added = []
+    for kind, rows in ((AUDIENCES, demo_content.AUDIENCES), (CHANNELS, demo_content.CHANNELS)):
+        for row in rows:
+            if session.scalar(select(kind.model.id).where(kind.model.name == row["name"])) is None:
+                catalogue.create_item(session, kind, values=row, actor=author, now=now)
+                added.append(f"{kind.singular} {row['name']}")
+    audiences = {a.name: a for a in session.scalars(select(Audience))}
+    channels = {c.name: c for c in session.scalars(select(Channel))}
+    cells = affinity.affinities(session)
+    for audience_at, channel_at, score, evidence in demo_content.AFFINITY:
+        audience = audiences[demo_content.AUDIENCES[audience_at]["name"]]
+        channel = channels[demo_content.CHANNELS[channel_at]["name"]]
+        if (audience.id, channel.id) not in cells:
+            affinity.set_affinity(session, audience=audience, channel=channel, score=score,
+                                  evidence=evidence, actor=author, now=now)
+            added.append(f"affinity {channel.name} → {audience.name}")
+    return added
+
+
 def has_data(session: Session) -> bool:
     return (session.scalar(select(func.count(User.id))) or 0) > 0
 
@@ -132,4 +158,5 @@ def load_demo(session: Session, *, now: datetime) -> list[str]:
     added += seed_reference(session, actor=admin, now=now)
     added += load_memberships(session, admin=admin, now=now)
     added += load_reminders(session, author=officer, now=now)
+    added += load_messaging(session, author=officer, now=now)
     return added

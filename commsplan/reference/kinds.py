@@ -35,6 +35,11 @@ class ReferenceKind:
     extra_checks: Callable[..., dict[str, list[str]]] | None = None
 
     @property
+    def a_singular(self) -> str:
+        """"a business unit", "an audience"."""
+        return f"{'an' if self.singular[0] in 'aeiou' else 'a'} {self.singular}"
+
+    @property
     def audit_type(self) -> str:
         return self.model.__audit_type__
 

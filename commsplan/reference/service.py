@@ -99,7 +99,7 @@ def _check_parent(
         return {"parent_id": [PARENT_REQUIRED]} if needs_parent else {}
     parent = session.get(kind.model, parent_id)
     if parent is None:
-        return {"parent_id": [f"Select a {kind.singular} from the list"]}
+        return {"parent_id": [f"Select {kind.a_singular} from the list"]}
     current_parent = getattr(item, "parent_id", None)
     if parent.is_retired and parent.id != current_parent:
         return {"parent_id": [f"{parent.name} is retired; select an active {kind.singular}"]}
