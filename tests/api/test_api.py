@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from commsplan.audit.models import AuditEntry
@@ -19,10 +19,11 @@ from commsplan.auth.models import Role, User
 from commsplan.auth.service import create_api_token, revoke_api_token, set_active
 from commsplan.extensions import db
 from commsplan.reference import service
-from commsplan.reference.kinds import ELEMENTS, KINDS, QUALIFIERS, UNITS, ReferenceKind
+from commsplan.reference.kinds import ELEMENTS, KINDS, QUALIFIERS, UNITS
 from commsplan.reference.models import BusinessUnit, Qualifier, UnitKind, ViolenceElement
 from tests.conftest import count_queries
 from tests.factories import make_element, make_qualifier, make_unit, make_user
+from tests.helpers import committed, count, fresh, rows
 
 Headers = dict[str, str]
 TokenFactory = Callable[..., tuple[User, Headers]]
@@ -74,22 +75,8 @@ def keeper(session: Session, now: datetime) -> User:
     return make_user(session, roles=(Role.ADMIN,), name="Kim Keeper", now=now)
 
 
-def count(model: Any) -> int:
-    return db.session.scalar(select(func.count()).select_from(model)) or 0
 
 
-def rows(kind: ReferenceKind) -> tuple[int, int]:
-    return count(kind.model), count(AuditEntry)
-
-
-def fresh(model: Any, item_id: int) -> Any:
-    db.session.expire_all()
-    return db.session.get(model, item_id)
-
-
-def committed(value: Any) -> Any:
-    db.session.commit()
-    return value
 
 
 def assert_error(response: Any, status: int) -> dict[str, Any]:

@@ -10,17 +10,18 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from commsplan.audit.models import AuditEntry
 from commsplan.auth.models import Role, User
 from commsplan.extensions import db
 from commsplan.reference import service
-from commsplan.reference.kinds import ELEMENTS, KINDS, QUALIFIERS, UNITS, ReferenceKind
+from commsplan.reference.kinds import ELEMENTS, KINDS, QUALIFIERS, UNITS
 from commsplan.reference.models import BusinessUnit, Qualifier, UnitKind, ViolenceElement
 from tests.conftest import count_queries, csrf_token
 from tests.factories import PASSWORD, make_element, make_qualifier, make_unit, make_user
+from tests.helpers import committed, count, fresh, rows
 
 VALID_FORMS: dict[str, dict[str, str]] = {
     ELEMENTS.slug: {"code": "knife", "name": "Knife crime", "description": "Blades",
@@ -48,22 +49,8 @@ def keeper(session: Session, now: datetime) -> User:
     return make_user(session, roles=(Role.ADMIN,), name="Kim Keeper", now=now)
 
 
-def count(model: Any) -> int:
-    return db.session.scalar(select(func.count()).select_from(model)) or 0
 
 
-def rows(kind: ReferenceKind) -> tuple[int, int]:
-    return count(kind.model), count(AuditEntry)
-
-
-def fresh(model: Any, item_id: int) -> Any:
-    db.session.expire_all()
-    return db.session.get(model, item_id)
-
-
-def committed(value: Any) -> Any:
-    db.session.commit()
-    return value
 
 
 # --- index and list pages ----------------------------------------------------------------------
