@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -31,6 +32,7 @@ from commsplan.reference.kinds import ReferenceKind
 LIST_SEPARATOR = ";"
 MAX_ROWS = 20_000
 AFFINITY_COLUMNS = ("audience", "channel", "score", "evidence")
+WHOLE_NUMBER = re.compile(r"-?[0-9]+")
 
 
 @dataclass(frozen=True)
@@ -121,9 +123,13 @@ def row_payload(form_class: type[FlaskForm], row: dict[str, str]) -> dict[str, A
         if kind in ("LanguagesField", "MultiChoiceField"):
             payload[name] = [part.strip() for part in value.split(LIST_SEPARATOR) if part.strip()]
         elif kind == "BooleanField":
-            payload[name] = value.lower() in ("yes", "y", "true", "1")
+            answer = value.lower()
+            # Anything but yes or no stays text, which the type check reports for this row.
+            payload[name] = (True if answer in ("yes", "y", "true", "1") else
+                             False if answer in ("no", "n", "false", "0", "") else value)
         elif kind == "WholeNumberField":
-            payload[name] = value  # the form reports text that is not a number
+            # JSON-typed checks want an integer or null; other text stays text and is reported.
+            payload[name] = None if not value else int(value) if WHOLE_NUMBER.fullmatch(value) else value
         else:
             payload[name] = value
     return payload
@@ -145,7 +151,9 @@ def import_kind(
         existing = session.scalar(select(kind.model).where(func.lower(kind.model.name) == name))
         current = {f: getattr(existing, f) for f in kind.fields} if existing is not None else None
         try:
-            form = validated_form(form_class, row_payload(form_class, row), current=current)
+            payload = row_payload(form_class, row)
+            blank = {key for key, value in payload.items() if value is None}
+            form = validated_form(form_class, payload, current=current, nullable=blank)
             values = {f: form[f].data for f in kind.fields}
             if existing is None:
                 catalogue.create_item(session, kind, values=values, actor=actor, now=now)
@@ -180,7 +188,8 @@ def import_affinity(session: Session, text: str, *, actor: User | None, now: dat
         try:
             changed = service.set_affinity(session, audience=audience, channel=channel,
                                            score=int(score) if score else None,
-                                           evidence=row.get("evidence", ""), actor=actor, now=now)
+                                           # no evidence column keeps the evidence already there
+                                           evidence=row.get("evidence"), actor=actor, now=now)
         except ValidationError as error:
             result.errors += [RowError(number, f, m) for f, ms in error.field_errors.items() for m in ms]
             continue

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -39,7 +40,15 @@ from commsplan.reference.kinds import ReferenceKind
 
 
 def enum_choice(label: str, enum: type[StrEnum], message: str, blank: str) -> ChoiceField:
-    return ChoiceField(label, message=message, coerce=lambda value: enum(value) if value else None,
+    def coerce(value: Any) -> StrEnum | None:
+        # An unknown value becomes None, which the field reports once as not in the list; raising
+        # here as well would report the same message twice.
+        try:
+            return enum(value) if value else None
+        except ValueError:
+            return None
+
+    return ChoiceField(label, message=message, coerce=coerce,
                        choices=choices(((m, getattr(m, "label", m.value)) for m in enum), blank=blank))
 
 
