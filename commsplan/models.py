@@ -2,6 +2,7 @@
 
 from commsplan.audit.models import AuditEntry
 from commsplan.auth.models import ApiToken, LoginAttempt, User, UserRole
+from commsplan.messaging.map_models import MessageComment, MessageMap, MessageVariant, MessageVersion
 from commsplan.messaging.models import Affinity, Audience, Channel
 from commsplan.notifications.models import (
     Delivery,
@@ -19,6 +20,10 @@ __all__ = [
     "Affinity",
     "Audience",
     "Channel",
+    "MessageComment",
+    "MessageMap",
+    "MessageVariant",
+    "MessageVersion",
     "ApiToken",
     "AuditEntry",
     "BusinessUnit",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
 import os
+import re
 from datetime import date, datetime
 from typing import Any
 
@@ -11,7 +13,7 @@ import nh3
 from flask import Flask
 from govuk_frontend_wtf.main import WTFormsHelpers, flatten_errors
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from wtforms import Form
 
 from commsplan.timeutil import to_london
@@ -23,9 +25,18 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "td": {"align"}, "th": {"align"}}
 
 
+LIST_ITEM = r"[ \t]*(?:[-*+]|\d+\.)[ \t]"
+LIST_AFTER_TEXT = re.compile(rf"^(?!{LIST_ITEM})([^\n]*\S[^\n]*)\n(?={LIST_ITEM})", re.MULTILINE)
+
+
 def render_markdown(text: str | None) -> Markup:
-    """Markdown to HTML with every tag, attribute and URL scheme not on the allow-list removed."""
-    html = markdown_lib.markdown(text or "", extensions=["tables", "sane_lists"])
+    """Markdown to HTML with every tag, attribute and URL scheme not on the allow-list removed.
+
+    A list may start on the line after a paragraph, as people write it and as CommonMark allows;
+    Python-Markdown wants a blank line there, so one is added.
+    """
+    source = LIST_AFTER_TEXT.sub("\\1\n\n", (text or "").replace("\r\n", "\n"))
+    html = markdown_lib.markdown(source, extensions=["tables", "sane_lists"])
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -34,6 +45,27 @@ def render_markdown(text: str | None) -> Markup:
         link_rel="noopener noreferrer",
     )
     return Markup(clean)
+
+
+TOKEN = re.compile(r"\s+|[^\s]+")
+
+
+def word_diff(old: str, new: str) -> tuple[Markup, Markup]:
+    """Both texts, escaped, with removed words in <del> on the old side and added in <ins> on the new."""
+    before, after = TOKEN.findall(old or ""), TOKEN.findall(new or "")
+    left: list[str] = []
+    right: list[str] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, before, after, autojunk=False).get_opcodes():
+        removed, added = escape("".join(before[i1:i2])), escape("".join(after[j1:j2]))
+        if tag == "equal":
+            left.append(removed)
+            right.append(added)
+            continue
+        if removed:
+            left.append(Markup('<del class="app-del">{}</del>').format(removed))
+        if added:
+            right.append(Markup('<ins class="app-ins">{}</ins>').format(added))
+    return Markup("".join(left)), Markup("".join(right))
 
 
 def format_datetime(value: datetime | None, fmt: str = "%-d %b %Y, %H:%M") -> str:
@@ -73,3 +105,4 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_datetime, "datetime")
     app.add_template_filter(format_date, "date")
     app.add_template_global(error_summary)
+    app.add_template_global(word_diff)

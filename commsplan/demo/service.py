@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -11,8 +12,11 @@ from sqlalchemy.orm import Session
 from commsplan.auth import service as accounts
 from commsplan.auth.models import Role, User
 from commsplan.messaging import demo as demo_content
+from commsplan.messaging import maps
 from commsplan.messaging import service as affinity
+from commsplan.messaging.demo_messages import MESSAGE_MAPS
 from commsplan.messaging.kinds import AUDIENCES, CHANNELS
+from commsplan.messaging.map_models import MessageMap, RipeStrand, Tone, TranslationStatus
 from commsplan.messaging.models import Audience, Channel
 from commsplan.notifications import service as reminders
 from commsplan.notifications.dispatch import expand_due
@@ -20,7 +24,7 @@ from commsplan.notifications.kinds import Urgency
 from commsplan.notifications.settings import DeliverySettings
 from commsplan.reference import membership
 from commsplan.reference import service as catalogue
-from commsplan.reference.models import BusinessUnit
+from commsplan.reference.models import BusinessUnit, Qualifier, ViolenceElement
 from commsplan.reference.seed import seed_reference
 
 DEMO_PASSWORD = "commsplan-demo-2026"
@@ -140,6 +144,69 @@ def load_messaging(session: Session, *, author: User, now: datetime) -> list[str
     return added
 
 
+def demo_map_content(row: dict[str, Any], channels: dict[str, int]
+                     ) -> tuple[maps.MapContent, list[maps.VariantContent]]:
+    content = maps.MapContent(
+        concern=row["concern"], call_to_action=row["call_to_action"], tone=Tone(row["tone"]),
+        ripe_strands=tuple(RipeStrand(strand) for strand in row["ripe"]),
+        key_messages=tuple(maps.KeyMessage(item["text"], tuple(item["facts"]))
+                           for item in row["key_messages"]))
+    variants = [maps.VariantContent(
+        channel_id=channels[variant["channel"]], language=variant["language"], body=variant["body"],
+        has_media=variant["has_media"], alt_text=variant["alt_text"], captions=variant["captions"],
+        easy_read=variant["easy_read"], bsl=variant["bsl"],
+        translation_status=TranslationStatus(variant["translation_status"] or "original"))
+        for variant in row["variants"]]
+    return content, variants
+
+
+def load_message_maps(session: Session, *, author: User, approver: User, now: datetime) -> list[str]:
+    """The demo year's message maps, taken through review as far as each one's `state` says."""
+    delivery = DeliverySettings()
+    by_code = {e.code: e.id for e in session.scalars(select(ViolenceElement))}
+    qualifiers = {q.code: q.id for q in session.scalars(select(Qualifier))}
+    audiences = {a.name: a.id for a in session.scalars(select(Audience))}
+    units = {u.code: u.id for u in session.scalars(select(BusinessUnit))}
+    channels = {c.name: c.id for c in session.scalars(select(Channel))}
+    existing = {(m.element_id, m.audience_id, tuple(m.qualifier_codes))
+                for m in session.scalars(select(MessageMap))}
+    added = []
+    for row in MESSAGE_MAPS:
+        codes = tuple(sorted(row["qualifiers"], key=list(qualifiers).index))
+        key = (by_code[row["element"]], audiences[row["audience"]], codes)
+        if key in existing:
+            continue
+        settings = maps.MapSettings(
+            element_id=key[0], audience_id=key[1], qualifier_ids=tuple(qualifiers[c] for c in codes),
+            unit_id=units[row["unit"]] if row["unit"] else None, owner_id=author.id,
+            review_date=now.date() + timedelta(days=row["review_in_days"]))
+        content, variants = demo_map_content(row, channels)
+        created = maps.create_map(session, settings=settings, content=content, variants=variants,
+                                  actor=author, now=now, delivery=delivery)
+        take_through_review(session, created, row["state"], author=author, approver=approver,
+                            now=now, delivery=delivery)
+        added.append(f"message map {created.title}")
+    return added
+
+
+def take_through_review(session: Session, created: MessageMap, state: str, *, author: User,
+                        approver: User, now: datetime, delivery: DeliverySettings) -> None:
+    if state == "draft":
+        return
+    maps.submit(session, created, actor=author, now=now, delivery=delivery)
+    if state == "in_review":
+        return
+    maps.approve(session, created, number=created.latest_number, actor=approver, now=now,
+                 delivery=delivery)
+    if state == "approved_with_draft":
+        content = maps.MapContent.of(maps.latest_version(session, created))
+        last = content.key_messages[-1]
+        trimmed = maps.KeyMessage(last.text, last.facts[:-1] if len(last.facts) > 1 else last.facts)
+        maps.edit_content(session, created,
+                          replace(content, key_messages=(*content.key_messages[:-1], trimmed)),
+                          note="Dropped a supporting fact that is out of date", actor=author, now=now)
+
+
 def has_data(session: Session) -> bool:
     return (session.scalar(select(func.count(User.id))) or 0) > 0
 
@@ -159,4 +226,7 @@ def load_demo(session: Session, *, now: datetime) -> list[str]:
     added += load_memberships(session, admin=admin, now=now)
     added += load_reminders(session, author=officer, now=now)
     added += load_messaging(session, author=officer, now=now)
+    approver = accounts.find_by_email(session, "approver@commsplan.test")
+    assert approver is not None
+    added += load_message_maps(session, author=officer, approver=approver, now=now)
     return added
