@@ -8,6 +8,7 @@ from wtforms import Field
 from wtforms.validators import Length, NumberRange
 
 from commsplan.api.catalogues import FORMS, KINDS
+from commsplan.api.message_docs import message_paths, message_schemas
 from commsplan.formdata import is_required, json_type
 from commsplan.forms import ChoiceField
 from commsplan.reference.kinds import ReferenceKind
@@ -117,6 +118,8 @@ def openapi_document(server_url: str) -> dict[str, Any]:
         schemas[f"{name}Patch"] = {**item_input, "required": []}
         schemas[f"{name}Page"] = page_schema(name)
         paths.update(kind_paths(kind, name))
+    paths.update(message_paths())
+    schemas.update(message_schemas())
     return {
         "openapi": "3.1.0",
         "info": {"title": "Commsplan API", "version": "1.0.0",

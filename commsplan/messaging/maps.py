@@ -217,7 +217,7 @@ def check_settings(session: Session, settings: MapSettings, *, current: MessageM
     return errors
 
 
-def check_variant(session: Session, content: VariantContent, version: MessageVersion,
+def check_variant(session: Session, content: VariantContent, existing: Sequence[MessageVariant],
                   replacing: MessageVariant | None) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     current = replacing.channel_id if replacing else None
@@ -231,7 +231,7 @@ def check_variant(session: Session, content: VariantContent, version: MessageVer
         errors["language"] = [f"{channel.name} carries {', '.join(channel.languages)}; choose one of "
                               "those or add the language to the channel"]
     clash = any(v.channel_id == content.channel_id and v.language == language and v is not replacing
-                for v in version.variants)
+                for v in existing)
     if clash and not errors:
         errors["language"] = ["This map already has a variant for this channel in this language"]
     body = content.body.strip()
@@ -246,6 +246,20 @@ def check_variant(session: Session, content: VariantContent, version: MessageVer
         errors["alt_text"] = ["Alt text must be 300 characters or fewer"]
     if content.translation_status is None:
         errors["translation_status"] = ["Choose how the words were written or translated"]
+    return errors
+
+
+def check_variants(session: Session, variants: Sequence[VariantContent]) -> dict[str, list[str]]:
+    """A whole set of variants, as the API and imports send them; errors name each by position."""
+    errors: dict[str, list[str]] = {}
+    seen: set[tuple[int | None, str]] = set()
+    for index, variant in enumerate(variants):
+        problems = check_variant(session, variant, [], None)
+        key = (variant.channel_id, variant.language.strip())
+        if key in seen and not problems:
+            problems["language"] = ["Another variant already covers this channel and language"]
+        seen.add(key)
+        errors |= {f"variants[{index}].{name}": messages for name, messages in problems.items()}
     return errors
 
 
@@ -445,9 +459,9 @@ def create_map(session: Session, *, settings: MapSettings, content: MapContent,
     version = _build_version(session, message_map, 1, content, [], note="First version",
                              actor=actor, now=now)
     session.flush()
+    if errors := check_variants(session, variants):
+        raise ValidationError(errors)
     for variant in variants:
-        if errors := check_variant(session, variant, version, None):
-            raise ValidationError(errors)
         _append_variant(session, version, variant)
     _schedule_review(session, message_map, now=now, delivery=delivery, actor=actor)
     return message_map
@@ -526,11 +540,17 @@ def _new_version(session: Session, message_map: MessageMap, *, actor: User, now:
     return version
 
 
-def edit_content(session: Session, message_map: MessageMap, content: MapContent, *, note: str = "",
-                 actor: User, now: datetime) -> MessageVersion | None:
-    if errors := check_content(content):
+def edit_content(session: Session, message_map: MessageMap, content: MapContent | None, *,
+                 variants: Sequence[VariantContent] | None = None, note: str = "", actor: User,
+                 now: datetime) -> MessageVersion | None:
+    """New words, a new set of variants, or both, as one new version."""
+    errors = check_content(content) if content is not None else {}
+    if variants is not None:
+        errors |= check_variants(session, variants)
+    if errors:
         raise ValidationError(errors)
-    return _new_version(session, message_map, actor=actor, now=now, note=note, content=content)
+    return _new_version(session, message_map, actor=actor, now=now, note=note, content=content,
+                        change_variants=None if variants is None else lambda _: list(variants))
 
 
 def get_variant(session: Session, message_map: MessageMap, variant_id: int) -> MessageVariant:
@@ -549,7 +569,7 @@ def save_variant(session: Session, message_map: MessageMap, content: VariantCont
     """Add a channel variant, or change one, as a new version."""
     require_role(actor, WRITERS, "edit message maps")
     latest = latest_version(session, message_map)
-    if errors := check_variant(session, content, latest, replacing):
+    if errors := check_variant(session, content, latest.variants, replacing):
         raise ValidationError(errors)
     old_key = replacing.key if replacing else None
 
