@@ -107,7 +107,8 @@ class AffinityCellForm(FlaskForm):
 class ImportForm(FlaskForm):
     what = RadioChoiceField("What does the file contain?", choices=choices([
         ("audiences", "Audiences"), ("channels", "Channels"),
-        ("affinity", "Affinity (audience, channel, score, evidence)")]),
+        ("affinity", "Affinity (audience, channel, score, evidence)"),
+        ("message-maps", "Message maps (one row per map, without channel variants)")]),
         message="Choose what the file contains")
     file = FileField("CSV file", widget=GovFileInput(),
                      description="A file exported from Commsplan, or one with the same columns",

@@ -11,10 +11,11 @@ from werkzeug.wrappers import Response as BaseResponse
 from commsplan.catalogue_views import Catalogue
 from commsplan.db import current_session, unit_of_work
 from commsplan.errors import ValidationError
-from commsplan.messaging import csv_io, service
+from commsplan.messaging import csv_io, map_csv, service
 from commsplan.messaging.forms import FORMS, AffinityCellForm, ImportForm
 from commsplan.messaging.kinds import AUDIENCES, KINDS, WRITERS
 from commsplan.messaging.models import SCORE_LABELS, Audience, Channel, ChannelKind, Segment
+from commsplan.notifications.jobs import current_settings
 from commsplan.reference.kinds import ReferenceKind
 from commsplan.timeutil import utcnow
 from commsplan.web import add_form_errors, role_required, signed_in_user
@@ -161,6 +162,9 @@ def decode_upload(raw: bytes) -> str:
 def run_import(session: Any, what: str, text: str) -> csv_io.ImportResult:
     if what == "affinity":
         return csv_io.import_affinity(session, text, actor=signed_in_user(), now=utcnow())
+    if what == "message-maps":
+        return map_csv.import_maps(session, text, actor=signed_in_user(), now=utcnow(),
+                                   delivery=current_settings())
     kind = csv_io.IMPORTABLE[what]
     return csv_io.import_kind(session, kind, FORMS[kind], text, actor=signed_in_user(), now=utcnow())
 
@@ -170,6 +174,8 @@ def export_csv(what: str) -> Response:
     session = current_session()
     if what == "affinity":
         text = csv_io.export_affinity(session)
+    elif what == "message-maps":
+        text = map_csv.export_maps(session)
     elif what in csv_io.IMPORTABLE:
         text = csv_io.export_kind(session, csv_io.IMPORTABLE[what])
     else:
