@@ -27,7 +27,7 @@ from commsplan.messaging.map_forms import (
     VariantForm,
     fill_choices,
 )
-from commsplan.messaging.map_models import MessageMap, MessageStatus
+from commsplan.messaging.map_models import MessageMap, MessageStatus, TranslationStatus
 from commsplan.notifications.jobs import current_settings
 from commsplan.reference.kinds import ELEMENTS, QUALIFIERS, UNITS
 from commsplan.reference.service import active_items
@@ -243,6 +243,7 @@ def new_variant(map_id: int) -> str | Response:
     form = VariantForm()
     if request.method == "GET":
         form.channel_id.data = request.args.get("channel", type=int)
+        form.translation_status.data = TranslationStatus.ORIGINAL
     return variant_page(item, form, None)
 
 
