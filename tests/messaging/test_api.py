@@ -10,15 +10,11 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from commsplan.auth.models import Role, User
-from commsplan.auth.service import create_api_token
+from commsplan.auth.models import Role
 from commsplan.extensions import db
 from commsplan.messaging.models import Audience, Channel, LimitType, Segment
-from tests.factories import make_user
+from tests.messaging.conftest import Headers, TokenFactory
 from tests.messaging.helpers import entries, make_audience, make_channel, written
-
-Headers = dict[str, str]
-TokenFactory = Callable[..., tuple[User, Headers]]
 
 AUDIENCE_BODY: dict[str, Any] = {
     "name": "Pupils in Hackney", "segment": "young_people", "age_band": "11–16", "geography": "Hackney",
@@ -32,19 +28,6 @@ BODIES = {"audiences": AUDIENCE_BODY, "channels": CHANNEL_BODY}
 MAKERS: dict[str, Callable[..., Any]] = {"audiences": make_audience, "channels": make_channel}
 MODELS: dict[str, Any] = {"audiences": Audience, "channels": Channel}
 BOTH = pytest.mark.parametrize("slug", ["audiences", "channels"])
-
-
-@pytest.fixture
-def token_for(session: Session, now: datetime) -> TokenFactory:
-    """A person with the given roles and a live token; returns them and the auth header."""
-
-    def make(*roles: Role) -> tuple[User, Headers]:
-        user = make_user(session, roles=roles or (Role.VIEWER,), now=now)
-        _, secret = create_api_token(session, user=user, name="Tests", actor=user, now=now)
-        db.session.commit()
-        return user, {"Authorization": f"Bearer {secret}"}
-
-    return make
 
 
 @pytest.fixture
