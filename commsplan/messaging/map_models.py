@@ -109,7 +109,8 @@ class MessageMap(TimestampMixin, Base):
     audience: Mapped[Audience] = relationship(lazy="joined")
     unit: Mapped[BusinessUnit | None] = relationship(lazy="joined")
     owner: Mapped[User] = relationship(lazy="joined", foreign_keys=[owner_id])
-    approved_by: Mapped[User | None] = relationship(lazy="joined", foreign_keys=[approved_by_id])
+    # Only the map's own page names the approver; lists keep a fixed number of queries without it.
+    approved_by: Mapped[User | None] = relationship(lazy="select", foreign_keys=[approved_by_id])
     qualifiers: Mapped[list[Qualifier]] = relationship(
         secondary=message_map_qualifiers, lazy="selectin", order_by=Qualifier.position)
 
