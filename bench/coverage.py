@@ -16,6 +16,7 @@ from sqlalchemy import event, insert, select
 
 from bench.run import timed
 from commsplan import create_app
+from commsplan.auth.models import User
 from commsplan.demo.service import DEMO_PASSWORD, load_demo
 from commsplan.extensions import db
 from commsplan.messaging.map_models import MessageMap, MessageVariant, MessageVersion
@@ -27,8 +28,8 @@ GOAL_MS = 150
 PAGES = {"coverage matrix": "/messages/coverage", "message list": "/messages/"}
 
 
-def add_maps(total: int, now: datetime) -> None:
-    """Approved maps with two variants each, spread over every element and audience."""
+def add_maps(total: int, now: datetime, owner_id: int) -> None:
+    """Approved maps with two variants each, spread over every element and audience (tests use it too)."""
     session = db.session()
     elements = list(session.scalars(select(ViolenceElement.id)))
     audiences = list(session.scalars(select(Audience.id)))
@@ -36,7 +37,7 @@ def add_maps(total: int, now: datetime) -> None:
     start = session.scalar(select(db.func.count(MessageMap.id))) or 0
     for n in range(start, total):
         item = MessageMap(element_id=elements[n % len(elements)], audience_id=audiences[n % len(audiences)],
-                          owner_id=1, status="approved", latest_number=1, approved_number=1,
+                          owner_id=owner_id, status="approved", latest_number=1, approved_number=1,
                           created_at=now, updated_at=now)
         session.add(item)
         session.flush()
@@ -91,7 +92,9 @@ def main() -> int:
         demo_maps = db.session.scalar(select(db.func.count(MessageMap.id)))
     measure(app, f"demo ({demo_maps} maps)")
     with app.app_context():
-        add_maps(MAPS, now)
+        owner = db.session.scalar(select(User.id).where(User.email == "officer@commsplan.test"))
+        assert owner is not None
+        add_maps(MAPS, now, owner)
     measure(app, f"{MAPS:,} maps")
     return 0
 
