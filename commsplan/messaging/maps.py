@@ -499,7 +499,7 @@ def update_settings(session: Session, message_map: MessageMap, settings: MapSett
         message_map.updated_at = now
         session.flush()
         audit.record(session, actor=actor, action="update", obj=message_map, changes=changes, now=now)
-    if {"review_date", "owner_id"} & set(changes):
+    if {"review_date", "owner_name"} & set(changes):
         _schedule_review(session, message_map, now=now, delivery=delivery, actor=actor)
     return changes
 
@@ -536,7 +536,7 @@ def _new_version(session: Session, message_map: MessageMap, *, actor: User, now:
     session.flush()
     audit.record(session, actor=actor, action="edit", obj=message_map, changes=changes, now=now)
     if was_in_review:
-        _cancel_approval_request(session, message_map, latest.number, now=now, actor=actor)
+        _cancel_approval_request(session, message_map, now=now, actor=actor)
     return version
 
 
@@ -612,7 +612,7 @@ def submit(session: Session, message_map: MessageMap, *, actor: User, now: datet
     _set_status(session, message_map, {"status": MessageStatus.IN_REVIEW}, action="submit",
                 actor=actor, now=now)
     reminders.schedule(
-        session, key=_approval_key(message_map, version.number), kind="approval_waiting",
+        session, key=_approval_key(message_map, version.number, now), kind="approval_waiting",
         recipient=reminders.Recipient.role_in(Role.APPROVER), due_at=now, now=now,
         settings=delivery, actor=actor, subject=_subject(message_map, "Approve message"),
         body=f"Version {version.number}, submitted by {actor.name}.")
@@ -641,7 +641,7 @@ def approve(session: Session, message_map: MessageMap, *, number: int, actor: Us
                 action="approve", actor=actor, now=now)
     if comment.strip():
         add_comment(session, message_map, body=comment, actor=actor, now=now)
-    _cancel_approval_request(session, message_map, number, now=now, actor=actor)
+    _cancel_approval_request(session, message_map, now=now, actor=actor)
 
 
 def return_for_changes(session: Session, message_map: MessageMap, *, number: int, comment: str,
@@ -653,9 +653,10 @@ def return_for_changes(session: Session, message_map: MessageMap, *, number: int
     add_comment(session, message_map, body=comment, actor=actor, now=now)
     _set_status(session, message_map, {"status": MessageStatus.DRAFT}, action="return", actor=actor,
                 now=now)
-    _cancel_approval_request(session, message_map, number, now=now, actor=actor)
+    _cancel_approval_request(session, message_map, now=now, actor=actor)
     reminders.schedule(
-        session, key=f"message:{message_map.id}:returned:{version.number}", kind="general",
+        session, key=f"message:{message_map.id}:returned:{version.number}:{now:%Y%m%dT%H%M%S%f}",
+        kind="general",
         recipient=reminders.Recipient.person(message_map.owner), due_at=now, now=now,
         settings=delivery, actor=actor, subject=_subject(message_map, "Changes asked for"),
         body=comment.strip()[:1000])
@@ -666,7 +667,7 @@ def retire(session: Session, message_map: MessageMap, *, actor: User, now: datet
     require_role(actor, WRITERS, "retire message maps")
     _refuse_if_retired(message_map)
     if message_map.status is MessageStatus.IN_REVIEW:
-        _cancel_approval_request(session, message_map, message_map.latest_number, now=now, actor=actor)
+        _cancel_approval_request(session, message_map, now=now, actor=actor)
     _set_status(session, message_map, {"status": MessageStatus.RETIRED}, action="retire",
                 actor=actor, now=now)
     _cancel_reviews(session, message_map, now=now, actor=actor)
@@ -688,8 +689,13 @@ def add_comment(session: Session, message_map: MessageMap, *, body: str, actor: 
 
 # --- Reminders ---------------------------------------------------------------------------------
 
-def _approval_key(message_map: MessageMap, number: int) -> str:
-    return f"message:{message_map.id}:approval:{number}"
+def _approval_prefix(message_map: MessageMap) -> str:
+    return f"message:{message_map.id}:approval:"
+
+
+def _approval_key(message_map: MessageMap, number: int, now: datetime) -> str:
+    """One key per submission, so a version sent back and submitted again tells the approvers again."""
+    return f"{_approval_prefix(message_map)}{number}:{now:%Y%m%dT%H%M%S%f}"
 
 
 def _review_prefix(message_map: MessageMap) -> str:
@@ -702,19 +708,23 @@ def _subject(message_map: MessageMap, verb: str) -> reminders.Subject:
                              link=f"/messages/{message_map.id}")
 
 
-def _cancel_approval_request(session: Session, message_map: MessageMap, number: int, *,
-                             now: datetime, actor: User) -> None:
-    reminders.cancel(session, key=_approval_key(message_map, number), now=now, actor=actor)
+def _cancel_pending(session: Session, prefix: str, *, now: datetime, actor: User | None) -> None:
+    keys = session.scalars(select(Reminder.idempotency_key).where(
+        Reminder.idempotency_key.startswith(prefix, autoescape=True),
+        Reminder.status == ReminderStatus.PENDING))
+    for key in list(keys):
+        reminders.cancel(session, key=key, now=now, actor=actor)
+
+
+def _cancel_approval_request(session: Session, message_map: MessageMap, *, now: datetime,
+                             actor: User) -> None:
+    _cancel_pending(session, _approval_prefix(message_map), now=now, actor=actor)
 
 
 def _cancel_reviews(session: Session, message_map: MessageMap, *, now: datetime,
                     actor: User | None) -> None:
     """Stop the map's pending review reminders (each change of date or owner schedules afresh)."""
-    keys = session.scalars(select(Reminder.idempotency_key).where(
-        Reminder.idempotency_key.startswith(_review_prefix(message_map), autoescape=True),
-        Reminder.status == ReminderStatus.PENDING))
-    for key in list(keys):
-        reminders.cancel(session, key=key, now=now, actor=actor)
+    _cancel_pending(session, _review_prefix(message_map), now=now, actor=actor)
 
 
 def _schedule_review(session: Session, message_map: MessageMap, *, now: datetime,
