@@ -52,6 +52,7 @@ chromium:
 lint: setup
 	$(BIN)/ruff check commsplan tests bench wsgi.py
 	$(BIN)/mypy
+	$(FLASK) playbooks check
 
 test-python: setup
 	$(BIN)/pytest

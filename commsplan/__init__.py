@@ -60,10 +60,11 @@ def register_blueprints(app: Flask) -> None:
     from commsplan.messaging.map_views import bp as messages_bp
     from commsplan.messaging.views import bp as messaging_bp
     from commsplan.notifications.views import bp as notifications_bp
+    from commsplan.playbooks.views import bp as playbooks_bp
     from commsplan.reference.views import bp as reference_bp
 
     blueprints = (health_bp, auth_bp, home_bp, audit_bp, reference_bp, notifications_bp,
-                  messaging_bp, messages_bp, api_bp)
+                  messaging_bp, messages_bp, playbooks_bp, api_bp)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
 
@@ -72,7 +73,8 @@ def register_commands(app: Flask) -> None:
     from commsplan.auth.cli import users_cli
     from commsplan.demo.cli import demo_cli
     from commsplan.notifications.cli import scheduler_cli
+    from commsplan.playbooks.cli import playbooks_cli
     from commsplan.reference.cli import reference_cli
 
-    for group in (users_cli, reference_cli, demo_cli, scheduler_cli):
+    for group in (users_cli, reference_cli, demo_cli, scheduler_cli, playbooks_cli):
         app.cli.add_command(group)

@@ -11,6 +11,7 @@ from flask import Flask
 ENVIRONMENTS = ("development", "testing", "production")
 WEAK_SECRET_KEYS = {"", "dev", "change-me", "secret"}
 MIN_SECRET_KEY_LENGTH = 24
+PROJECT_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 class ConfigError(RuntimeError):
@@ -60,6 +61,8 @@ def default_config(instance_path: str) -> dict[str, Any]:
         "WORKING_HOURS_START": "08:00",
         "WORKING_HOURS_END": "18:00",
         "WORKING_DAYS": [0, 1, 2, 3, 4],
+        # Playbooks: one file per model response, read from this folder
+        "PLAYBOOKS_DIR": os.path.join(PROJECT_DIR, "playbooks"),
     }
 
 

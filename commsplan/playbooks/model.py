@@ -1,0 +1,147 @@
+"""A playbook as the app holds it once its file has been read and checked."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from commsplan.playbooks.conditions import Condition
+
+HEADING = re.compile(r"^(#{1,6})[ \t]+", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a playbook file, where to find it and what to do."""
+
+    path: str
+    line: int | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Input:
+    id: str
+    label: str
+    type: str
+    required: bool = True
+    help: str = ""
+    choices: tuple[str, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+    identifies: str | None = None
+
+
+@dataclass(frozen=True)
+class Offset:
+    """When a step is due: an anchor's time plus (or minus) a span."""
+
+    anchor: str
+    delta: timedelta
+
+    def label(self) -> str:
+        return f"{self.anchor}{format_span(self.delta, signed=True)}" if self.delta else self.anchor
+
+
+@dataclass(frozen=True)
+class Step:
+    id: str
+    title: str
+    at: Offset
+    owner: str
+    instructions: str = ""
+    checklist: tuple[str, ...] = ()
+    statement: str | None = None
+    approval: str | None = None
+    channels: tuple[str, ...] = ()
+    audiences: tuple[str, ...] = ()
+    when: Condition | None = None
+    repeat: timedelta | None = None
+
+
+@dataclass(frozen=True)
+class StatementTemplate:
+    id: str
+    title: str
+    kind: str
+    body: str
+    placeholders: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DoNotSay:
+    """A word or pattern statements must not use, and why."""
+
+    pattern: re.Pattern[str]
+    shown_as: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ImpactPrompt:
+    id: str
+    prompt: str
+    guidance: str = ""
+
+
+@dataclass(frozen=True)
+class StatusUpdates:
+    every: timedelta
+    owner: str
+
+
+@dataclass(frozen=True)
+class Playbook:
+    id: str
+    title: str
+    version: int
+    owner: str
+    review_date: date
+    category: str
+    summary: str
+    elements: tuple[str, ...]
+    qualifiers: tuple[str, ...]
+    default_severity: str
+    triggers: tuple[str, ...]
+    roles: dict[str, str]
+    anchors: dict[str, str]
+    inputs: tuple[Input, ...]
+    steps: tuple[Step, ...]
+    statements: dict[str, StatementTemplate] = field(default_factory=dict)
+    status_updates: StatusUpdates | None = None
+    do_not_say: tuple[DoNotSay, ...] = ()
+    community_impact: tuple[ImpactPrompt, ...] = ()
+    briefing: str = ""
+    source_path: str = ""
+    source_text: str = ""
+
+    def briefing_markdown(self) -> str:
+        """The briefing with its headings moved down so its top level sits under the page's h2."""
+        levels = [len(m) for m in HEADING.findall(self.briefing)]
+        shift = 3 - min(levels) if levels else 0
+        return HEADING.sub(lambda m: "#" * min(len(m[1]) + shift, 4) + " ", self.briefing)
+
+    def input(self, input_id: str) -> Input:
+        return next(item for item in self.inputs if item.id == input_id)
+
+    def timeline(self) -> list[tuple[str, list[Step]]]:
+        """Steps grouped by anchor (in the file's anchor order), each group in due order."""
+        groups = [(anchor, sorted((s for s in self.steps if s.at.anchor == anchor),
+                                  key=lambda s: s.at.delta)) for anchor in self.anchors]
+        return [(anchor, steps) for anchor, steps in groups if steps]
+
+
+def format_span(span: timedelta, *, signed: bool = False) -> str:
+    """A span in the files' own notation: 1d2h, 45m, -30m."""
+    minutes = int(span.total_seconds() // 60)
+    sign = "-" if minutes < 0 else "+"
+    days, rest = divmod(abs(minutes), 24 * 60)
+    hours, mins = divmod(rest, 60)
+    text = "".join(f"{n}{unit}" for n, unit in ((days, "d"), (hours, "h"), (mins, "m")) if n) or "0m"
+    return f"{sign}{text}" if signed else text
