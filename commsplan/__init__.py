@@ -57,6 +57,7 @@ def register_blueprints(app: Flask) -> None:
     from commsplan.auth.views import bp as auth_bp
     from commsplan.health import bp as health_bp
     from commsplan.home import bp as home_bp
+    from commsplan.incidents.views import bp as incidents_bp
     from commsplan.messaging.map_views import bp as messages_bp
     from commsplan.messaging.views import bp as messaging_bp
     from commsplan.notifications.views import bp as notifications_bp
@@ -64,7 +65,7 @@ def register_blueprints(app: Flask) -> None:
     from commsplan.reference.views import bp as reference_bp
 
     blueprints = (health_bp, auth_bp, home_bp, audit_bp, reference_bp, notifications_bp,
-                  messaging_bp, messages_bp, playbooks_bp, api_bp)
+                  messaging_bp, messages_bp, playbooks_bp, incidents_bp, api_bp)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
 

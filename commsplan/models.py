@@ -2,6 +2,14 @@
 
 from commsplan.audit.models import AuditEntry
 from commsplan.auth.models import ApiToken, LoginAttempt, User, UserRole
+from commsplan.incidents.models import (
+    Incident,
+    IncidentAnchor,
+    IncidentTask,
+    PlaybookRevision,
+    RoleAssignment,
+    TimelineEvent,
+)
 from commsplan.messaging.map_models import MessageComment, MessageMap, MessageVariant, MessageVersion
 from commsplan.messaging.models import Affinity, Audience, Channel
 from commsplan.notifications.models import (
@@ -17,6 +25,12 @@ from commsplan.reference.membership import UnitMember
 from commsplan.reference.models import BusinessUnit, Qualifier, ViolenceElement
 
 __all__ = [
+    "Incident",
+    "IncidentAnchor",
+    "IncidentTask",
+    "PlaybookRevision",
+    "RoleAssignment",
+    "TimelineEvent",
     "Affinity",
     "Audience",
     "Channel",

@@ -20,7 +20,7 @@ from commsplan.auth.passwords import (
     password_matches,
     password_problem,
 )
-from commsplan.errors import DomainError, NotFound, ValidationError
+from commsplan.errors import DomainError, NotFound, PermissionDenied, ValidationError
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 INVITATION_PREFIX = "inv_"
@@ -290,3 +290,9 @@ def user_for_token(session: Session, secret: str, *, now: datetime) -> User | No
         token.last_used_at = now
     return token.user
 
+
+
+def require_role(actor: User, roles: Iterable[Role], doing: str) -> None:
+    """Services call this first: a person without one of `roles` may not do `doing`."""
+    if not actor.has_role(*roles):
+        raise PermissionDenied(f"Your roles do not allow you to {doing}")

@@ -120,6 +120,8 @@ class BatchContext:
     def channels_for(self, user_id: int, reminder: Reminder) -> set[Channel]:
         if reminder.kind == DIGEST:
             return {Channel.EMAIL}
+        if reminder.in_app_only:
+            return {Channel.IN_APP}
         choice = self.choices.get((user_id, reminder.kind), KINDS[reminder.kind].default_channels)
         channels = set()
         if choice in (ChannelChoice.IN_APP, ChannelChoice.BOTH):
@@ -130,7 +132,7 @@ class BatchContext:
         return channels
 
     def targets_for(self, reminder: Reminder, people: list[User]) -> list[WebhookTarget]:
-        if reminder.kind == DIGEST:
+        if reminder.kind == DIGEST or reminder.in_app_only:
             return []
         units = ({reminder.recipient_unit_id} if reminder.recipient_unit_id is not None
                  else set().union(*(self.units_by_user.get(p.id, set()) for p in people)))

@@ -12,7 +12,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import ClassVar
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
 
 from commsplan.auth.models import Role, User
@@ -72,6 +72,8 @@ class Reminder(TimestampMixin, Base):
     dispatched_at: Mapped[datetime | None] = mapped_column()
     claim_token: Mapped[str | None] = mapped_column(String(32), index=True)
     late: Mapped[bool] = mapped_column(default=False)
+    # Exercises remind people in the app only: no email and no webhook ever leaves for them.
+    in_app_only: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     recipient_user: Mapped[User | None] = relationship(foreign_keys=[recipient_user_id], lazy="joined")

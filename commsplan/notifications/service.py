@@ -112,6 +112,7 @@ def schedule(
     actor: User | None = None,
     urgency: Urgency | None = None,
     body: str = "",
+    in_app_only: bool = False,
 ) -> Reminder:
     """Add a reminder, or return the one already scheduled under `key` (moved if still pending)."""
     if kind not in KINDS:
@@ -133,7 +134,7 @@ def schedule(
         idempotency_key=key, kind=kind, urgency=urgency, recipient_user_id=recipient.user_id,
         recipient_role=recipient.role, recipient_unit_id=recipient.unit_id,
         subject_type=subject.type, subject_id=subject.id, subject_title=subject.title.strip(),
-        subject_link=subject.link, body=body, due_at=due_at,
+        subject_link=subject.link, body=body, due_at=due_at, in_app_only=in_app_only,
         deliver_at=deliver_time(due_at, urgency, settings), status=ReminderStatus.PENDING,
         created_by_id=actor.id if actor else None, created_at=now, updated_at=now)
     audit.add_audited(session, reminder, actor=actor, now=now)

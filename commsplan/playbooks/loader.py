@@ -58,8 +58,8 @@ def load_file(path: Path, *, elements: Collection[str], qualifiers: Collection[s
     return load_text(text, str(path), elements=elements, qualifiers=qualifiers)
 
 
-def load_text(text: str, path: str, *, elements: Collection[str], qualifiers: Collection[str]
-              ) -> LoadResult:
+def load_text(text: str, path: str, *, elements: Collection[str] | None,
+              qualifiers: Collection[str] | None) -> LoadResult:
     """Check a playbook's text; a playbook comes back only when there is no problem at all."""
     parts = split_front_matter(text)
     if parts is None:
@@ -107,13 +107,13 @@ def field_name(where: Where) -> str:
 class Reader:
     """Builds a Playbook from the parsed front matter, collecting a Problem for each fault."""
 
-    def __init__(self, path: str, node: yaml.Node | None, *, elements: Collection[str],
-                 qualifiers: Collection[str]) -> None:
+    def __init__(self, path: str, node: yaml.Node | None, *, elements: Collection[str] | None,
+                 qualifiers: Collection[str] | None) -> None:
         self.path = path
         self.problems: list[Problem] = []
         self.lines: dict[Where, int] = {}
-        self.known_elements = set(elements)
-        self.known_qualifiers = set(qualifiers)
+        self.known_elements = None if elements is None else set(elements)
+        self.known_qualifiers = None if qualifiers is None else set(qualifiers)
         if node is not None:
             self.map_lines(node, ())
 
@@ -266,11 +266,12 @@ class Reader:
         }
         return None if self.problems else values
 
-    def codes(self, data: dict[str, Any], key: str, known: set[str], *, required: bool
+    def codes(self, data: dict[str, Any], key: str, known: set[str] | None, *, required: bool
               ) -> tuple[str, ...]:
+        """Element or qualifier codes; `known` is None when they were checked once already."""
         codes = self.texts(data, key, (), required=required)
         for number, code in enumerate(codes):
-            if code not in known:
+            if known is not None and code not in known:
                 self.problem((key, number), f'unknown code "{code}" (known: {", ".join(sorted(known))})')
         return codes
 

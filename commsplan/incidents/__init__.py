@@ -1,0 +1,1 @@
+"""Incidents: a playbook launched for a real (or exercise) critical incident."""

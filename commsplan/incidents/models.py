@@ -1,0 +1,173 @@
+"""An incident is a launched playbook: its inputs, clocks, tasks, people in roles and timeline.
+
+The playbook file it came from is kept as a revision (its exact text, by content hash), so an
+incident keeps the version it was launched from even after the file changes.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, ClassVar
+
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from commsplan.auth.models import User
+from commsplan.db import Base, TimestampMixin
+from commsplan.types import enum_column
+
+
+class IncidentMode(StrEnum):
+    LIVE = "live"
+    EXERCISE = "exercise"
+
+    @property
+    def label(self) -> str:
+        return "Live" if self is IncidentMode.LIVE else "Exercise"
+
+
+class IncidentStatus(StrEnum):
+    ACTIVE = "active"
+    STOOD_DOWN = "stood_down"
+    CLOSED = "closed"
+
+    @property
+    def label(self) -> str:
+        return {"active": "Active", "stood_down": "Stood down", "closed": "Closed"}[self.value]
+
+
+class TaskStatus(StrEnum):
+    OPEN = "open"
+    DONE = "done"
+    SKIPPED = "skipped"
+
+    @property
+    def label(self) -> str:
+        return {"open": "To do", "done": "Done", "skipped": "Skipped"}[self.value]
+
+
+class PlaybookRevision(Base):
+    """The exact text of a playbook file as it was when an incident was launched from it."""
+
+    __tablename__ = "playbook_revisions"
+    __table_args__ = (UniqueConstraint("playbook_id", "sha256"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    playbook_id: Mapped[str] = mapped_column(String(100), index=True)
+    version: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(200))
+    source_text: Mapped[str] = mapped_column(Text)
+    first_seen_at: Mapped[datetime]
+
+
+class Incident(TimestampMixin, Base):
+    __tablename__ = "incidents"
+    __audit_type__: ClassVar[str] = "incident"
+    __audit_fields__: ClassVar[tuple[str, ...]] = ("reference", "title", "mode", "status", "severity",
+                                                   "playbook_id", "playbook_version", "inputs")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(40), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    revision_id: Mapped[int] = mapped_column(ForeignKey("playbook_revisions.id"))
+    playbook_id: Mapped[str] = mapped_column(String(100))
+    playbook_version: Mapped[int]
+    mode: Mapped[IncidentMode] = mapped_column(enum_column(IncidentMode))
+    status: Mapped[IncidentStatus] = mapped_column(enum_column(IncidentStatus), index=True)
+    severity: Mapped[str] = mapped_column(String(20))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("business_units.id"))
+    inputs: Mapped[dict[str, Any]] = mapped_column(JSON)
+    launched_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    launched_by: Mapped[User] = relationship(lazy="joined")
+    revision: Mapped[PlaybookRevision] = relationship(lazy="select")
+    anchors: Mapped[list[IncidentAnchor]] = relationship(
+        back_populates="incident", lazy="selectin", order_by="IncidentAnchor.occurred_at")
+
+    @property
+    def audit_label(self) -> str:
+        return f"{self.reference} {self.title}"
+
+    def anchor_times(self) -> dict[str, datetime]:
+        return {anchor.anchor: anchor.occurred_at for anchor in self.anchors}
+
+
+class IncidentAnchor(Base):
+    """A clock that has started: "arrest made at 14:10"."""
+
+    __tablename__ = "incident_anchors"
+    __table_args__ = (UniqueConstraint("incident_id", "anchor"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    anchor: Mapped[str] = mapped_column(String(60))
+    occurred_at: Mapped[datetime]
+    note: Mapped[str] = mapped_column(Text, default="")
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime]
+    incident: Mapped[Incident] = relationship(back_populates="anchors")
+
+
+class IncidentTask(Base):
+    """One step of the playbook in this incident; a repeating step adds a task each time it is done.
+
+    `due_at` is empty while the step's clock has not started ("waiting for: family informed").
+    """
+
+    __tablename__ = "incident_tasks"
+    __audit_type__: ClassVar[str] = "incident_task"
+    __audit_fields__: ClassVar[tuple[str, ...]] = ("step_id", "occurrence", "status", "due_at",
+                                                   "skip_reason")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    step_id: Mapped[str] = mapped_column(String(100))
+    occurrence: Mapped[int] = mapped_column(default=1)
+    title: Mapped[str] = mapped_column(String(300))
+    owner_role: Mapped[str] = mapped_column(String(60))
+    anchor: Mapped[str] = mapped_column(String(60))
+    offset_minutes: Mapped[int]
+    due_at: Mapped[datetime | None] = mapped_column(index=True)
+    status: Mapped[TaskStatus] = mapped_column(enum_column(TaskStatus))
+    completed_at: Mapped[datetime | None]
+    completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    completed_by: Mapped[User | None] = relationship(lazy="select")
+    skip_reason: Mapped[str] = mapped_column(Text, default="")
+    reminder_round: Mapped[int] = mapped_column(default=0)  # each fresh set of reminders, counted
+
+    @property
+    def audit_label(self) -> str:
+        return self.title
+
+    def is_overdue(self, now: datetime) -> bool:
+        return self.status is TaskStatus.OPEN and self.due_at is not None and self.due_at < now
+
+
+class RoleAssignment(Base):
+    """Who holds an incident role, from when; a handover ends one assignment and starts the next."""
+
+    __tablename__ = "incident_role_assignments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    role: Mapped[str] = mapped_column(String(60))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    user: Mapped[User] = relationship(lazy="joined")
+    started_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+    handover_note: Mapped[str] = mapped_column(Text, default="")
+
+
+class TimelineEvent(Base):
+    """Something that happened in the incident, recorded as it happened or written in by hand."""
+
+    __tablename__ = "incident_timeline"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    text: Mapped[str] = mapped_column(Text)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    actor: Mapped[User | None] = relationship(lazy="joined")

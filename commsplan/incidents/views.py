@@ -1,0 +1,184 @@
+"""Incident pages: the duty board, launching a playbook, and one incident's tasks, clocks and timeline."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from commsplan.auth.models import User
+from commsplan.db import current_session, unit_of_work
+from commsplan.errors import ValidationError
+from commsplan.incidents import service
+from commsplan.incidents.models import Incident, IncidentStatus, TaskStatus
+from commsplan.notifications.jobs import current_settings
+from commsplan.playbooks import vocab
+from commsplan.playbooks.library import library
+from commsplan.playbooks.model import Playbook
+from commsplan.reference.kinds import UNITS
+from commsplan.reference.service import active_items
+from commsplan.timeutil import to_london, utcnow
+from commsplan.web import ConfirmForm, role_required, signed_in_user
+
+bp = Blueprint("incidents", __name__, url_prefix="/incidents")
+INPUT_PREFIX = "in_"
+BOARD_REFRESH_SECONDS = 60
+
+
+def incident_or_404(incident_id: int) -> Incident:
+    return service.get_incident(current_session(), incident_id)
+
+
+def launchable(playbook_id: str) -> Playbook:
+    playbook = library().playbooks.get(playbook_id)
+    if playbook is None:
+        abort(404)
+    return playbook
+
+
+@bp.get("/")
+def board() -> str:
+    """Active incidents with their next tasks; the page refreshes itself for duty staff."""
+    now = utcnow()
+    return render_template("incidents/board.html", rows=service.board(current_session(), now=now), now=now,
+                           refresh=BOARD_REFRESH_SECONDS, playbooks=library().ordered(),
+                           can_launch=signed_in_user().has_role(*service.WORKERS))
+
+
+@bp.route("/launch/<playbook_id>", methods=["GET", "POST"])
+@role_required(*service.WORKERS)
+def launch(playbook_id: str) -> Response | tuple[str, int]:
+    playbook = launchable(playbook_id)
+    form = ConfirmForm()
+    errors: dict[str, list[str]] = {}
+    if form.validate_on_submit():
+        try:
+            launch_request = read_launch_form(playbook)
+            with unit_of_work() as session:
+                incident = service.launch(session, playbook, launch_request, actor=signed_in_user(),
+                                          now=utcnow(), settings=current_settings())
+            flash(f"{incident.reference} launched. Tasks are timed from the clocks recorded so far.")
+            return redirect(url_for("incidents.show_incident", incident_id=incident.id))
+        except ValidationError as error:
+            input_ids = {spec.id for spec in playbook.inputs}
+            errors = {(INPUT_PREFIX + name if name in input_ids else name): messages
+                      for name, messages in (error.field_errors or {}).items()}
+    elif request.method == "POST":
+        errors = {"form": ["The form had expired: check the answers and launch again"]}
+    return render_template("incidents/launch.html", playbook=playbook, form=form, errors=errors,
+                           values=request.form, units=active_items(current_session(), UNITS),
+                           input_types=vocab.INPUT_TYPES, prefix=INPUT_PREFIX,
+                           default_notified=to_london(utcnow()).strftime("%Y-%m-%dT%H:%M")), (
+        422 if errors else 200)
+
+
+def read_launch_form(playbook: Playbook) -> service.LaunchRequest:
+    inputs = {spec.id: request.form.get(INPUT_PREFIX + spec.id, "") for spec in playbook.inputs}
+    return service.LaunchRequest(title=request.form.get("title", ""), mode=request.form.get("mode", ""),
+                                 notified_at=request.form.get("notified_at", ""), inputs=inputs)
+
+
+def read_time(name: str, errors: dict[str, list[str]]) -> datetime | None:
+    try:
+        return service.london_input(request.form.get(name, "").strip())
+    except ValueError as error:
+        errors[name] = [str(error).capitalize()]
+        return None
+
+
+@bp.get("/<int:incident_id>")
+def show_incident(incident_id: int) -> str:
+    incident = incident_or_404(incident_id)
+    return render_incident(incident)
+
+
+def render_incident(incident: Incident, *, errors: dict[str, list[str]] | None = None) -> str:
+    session = current_session()
+    playbook = service.playbook_of(incident)
+    now = utcnow()
+    clocks = incident.anchor_times()
+    return render_template(
+        "incidents/show.html", incident=incident, playbook=playbook, now=now, clocks=clocks,
+        tasks=service.tasks_of(session, incident), events=service.timeline(session, incident),
+        roles=service.role_holders(session, incident), people=assignable_people(),
+        waiting_anchors=[a for a in playbook.anchors if a not in clocks], form=ConfirmForm(),
+        inputs=service.shown_inputs(session, playbook, incident.inputs), errors=errors or {},
+        can_work=signed_in_user().has_role(*service.WORKERS) and incident.status is IncidentStatus.ACTIVE,
+        all_roles=service.incident_roles(playbook), TaskStatus=TaskStatus,
+        default_time=to_london(now).strftime("%Y-%m-%dT%H:%M"))
+
+
+def assignable_people() -> list[User]:
+    return list(current_session().scalars(select(User).where(User.is_active.is_(True)).order_by(User.name)))
+
+
+def act(incident_id: int, action: Any) -> Response | tuple[str, int]:
+    """Run one change on the incident; a field error shows the page again with what went wrong."""
+    incident = incident_or_404(incident_id)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return render_incident(incident, errors={"form": ["The form had expired: try again"]}), 400
+    try:
+        with unit_of_work() as session:
+            message = action(session, incident)
+    except ValidationError as error:
+        return render_incident(incident_or_404(incident_id), errors=error.field_errors or {}), 422
+    flash(message)
+    return redirect(url_for("incidents.show_incident", incident_id=incident_id))
+
+
+@bp.post("/<int:incident_id>/anchors")
+@role_required(*service.WORKERS)
+def record_anchor(incident_id: int) -> Response | tuple[str, int]:
+    def record(session: Any, incident: Incident) -> str:
+        errors: dict[str, list[str]] = {}
+        occurred_at = read_time("occurred_at", errors)
+        if errors or occurred_at is None:
+            raise ValidationError(errors)
+        anchor = request.form.get("anchor", "")
+        service.record_anchor(session, incident, anchor, occurred_at=occurred_at,
+                              note=request.form.get("note", ""), actor=signed_in_user(), now=utcnow(),
+                              settings=current_settings())
+        return f"Recorded: {service.playbook_of(incident).anchors[anchor]}."
+    return act(incident_id, record)
+
+
+@bp.post("/<int:incident_id>/tasks/<int:task_id>")
+@role_required(*service.WORKERS)
+def finish_task(incident_id: int, task_id: int) -> Response | tuple[str, int]:
+    def finish(session: Any, incident: Incident) -> str:
+        task = service.get_task(session, incident, task_id)
+        settings, now, actor = current_settings(), utcnow(), signed_in_user()
+        if request.form.get("outcome") == "skip":
+            service.skip_task(session, incident, task, reason=request.form.get("reason", ""), actor=actor,
+                              now=now, settings=settings)
+            return f"Skipped: {task.title}."
+        service.complete_task(session, incident, task, actor=actor, now=now, settings=settings)
+        return f"Done: {task.title}."
+    return act(incident_id, finish)
+
+
+@bp.post("/<int:incident_id>/roles")
+@role_required(*service.WORKERS)
+def assign_role(incident_id: int) -> Response | tuple[str, int]:
+    def assign(session: Any, incident: Incident) -> str:
+        person_id = request.form.get("user_id", "")
+        person = session.get(User, int(person_id)) if person_id.isdigit() else None
+        service.assign_role(session, incident, request.form.get("role", ""), person,
+                            note=request.form.get("handover_note", ""), actor=signed_in_user(), now=utcnow(),
+                            settings=current_settings())
+        return "Role assigned."
+    return act(incident_id, assign)
+
+
+@bp.post("/<int:incident_id>/notes")
+@role_required(*service.WORKERS)
+def add_note(incident_id: int) -> Response | tuple[str, int]:
+    def note(session: Any, incident: Incident) -> str:
+        service.add_note(session, incident, request.form.get("text", ""), actor=signed_in_user(),
+                         now=utcnow())
+        return "Added to the timeline."
+    return act(incident_id, note)
