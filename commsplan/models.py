@@ -3,8 +3,12 @@
 from commsplan.audit.models import AuditEntry
 from commsplan.auth.models import ApiToken, LoginAttempt, User, UserRole
 from commsplan.incidents.models import (
+    Debrief,
+    DecisionEntry,
+    ImpactAssessment,
     Incident,
     IncidentAnchor,
+    IncidentStatement,
     IncidentTask,
     PlaybookRevision,
     RoleAssignment,
@@ -25,6 +29,10 @@ from commsplan.reference.membership import UnitMember
 from commsplan.reference.models import BusinessUnit, Qualifier, ViolenceElement
 
 __all__ = [
+    "DecisionEntry",
+    "Debrief",
+    "ImpactAssessment",
+    "IncidentStatement",
     "Incident",
     "IncidentAnchor",
     "IncidentTask",

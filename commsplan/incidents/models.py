@@ -79,6 +79,8 @@ class Incident(TimestampMixin, Base):
     severity: Mapped[str] = mapped_column(String(20))
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("business_units.id"))
     inputs: Mapped[dict[str, Any]] = mapped_column(JSON)
+    stood_down_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
     launched_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     launched_by: Mapped[User] = relationship(lazy="joined")
     revision: Mapped[PlaybookRevision] = relationship(lazy="select")
@@ -171,3 +173,124 @@ class TimelineEvent(Base):
     text: Mapped[str] = mapped_column(Text)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     actor: Mapped[User | None] = relationship(lazy="joined")
+
+
+class StatementStatus(StrEnum):
+    DRAFT = "draft"
+    APPROVED = "approved"
+    RELEASED = "released"
+
+    @property
+    def label(self) -> str:
+        return {"draft": "Draft", "approved": "Approved", "released": "Released"}[self.value]
+
+
+class IncidentStatement(Base):
+    """A statement drafted from one of the playbook's templates; frozen once released.
+
+    Until someone edits it the draft follows the incident's inputs; after an edit its words are
+    the editor's own. Approval needs an approver who did not draft it; release records the time
+    and the channels, and after that nothing in it changes.
+    """
+
+    __tablename__ = "incident_statements"
+    __audit_type__: ClassVar[str] = "incident_statement"
+    __audit_fields__: ClassVar[tuple[str, ...]] = ("title", "body", "status", "channels")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("incident_tasks.id"))
+    template_id: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    edited: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[StatementStatus] = mapped_column(enum_column(StatementStatus))
+    drafted_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    drafted_by: Mapped[User] = relationship(foreign_keys=[drafted_by_id], lazy="joined")
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id], lazy="joined")
+    approved_at: Mapped[datetime | None]
+    override_decision_id: Mapped[int | None] = mapped_column(ForeignKey("incident_decisions.id"))
+    released_at: Mapped[datetime | None]
+    released_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    channels: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    @property
+    def audit_label(self) -> str:
+        return self.title
+
+
+class DecisionEntry(Base):
+    """One entry in an incident's decision log: append-only, each holding the hash of the one before.
+
+    The rationale follows the National Decision Model. A correction is a new entry that names
+    the one it supersedes; nothing is ever edited. `verify-log` recomputes every hash.
+    """
+
+    __tablename__ = "incident_decisions"
+    __table_args__ = (UniqueConstraint("incident_id", "sequence"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    sequence: Mapped[int]
+    at: Mapped[datetime]
+    decided_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    decided_by: Mapped[User] = relationship(lazy="joined")
+    decision_role: Mapped[str] = mapped_column(String(60))
+    decision: Mapped[str] = mapped_column(Text)
+    information: Mapped[str] = mapped_column(Text, default="")
+    threat_risk: Mapped[str] = mapped_column(Text, default="")
+    powers_policy: Mapped[str] = mapped_column(Text, default="")
+    options: Mapped[str] = mapped_column(Text, default="")
+    action_review: Mapped[str] = mapped_column(Text, default="")
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("incident_decisions.id"))
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class Rag(StrEnum):
+    RED = "red"
+    AMBER = "amber"
+    GREEN = "green"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+class ImpactAssessment(Base):
+    """One version of the community impact assessment: a RAG and evidence for each prompt."""
+
+    __tablename__ = "incident_assessments"
+    __table_args__ = (UniqueConstraint("incident_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    version: Mapped[int]
+    assessed_at: Mapped[datetime]
+    assessed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    assessed_by: Mapped[User] = relationship(foreign_keys=[assessed_by_id], lazy="joined")
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    owner: Mapped[User] = relationship(foreign_keys=[owner_id], lazy="joined")
+    ratings: Mapped[dict[str, Any]] = mapped_column(JSON)  # prompt id → {"rag": ..., "evidence": ...}
+    overall: Mapped[Rag] = mapped_column(enum_column(Rag))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    next_review_at: Mapped[datetime]
+
+
+class Debrief(Base):
+    """What the team learned, written when the incident closes."""
+
+    __tablename__ = "incident_debriefs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), unique=True)
+    held_at: Mapped[datetime]
+    written_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    went_well: Mapped[str] = mapped_column(Text)
+    to_improve: Mapped[str] = mapped_column(Text)
+    playbook_changes: Mapped[str] = mapped_column(Text, default="")
+    welfare_actions: Mapped[str] = mapped_column(Text, default="")

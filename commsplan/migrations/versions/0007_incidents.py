@@ -1,4 +1,4 @@
-"""Incidents, tasks, clocks, roles and timeline; in-app-only reminders
+"""Incidents: tasks, clocks, roles, timeline, statements, decisions, assessments, debriefs; in-app-only reminders
 
 Revision ID: 0007_incidents
 Revises: 0006_message_maps
@@ -44,6 +44,8 @@ def upgrade():
     sa.Column('severity', sa.String(length=20), nullable=False),
     sa.Column('unit_id', sa.Integer(), nullable=True),
     sa.Column('inputs', sa.JSON(), nullable=False),
+    sa.Column('stood_down_at', sa.DateTime(), nullable=True),
+    sa.Column('closed_at', sa.DateTime(), nullable=True),
     sa.Column('launched_by_id', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
@@ -71,6 +73,65 @@ def upgrade():
     )
     with op.batch_alter_table('incident_anchors', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_incident_anchors_incident_id'), ['incident_id'], unique=False)
+
+    op.create_table('incident_assessments',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('incident_id', sa.Integer(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('assessed_at', sa.DateTime(), nullable=False),
+    sa.Column('assessed_by_id', sa.Integer(), nullable=False),
+    sa.Column('owner_id', sa.Integer(), nullable=False),
+    sa.Column('ratings', sa.JSON(), nullable=False),
+    sa.Column('overall', sa.String(length=32), nullable=False),
+    sa.Column('summary', sa.Text(), nullable=False),
+    sa.Column('next_review_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['assessed_by_id'], ['users.id'], name=op.f('fk_incident_assessments_assessed_by_id_users')),
+    sa.ForeignKeyConstraint(['incident_id'], ['incidents.id'], name=op.f('fk_incident_assessments_incident_id_incidents')),
+    sa.ForeignKeyConstraint(['owner_id'], ['users.id'], name=op.f('fk_incident_assessments_owner_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_incident_assessments')),
+    sa.UniqueConstraint('incident_id', 'version', name=op.f('uq_incident_assessments_incident_id'))
+    )
+    with op.batch_alter_table('incident_assessments', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_incident_assessments_incident_id'), ['incident_id'], unique=False)
+
+    op.create_table('incident_debriefs',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('incident_id', sa.Integer(), nullable=False),
+    sa.Column('held_at', sa.DateTime(), nullable=False),
+    sa.Column('written_by_id', sa.Integer(), nullable=False),
+    sa.Column('went_well', sa.Text(), nullable=False),
+    sa.Column('to_improve', sa.Text(), nullable=False),
+    sa.Column('playbook_changes', sa.Text(), nullable=False),
+    sa.Column('welfare_actions', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['incident_id'], ['incidents.id'], name=op.f('fk_incident_debriefs_incident_id_incidents')),
+    sa.ForeignKeyConstraint(['written_by_id'], ['users.id'], name=op.f('fk_incident_debriefs_written_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_incident_debriefs')),
+    sa.UniqueConstraint('incident_id', name=op.f('uq_incident_debriefs_incident_id'))
+    )
+    op.create_table('incident_decisions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('incident_id', sa.Integer(), nullable=False),
+    sa.Column('sequence', sa.Integer(), nullable=False),
+    sa.Column('at', sa.DateTime(), nullable=False),
+    sa.Column('decided_by_id', sa.Integer(), nullable=False),
+    sa.Column('decision_role', sa.String(length=60), nullable=False),
+    sa.Column('decision', sa.Text(), nullable=False),
+    sa.Column('information', sa.Text(), nullable=False),
+    sa.Column('threat_risk', sa.Text(), nullable=False),
+    sa.Column('powers_policy', sa.Text(), nullable=False),
+    sa.Column('options', sa.Text(), nullable=False),
+    sa.Column('action_review', sa.Text(), nullable=False),
+    sa.Column('supersedes_id', sa.Integer(), nullable=True),
+    sa.Column('prev_hash', sa.String(length=64), nullable=False),
+    sa.Column('hash', sa.String(length=64), nullable=False),
+    sa.ForeignKeyConstraint(['decided_by_id'], ['users.id'], name=op.f('fk_incident_decisions_decided_by_id_users')),
+    sa.ForeignKeyConstraint(['incident_id'], ['incidents.id'], name=op.f('fk_incident_decisions_incident_id_incidents')),
+    sa.ForeignKeyConstraint(['supersedes_id'], ['incident_decisions.id'], name=op.f('fk_incident_decisions_supersedes_id_incident_decisions')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_incident_decisions')),
+    sa.UniqueConstraint('incident_id', 'sequence', name=op.f('uq_incident_decisions_incident_id'))
+    )
+    with op.batch_alter_table('incident_decisions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_incident_decisions_incident_id'), ['incident_id'], unique=False)
 
     op.create_table('incident_role_assignments',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -125,6 +186,36 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_incident_timeline_at'), ['at'], unique=False)
         batch_op.create_index(batch_op.f('ix_incident_timeline_incident_id'), ['incident_id'], unique=False)
 
+    op.create_table('incident_statements',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('incident_id', sa.Integer(), nullable=False),
+    sa.Column('task_id', sa.Integer(), nullable=True),
+    sa.Column('template_id', sa.String(length=100), nullable=False),
+    sa.Column('kind', sa.String(length=40), nullable=False),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('edited', sa.Boolean(), nullable=False),
+    sa.Column('status', sa.String(length=32), nullable=False),
+    sa.Column('drafted_by_id', sa.Integer(), nullable=False),
+    sa.Column('approved_by_id', sa.Integer(), nullable=True),
+    sa.Column('approved_at', sa.DateTime(), nullable=True),
+    sa.Column('override_decision_id', sa.Integer(), nullable=True),
+    sa.Column('released_at', sa.DateTime(), nullable=True),
+    sa.Column('released_by_id', sa.Integer(), nullable=True),
+    sa.Column('channels', sa.JSON(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['approved_by_id'], ['users.id'], name=op.f('fk_incident_statements_approved_by_id_users')),
+    sa.ForeignKeyConstraint(['drafted_by_id'], ['users.id'], name=op.f('fk_incident_statements_drafted_by_id_users')),
+    sa.ForeignKeyConstraint(['incident_id'], ['incidents.id'], name=op.f('fk_incident_statements_incident_id_incidents')),
+    sa.ForeignKeyConstraint(['override_decision_id'], ['incident_decisions.id'], name=op.f('fk_incident_statements_override_decision_id_incident_decisions')),
+    sa.ForeignKeyConstraint(['released_by_id'], ['users.id'], name=op.f('fk_incident_statements_released_by_id_users')),
+    sa.ForeignKeyConstraint(['task_id'], ['incident_tasks.id'], name=op.f('fk_incident_statements_task_id_incident_tasks')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_incident_statements'))
+    )
+    with op.batch_alter_table('incident_statements', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_incident_statements_incident_id'), ['incident_id'], unique=False)
+
     with op.batch_alter_table('reminders', schema=None) as batch_op:
         batch_op.add_column(sa.Column('in_app_only', sa.Boolean(), server_default=sa.false(), nullable=False))
 
@@ -136,6 +227,10 @@ def downgrade():
     with op.batch_alter_table('reminders', schema=None) as batch_op:
         batch_op.drop_column('in_app_only')
 
+    with op.batch_alter_table('incident_statements', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_incident_statements_incident_id'))
+
+    op.drop_table('incident_statements')
     with op.batch_alter_table('incident_timeline', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_incident_timeline_incident_id'))
         batch_op.drop_index(batch_op.f('ix_incident_timeline_at'))
@@ -150,6 +245,15 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_incident_role_assignments_incident_id'))
 
     op.drop_table('incident_role_assignments')
+    with op.batch_alter_table('incident_decisions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_incident_decisions_incident_id'))
+
+    op.drop_table('incident_decisions')
+    op.drop_table('incident_debriefs')
+    with op.batch_alter_table('incident_assessments', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_incident_assessments_incident_id'))
+
+    op.drop_table('incident_assessments')
     with op.batch_alter_table('incident_anchors', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_incident_anchors_incident_id'))
 
