@@ -108,7 +108,8 @@ class ImportForm(FlaskForm):
     what = RadioChoiceField("What does the file contain?", choices=choices([
         ("audiences", "Audiences"), ("channels", "Channels"),
         ("affinity", "Affinity (audience, channel, score, evidence)"),
-        ("message-maps", "Message maps (one row per map, without channel variants)")]),
+        ("message-maps", "Message maps (one row per map, without channel variants)"),
+        ("message-variants", "Message variants (one row per channel variant of a map)")]),
         message="Choose what the file contains")
     file = FileField("CSV file", widget=GovFileInput(),
                      description="A file exported from Commsplan, or one with the same columns",

@@ -1,12 +1,13 @@
 """CSV export and all-or-nothing import of message maps: one row per map, with its latest words.
 
-Channel variants are not in the file; they are written on the map's page or sent through the API.
-A row with an id changes that map (a new version only when its words changed); a row without
-one adds a map. Importing an exported file changes nothing.
+Channel variants have their own file (`variant_csv`). A row with an id changes that map (a new
+version only when its words changed); a row without one adds a map; an id on two rows is reported.
+Importing an exported file changes nothing.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -22,6 +23,7 @@ from commsplan.messaging.csv_io import (
     ImportResult,
     RowError,
     read_rows,
+    repeated,
     write_csv,
 )
 from commsplan.messaging.map_models import MessageMap, MessageStatus, MessageVersion, RipeStrand, Tone
@@ -40,14 +42,19 @@ COLUMN_OF = {"element_id": "element", "audience_id": "audience", "qualifier_ids"
              "fact_3_1": "facts_3"}
 
 
-def export_maps(session: Session) -> str:
-    """Every map not retired, with the words of its latest version (two queries)."""
+def latest_versions(session: Session) -> Iterable[tuple[MessageMap, MessageVersion]]:
+    """Every map not retired with its latest version, by id (two queries, three with variants)."""
     rows = session.execute(
         select(MessageMap, MessageVersion)
         .join(MessageVersion, and_(MessageVersion.map_id == MessageMap.id,
                                    MessageVersion.number == MessageMap.latest_number))
         .where(MessageMap.status != MessageStatus.RETIRED).order_by(MessageMap.id))
-    return write_csv(COLUMNS, (export_row(item, version) for item, version in rows))
+    return rows
+
+
+def export_maps(session: Session) -> str:
+    """Every map not retired, with the words of its latest version."""
+    return write_csv(COLUMNS, (export_row(item, version) for item, version in latest_versions(session)))
 
 
 def export_row(item: MessageMap, version: MessageVersion) -> list[Any]:
@@ -129,7 +136,7 @@ def import_maps(session: Session, text: str, *, actor: User, now: datetime,
     """Add or change a map for every row; raises ImportFailed, saving nothing, on any error."""
     maps.require_role(actor, maps.WRITERS, "import message maps")
     rows = read_rows(text, COLUMNS, REQUIRED)
-    lookups, result = Lookups(session), ImportResult()
+    lookups, result, seen = Lookups(session), ImportResult(), dict[int, int]()
     for number, row in rows:
         settings, content, problems = parse_row(row, lookups, actor)
         existing = None
@@ -137,6 +144,8 @@ def import_maps(session: Session, text: str, *, actor: User, now: datetime,
             existing = session.get(MessageMap, int(row["id"])) if row["id"].isdigit() else None
             if existing is None:
                 problems.append(("id", "No message map has this id; leave it blank to add a map"))
+            elif first := repeated(seen, existing.id, number):
+                problems.append(("id", f"This message map is already on row {first}"))
         if problems:
             result.errors += [RowError(number, column, message) for column, message in problems]
             continue

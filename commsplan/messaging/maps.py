@@ -249,13 +249,22 @@ def check_variant(session: Session, content: VariantContent, existing: Sequence[
     return errors
 
 
-def check_variants(session: Session, variants: Sequence[VariantContent]) -> dict[str, list[str]]:
-    """A whole set of variants, as the API and imports send them; errors name each by position."""
+def check_variants(session: Session, variants: Sequence[VariantContent],
+                   current: Sequence[MessageVariant] = ()) -> dict[str, list[str]]:
+    """A whole set of variants, as the API and imports send them; errors name each by position.
+
+    A variant sent back exactly as it is in `current` is not checked again, and one that changes
+    may keep its channel though retired (as on the variant page): a map keeps words written
+    before its channel was retired or had its limit lowered.
+    """
     errors: dict[str, list[str]] = {}
     seen: set[tuple[int | None, str]] = set()
+    stored: dict[tuple[int | None, str], MessageVariant] = {v.key: v for v in current}
     for index, variant in enumerate(variants):
-        problems = check_variant(session, variant, [], None)
         key = (variant.channel_id, variant.language.strip())
+        old = stored.get(key)
+        kept = old is not None and VariantContent.of(old).as_columns() == variant.as_columns()
+        problems = {} if kept else check_variant(session, variant, [], old)
         if key in seen and not problems:
             problems["language"] = ["Another variant already covers this channel and language"]
         seen.add(key)
@@ -546,7 +555,7 @@ def edit_content(session: Session, message_map: MessageMap, content: MapContent 
     """New words, a new set of variants, or both, as one new version."""
     errors = check_content(content) if content is not None else {}
     if variants is not None:
-        errors |= check_variants(session, variants)
+        errors |= check_variants(session, variants, latest_version(session, message_map).variants)
     if errors:
         raise ValidationError(errors)
     return _new_version(session, message_map, actor=actor, now=now, note=note, content=content,

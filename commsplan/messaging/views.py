@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from commsplan.catalogue_views import Catalogue
 from commsplan.db import current_session, unit_of_work
 from commsplan.errors import ValidationError
-from commsplan.messaging import csv_io, map_csv, service
+from commsplan.messaging import csv_io, map_csv, service, variant_csv
 from commsplan.messaging.forms import FORMS, AffinityCellForm, ImportForm
 from commsplan.messaging.kinds import AUDIENCES, KINDS, WRITERS
 from commsplan.messaging.models import SCORE_LABELS, Audience, Channel, ChannelKind, Segment
@@ -126,7 +126,7 @@ def affinity_cell(audience_id: int, channel_id: int) -> str | BaseResponse:
 @bp.route("/import", methods=["GET", "POST"])
 @role_required(*WRITERS)
 def import_csv() -> str | BaseResponse:
-    """Upload a CSV of audiences, channels or affinity: every row is saved, or none."""
+    """Upload a CSV of audiences, channels, affinity, maps or variants: every row is saved, or none."""
     form = ImportForm()
     failed: list[csv_io.RowError] = []
     if form.validate_on_submit():
@@ -165,6 +165,8 @@ def run_import(session: Any, what: str, text: str) -> csv_io.ImportResult:
     if what == "message-maps":
         return map_csv.import_maps(session, text, actor=signed_in_user(), now=utcnow(),
                                    delivery=current_settings())
+    if what == "message-variants":
+        return variant_csv.import_variants(session, text, actor=signed_in_user(), now=utcnow())
     kind = csv_io.IMPORTABLE[what]
     return csv_io.import_kind(session, kind, FORMS[kind], text, actor=signed_in_user(), now=utcnow())
 
@@ -176,6 +178,8 @@ def export_csv(what: str) -> Response:
         text = csv_io.export_affinity(session)
     elif what == "message-maps":
         text = map_csv.export_maps(session)
+    elif what == "message-variants":
+        text = variant_csv.export_variants(session)
     elif what in csv_io.IMPORTABLE:
         text = csv_io.export_kind(session, csv_io.IMPORTABLE[what])
     else:

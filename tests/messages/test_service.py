@@ -17,6 +17,7 @@ from commsplan.audit.models import AuditEntry
 from commsplan.auth.models import Role, User
 from commsplan.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from commsplan.messaging import coverage, maps
+from commsplan.messaging.kinds import CHANNELS
 from commsplan.messaging.map_models import (
     MessageComment,
     MessageMap,
@@ -232,6 +233,26 @@ def test_saving_a_variant_unchanged_makes_no_version(session: Session, now: date
     assert maps.save_variant(session, item, maps.VariantContent.of(existing), replacing=existing,
                              actor=people.author, now=at(now, 1)) is None
     assert written() == before
+
+
+def test_a_set_of_variants_may_send_back_words_written_before_their_channel_changed(
+        session: Session, now: datetime, make_map: MapMaker, people: People, channels: Channels) -> None:
+    """As on the variant page: kept words are not checked again, and may stay on a retired channel."""
+    item = make_map(variants=(variant(channels.sms, "x" * 150), variant(channels.social, "Old")))
+    catalogue.update_item(session, CHANNELS, channels.sms, values={"length_limit": 120},
+                          actor=people.author, now=now)
+    catalogue.retire_item(session, CHANNELS, channels.social, actor=people.author, now=now)
+    kept = [maps.VariantContent.of(v) for v in maps.latest_version(session, item).variants]
+    assert maps.edit_content(session, item, None, variants=kept, actor=people.author, now=at(now, 1)) is None
+    social = variant(channels.social, "New words")
+    version = maps.edit_content(session, item, None, variants=[kept[0], social], actor=people.author,
+                                now=at(now, 2))
+    assert version is not None and version.number == 2
+    with pytest.raises(ValidationError) as caught:
+        maps.edit_content(session, item, None, variants=[variant(channels.sms, "y" * 150), social],
+                          actor=people.author, now=at(now, 3))
+    assert caught.value.errors == {"variants[0].body": [
+        "Borough SMS allows 120 characters at most and this is 150: shorten it by 30"]}
 
 
 def test_editing_an_approved_map_starts_a_draft_while_the_approved_version_stays_in_force(

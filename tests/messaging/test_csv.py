@@ -188,6 +188,44 @@ def _build_and_export(session: Session, officer: User, now: datetime) -> tuple[s
             csv_io.export_affinity(session))
 
 
+# --- cells a spreadsheet would run as formulas ---------------------------------------------------
+
+
+@pytest.mark.parametrize(("value", "written_as"), [
+    ("=HYPERLINK(\"http://x\",\"y\")", "'=HYPERLINK(\"http://x\",\"y\")"),
+    ("+44 20 7946 0000", "'+44 20 7946 0000"),
+    ("- a Markdown list", "'- a Markdown list"),
+    ("@SUM(A1)", "'@SUM(A1)"),
+    ("\tTabbed", "'\tTabbed"),
+    ("\rReturn", "'\rReturn"),
+    ("'=already quoted", "''=already quoted"),
+    ("'quoted words", "'quoted words"),
+    ("-5", "-5"),
+    ("-1.25", "-1.25"),
+    ("2 + 2", "2 + 2"),
+])
+def test_formula_cells_are_neutralised_and_read_back_as_they_were(value: str, written_as: str) -> None:
+    text = csv_io.write_csv(["name"], [[value]])
+    assert next(csv.reader(io.StringIO(text.split("\n", 1)[1]))) == [written_as]
+    # Values are read stripped, as before: a leading tab or return does not survive a round trip.
+    assert csv_io.read_rows(text, ["name"], ["name"]) == [(2, {"name": value.strip()})]
+
+
+def test_a_formula_in_insight_notes_is_exported_quoted_and_round_trips(
+        session: Session, officer: User, now: datetime) -> None:
+    formula = "=HYPERLINK(\"http://x\",\"y\")"
+    make_audience(session, now=now, name="Pupils", insight_notes=formula, size_estimate=0)
+    session.commit()
+    exported = csv_io.export_kind(session, AUDIENCES)
+    row = next(csv.DictReader(io.StringIO(exported)))
+    assert row["insight_notes"] == "'" + formula and row["size_estimate"] == "0"
+    before = written()
+    assert import_kind(session, AUDIENCES, exported, officer, now).unchanged == 1
+    assert written() == before
+    stored = session.scalar(select(Audience))
+    assert stored is not None and stored.insight_notes == formula
+
+
 # --- import adds and updates ---------------------------------------------------------------------
 
 
@@ -241,6 +279,11 @@ def test_a_file_with_some_columns_changes_only_those(session: Session, officer: 
 def test_a_header_only_file_imports_nothing(session: Session, officer: User, now: datetime) -> None:
     result = import_kind(session, AUDIENCES, AUDIENCE_HEADER + "\n", officer, now)
     assert (result.created, result.updated, result.unchanged) == (0, 0, 0)
+
+
+def test_old_mac_line_endings_are_read(session: Session, officer: User, now: datetime) -> None:
+    text = (AUDIENCE_HEADER + "\n" + audience_row("Pupils") + audience_row("Parents")).replace("\n", "\r")
+    assert import_kind(session, AUDIENCES, text, officer, now).created == 2
 
 
 def test_a_byte_order_mark_before_the_header_is_ignored(session: Session, officer: User,
@@ -300,6 +343,7 @@ def test_every_bad_row_is_reported_not_just_the_first(session: Session, officer:
     ("name,segment,size_estimate\nPupils,public,12.5\n", 2, "size_estimate", ""),
     ("name,segment,size_estimate\nPupils,public,99999999999\n", 2, "size_estimate", "between"),
     ("name,segment,languages\nPupils,public,en; 12\n", 2, "languages", "“12”"),
+    ("name,segment\nPupils,public\n\"" + "x" * 200_000 + "\",public\n", 3, "row", "cannot be read as CSV"),
 ])
 def test_bad_audience_files_are_reported_and_nothing_is_written(
         session: Session, officer: User, now: datetime, text: str, row: int, field: str, words: str) -> None:
@@ -324,6 +368,13 @@ def test_bad_channel_rows_are_reported_and_nothing_is_written(
     text = CHANNEL_HEADER + "\n" + channel_row("Fine") + channel_row("Broken", **values)
     report = refused(lambda: import_kind(session, CHANNELS, text, officer, now))
     assert [(error.row, error.field) for error in report] == [(3, field)]
+
+
+def test_a_channel_named_twice_in_one_file_is_reported(session: Session, officer: User,
+                                                       now: datetime) -> None:
+    text = CHANNEL_HEADER + "\n" + channel_row("SMS") + channel_row("Radio") + channel_row("sms")
+    report = refused(lambda: import_kind(session, CHANNELS, text, officer, now))
+    assert [(e.row, e.field, e.message) for e in report] == [(4, "name", "Same name as row 2")]
 
 
 def test_a_name_already_used_by_another_row_in_the_database_is_updated_not_duplicated(
@@ -384,9 +435,20 @@ def test_affinity_file_without_evidence_keeps_the_evidence(session: Session, off
 def test_bad_affinity_rows_are_reported_and_nothing_is_written(
         session: Session, officer: User, now: datetime, named_pair: tuple[Audience, Channel],
         line: str, fields: list[str]) -> None:
-    text = "audience,channel,score,evidence\nPupils,SMS,1,fine\n" + line + "\n"
+    make_channel(session, now=now, name="Radio")
+    text = "audience,channel,score,evidence\nPupils,Radio,1,fine\n" + line + "\n"
     report = refused(lambda: import_affinity(session, text, officer, now))
     assert [(error.row, error.field) for error in report] == [(3, field) for field in fields]
+
+
+def test_an_affinity_pair_listed_twice_is_reported_not_settled_by_the_last_row(
+        session: Session, officer: User, now: datetime, named_pair: tuple[Audience, Channel]) -> None:
+    text = "audience,channel,score,evidence\nPupils,SMS,1,first\nParents,SMS,2,\npupils,sms,3,last\n"
+    make_audience(session, now=now, name="Parents")
+    report = refused(lambda: import_affinity(session, text, officer, now))
+    assert [(error.row, error.field, error.message) for error in report] == [
+        (4, "channel", "This audience and channel pair is already on row 2")]
+    assert service.affinities(session) == {}
 
 
 @pytest.mark.parametrize("header", ["audience,channel,evidence", "audience,channel,score,colour", "who,what"])
