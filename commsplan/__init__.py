@@ -57,6 +57,7 @@ def register_blueprints(app: Flask) -> None:
     from commsplan.auth.views import bp as auth_bp
     from commsplan.health import bp as health_bp
     from commsplan.home import bp as home_bp
+    from commsplan.incidents import assessment_views as _assessment_routes  # noqa: F401 (adds routes)
     from commsplan.incidents.views import bp as incidents_bp
     from commsplan.messaging.map_views import bp as messages_bp
     from commsplan.messaging.views import bp as messaging_bp

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
 from typing import Any, ClassVar, Protocol
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, insert, select
 from sqlalchemy.orm import Session
 
 from commsplan.audit.models import AuditEntry
@@ -82,10 +82,27 @@ def record(
 
 def add_audited(session: Session, obj: Auditable, *, actor: User | None, now: datetime) -> None:
     """Insert a new object and record every audited field as created."""
-    session.add(obj)
+    add_all_audited(session, [obj], actor=actor, now=now)
+
+
+def add_all_audited(session: Session, objs: Sequence[Auditable], *, actor: User | None, now: datetime
+                    ) -> None:
+    """Insert new objects and record each as created."""
+    session.add_all(objs)
     session.flush()
-    record(session, actor=actor, action="create", obj=obj, now=now,
-           changes=diff({}, snapshot(obj)))
+    record_created(session, objs, actor=actor, now=now)
+
+
+def record_created(session: Session, objs: Sequence[Auditable], *, actor: User | None, now: datetime
+                   ) -> None:
+    """Audit entries for objects already inserted, written in one statement however many there are."""
+    if not objs:
+        return
+    session.execute(insert(AuditEntry), [{
+        "at": now, "actor_id": actor.id if actor else None,
+        "actor_name": actor.name if actor else SYSTEM_ACTOR_NAME, "action": "create",
+        "object_type": obj.__audit_type__, "object_id": str(getattr(obj, "id")),  # noqa: B009
+        "object_label": obj.audit_label[:300], "changes": diff({}, snapshot(obj))} for obj in objs])
 
 
 def update_audited(

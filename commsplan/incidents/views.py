@@ -9,10 +9,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from commsplan.auth.models import User
+from commsplan.auth.models import Role, User
 from commsplan.db import current_session, unit_of_work
 from commsplan.errors import ValidationError
 from commsplan.incidents import service
+from commsplan.incidents import statements as statement_service
 from commsplan.incidents.models import Incident, IncidentStatus, TaskStatus
 from commsplan.notifications.jobs import current_settings
 from commsplan.playbooks import vocab
@@ -98,7 +99,8 @@ def show_incident(incident_id: int) -> str:
 def render_incident(incident: Incident, *, errors: dict[str, list[str]] | None = None) -> str:
     session = current_session()
     playbook = service.playbook_of(incident)
-    now = utcnow()
+    now, user = utcnow(), signed_in_user()
+    active = incident.status is IncidentStatus.ACTIVE
     clocks = incident.anchor_times()
     return render_template(
         "incidents/show.html", incident=incident, playbook=playbook, now=now, clocks=clocks,
@@ -106,17 +108,45 @@ def render_incident(incident: Incident, *, errors: dict[str, list[str]] | None =
         roles=service.role_holders(session, incident), people=assignable_people(),
         waiting_anchors=[a for a in playbook.anchors if a not in clocks], form=ConfirmForm(),
         inputs=service.shown_inputs(session, playbook, incident.inputs), errors=errors or {},
-        can_work=signed_in_user().has_role(*service.WORKERS) and incident.status is IncidentStatus.ACTIVE,
+        can_work=user.has_role(*service.WORKERS) and active,
         all_roles=service.incident_roles(playbook), TaskStatus=TaskStatus,
+        statements=[(item, statement_service.check(incident, playbook, item.body))
+                    for item in statement_service.statements_of(session, incident)],
+        can_edit=user.has_role(*statement_service.EDITORS) and active,
+        can_approve=user.has_role(Role.APPROVER) and active,
+        can_release=user.has_role(*statement_service.RELEASERS) and active,
+        raw_inputs=raw_inputs(playbook, incident.inputs), units=active_items(session, UNITS),
+        details_failed=any(name.startswith(INPUT_PREFIX) for name in errors or {}),
         default_time=to_london(now).strftime("%Y-%m-%dT%H:%M"))
+
+
+def raw_inputs(playbook: Playbook, values: dict[str, Any]) -> dict[str, str]:
+    """Stored input values as the edit form shows them."""
+    shown = {}
+    for spec in playbook.inputs:
+        value = values.get(spec.id)
+        if value is None:
+            shown[spec.id] = ""
+        elif spec.type == "yesno":
+            shown[spec.id] = "yes" if value else "no"
+        elif spec.type == "datetime":
+            shown[spec.id] = to_london(datetime.fromisoformat(value)).strftime("%Y-%m-%dT%H:%M")
+        elif spec.type == "number":
+            shown[spec.id] = f"{value:g}"
+        else:
+            shown[spec.id] = str(value)
+    return shown
 
 
 def assignable_people() -> list[User]:
     return list(current_session().scalars(select(User).where(User.is_active.is_(True)).order_by(User.name)))
 
 
-def act(incident_id: int, action: Any) -> Response | tuple[str, int]:
-    """Run one change on the incident; a field error shows the page again with what went wrong."""
+def act(incident_id: int, action: Any, *, prefix_errors: bool = False) -> Response | tuple[str, int]:
+    """Run one change on the incident; a field error shows the page again with what went wrong.
+
+    `prefix_errors` names errors as the inputs form names its fields.
+    """
     incident = incident_or_404(incident_id)
     form = ConfirmForm()
     if not form.validate_on_submit():
@@ -125,7 +155,10 @@ def act(incident_id: int, action: Any) -> Response | tuple[str, int]:
         with unit_of_work() as session:
             message = action(session, incident)
     except ValidationError as error:
-        return render_incident(incident_or_404(incident_id), errors=error.field_errors or {}), 422
+        errors = error.field_errors or {}
+        if prefix_errors:
+            errors = {INPUT_PREFIX + name: messages for name, messages in errors.items()}
+        return render_incident(incident_or_404(incident_id), errors=errors), 422
     flash(message)
     return redirect(url_for("incidents.show_incident", incident_id=incident_id))
 
@@ -182,3 +215,62 @@ def add_note(incident_id: int) -> Response | tuple[str, int]:
                          now=utcnow())
         return "Added to the timeline."
     return act(incident_id, note)
+
+
+@bp.post("/<int:incident_id>/inputs")
+@role_required(*service.WORKERS)
+def update_inputs(incident_id: int) -> Response | tuple[str, int]:
+    def update(session: Any, incident: Incident) -> str:
+        playbook = service.playbook_of(incident)
+        raw = {spec.id: request.form.get(INPUT_PREFIX + spec.id, "") for spec in playbook.inputs}
+        changed = service.update_inputs(session, incident, raw, actor=signed_in_user(), now=utcnow())
+        return f"Changed: {', '.join(changed)}." if changed else "Nothing had changed."
+    return act(incident_id, update, prefix_errors=True)
+
+
+@bp.post("/<int:incident_id>/status-updates")
+@role_required(*service.WORKERS)
+def post_status_update(incident_id: int) -> Response | tuple[str, int]:
+    def post(session: Any, incident: Incident) -> str:
+        service.post_status_update(session, incident, request.form.get("update", ""), actor=signed_in_user(),
+                                   now=utcnow(), settings=current_settings())
+        return "Status update posted. The next one is due a full cadence from now."
+    return act(incident_id, post)
+
+
+@bp.post("/<int:incident_id>/statements/<int:statement_id>")
+@role_required(*statement_service.EDITORS, *statement_service.RELEASERS)
+def change_statement(incident_id: int, statement_id: int) -> Response | tuple[str, int]:
+    """Edit, approve (with an override decision when guardrails block) or release one statement."""
+    def change(session: Any, incident: Incident) -> str:
+        statement = statement_service.get_statement(session, incident, statement_id)
+        action, actor, now = request.form.get("action", ""), signed_in_user(), utcnow()
+        if action == "edit":
+            statement_service.edit(session, incident, statement, request.form.get("body", ""), actor=actor,
+                                   now=now)
+            return f"{statement.title} saved."
+        if action == "approve":
+            statement_service.approve(session, incident, statement, actor=actor, now=now,
+                                      override=override_from_form())
+            return f"{statement.title} approved."
+        if action == "release":
+            statement_service.release(session, incident, statement, request.form.getlist("channels") + [
+                c for c in request.form.get("other_channels", "").split(",")], actor=actor, now=now)
+            return f"{statement.title} released."
+        raise ValidationError.single("action", "Choose edit, approve or release")
+    return act(incident_id, change)
+
+
+def override_from_form() -> Any:
+    """An approver's override decision, when they wrote one; None otherwise."""
+    if not request.form.get("override_decision", "").strip():
+        return None
+    from commsplan.incidents.decisions import DecisionInput
+
+    return DecisionInput(
+        decision_role=request.form.get("override_role", ""), decision=request.form["override_decision"],
+        information=request.form.get("override_information", ""),
+        threat_risk=request.form.get("override_threat_risk", ""),
+        powers_policy=request.form.get("override_powers_policy", ""),
+        options=request.form.get("override_options", ""),
+        action_review=request.form.get("override_action_review", ""))

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from commsplan.audit import service as audit
 from commsplan.auth.models import Role, User
+from commsplan.auth.service import require_role
 from commsplan.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from commsplan.messaging.map_models import (
     MessageComment,
@@ -130,11 +131,6 @@ class VariantContent:
 
 
 # --- Checks ------------------------------------------------------------------------------------
-
-def require_role(actor: User, roles: Sequence[Role], doing: str) -> None:
-    if not actor.has_role(*roles):
-        raise PermissionDenied(f"Your roles do not allow you to {doing}")
-
 
 def check_content(content: MapContent) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}

@@ -7,12 +7,13 @@ transaction: they only write rows. The dispatcher (dispatch.py) sends later, onc
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy import Select, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from commsplan.audit import service as audit
@@ -34,6 +35,10 @@ from commsplan.notifications.settings import DeliverySettings
 from commsplan.reference.models import BusinessUnit
 
 MAX_SNOOZE = timedelta(days=30)
+# Other domains that want to know when someone snoozes a reminder about their things
+# (an incident records snoozes on its timeline) add a function here.
+SnoozeListener = Callable[[Session, "InboxItem", datetime, User, datetime], None]
+SNOOZE_LISTENERS: list[SnoozeListener] = []
 
 
 @dataclass(frozen=True)
@@ -99,6 +104,20 @@ def find(session: Session, key: str) -> Reminder | None:
     return session.scalar(select(Reminder).where(Reminder.idempotency_key == key))
 
 
+@dataclass(frozen=True)
+class ReminderRequest:
+    """One reminder to schedule, as `schedule_many` takes them."""
+
+    key: str
+    kind: str
+    recipient: Recipient
+    subject: Subject
+    due_at: datetime
+    urgency: Urgency | None = None
+    body: str = ""
+    in_app_only: bool = False
+
+
 def schedule(
     session: Session,
     *,
@@ -115,30 +134,63 @@ def schedule(
     in_app_only: bool = False,
 ) -> Reminder:
     """Add a reminder, or return the one already scheduled under `key` (moved if still pending)."""
-    if kind not in KINDS:
-        raise ValidationError.single("kind", f"Unknown kind of reminder: {kind}")
-    if not key or len(key) > 200:
+    request = ReminderRequest(key, kind, recipient, subject, due_at, urgency, body, in_app_only)
+    return schedule_many(session, [request], now=now, settings=settings, actor=actor)[0]
+
+
+def _check_request(session: Session, request: ReminderRequest) -> None:
+    if request.kind not in KINDS:
+        raise ValidationError.single("kind", f"Unknown kind of reminder: {request.kind}")
+    if not request.key or len(request.key) > 200:
         raise ValidationError.single("key", "A reminder key must be 1 to 200 characters")
-    errors = _check_recipient(session, recipient) | _check_subject(subject)
-    if due_at.year > 2100:
+    errors = _check_recipient(session, request.recipient) | _check_subject(request.subject)
+    if request.due_at.year > 2100:
         errors["due_at"] = ["Choose a due date before 2100"]
     if errors:
         raise ValidationError(errors)
-    existing = find(session, key)
-    if existing is not None:
-        if existing.status is ReminderStatus.PENDING and existing.due_at != due_at:
-            reschedule(session, key=key, due_at=due_at, now=now, settings=settings, actor=actor)
-        return existing
-    urgency = urgency or KINDS[kind].urgency
-    reminder = Reminder(
-        idempotency_key=key, kind=kind, urgency=urgency, recipient_user_id=recipient.user_id,
-        recipient_role=recipient.role, recipient_unit_id=recipient.unit_id,
-        subject_type=subject.type, subject_id=subject.id, subject_title=subject.title.strip(),
-        subject_link=subject.link, body=body, due_at=due_at, in_app_only=in_app_only,
-        deliver_at=deliver_time(due_at, urgency, settings), status=ReminderStatus.PENDING,
-        created_by_id=actor.id if actor else None, created_at=now, updated_at=now)
-    audit.add_audited(session, reminder, actor=actor, now=now)
-    return reminder
+
+
+def schedule_many(session: Session, requests: Sequence[ReminderRequest], *, now: datetime,
+                  settings: DeliverySettings, actor: User | None = None) -> list[Reminder]:
+    """Schedule many reminders with a fixed number of queries (an incident launch adds dozens).
+
+    Each key already scheduled returns its reminder, moved if still pending and due at another time.
+    """
+    for request in requests:
+        _check_request(session, request)
+    keys = [request.key for request in requests]
+    existing = {r.idempotency_key: r for r in session.scalars(
+        select(Reminder).where(Reminder.idempotency_key.in_(keys)))} if keys else {}
+    new_rows: dict[str, dict[str, Any]] = {}
+    for request in requests:
+        found = existing.get(request.key)
+        if found is not None:
+            if found.status is ReminderStatus.PENDING and found.due_at != request.due_at:
+                reschedule(session, key=request.key, due_at=request.due_at, now=now, settings=settings,
+                           actor=actor)
+        elif request.key not in new_rows:
+            new_rows[request.key] = _new_row(request, now=now, settings=settings, actor=actor)
+    if new_rows:  # one INSERT and one SELECT, whatever the number (so launching stays cheap)
+        session.execute(insert(Reminder), list(new_rows.values()))
+        added = list(session.scalars(select(Reminder).where(Reminder.idempotency_key.in_(list(new_rows)))))
+        audit.record_created(session, added, actor=actor, now=now)
+        existing |= {reminder.idempotency_key: reminder for reminder in added}
+    return [existing[key] for key in keys]
+
+
+def _new_row(request: ReminderRequest, *, now: datetime, settings: DeliverySettings,
+             actor: User | None) -> dict[str, Any]:
+    urgency = request.urgency or KINDS[request.kind].urgency
+    recipient, subject = request.recipient, request.subject
+    return {
+        "idempotency_key": request.key, "kind": request.kind, "urgency": urgency,
+        "recipient_user_id": recipient.user_id, "recipient_role": recipient.role,
+        "recipient_unit_id": recipient.unit_id, "subject_type": subject.type, "subject_id": subject.id,
+        "subject_title": subject.title.strip(), "subject_link": subject.link, "body": request.body,
+        "due_at": request.due_at, "in_app_only": request.in_app_only,
+        "deliver_at": deliver_time(request.due_at, urgency, settings), "status": ReminderStatus.PENDING,
+        "round": 1, "late": False, "created_by_id": actor.id if actor else None, "created_at": now,
+        "updated_at": now}
 
 
 FUTURE_ONLY = "Choose a date and time in the future"
@@ -239,6 +291,8 @@ def snooze(
         raise ValidationError.single("until", "Snooze for 30 days at most")
     audit.update_audited(session, item, {"snoozed_until": until, "read_at": None}, actor=actor,
                          now=now, action="snooze")
+    for listener in SNOOZE_LISTENERS:
+        listener(session, item, until, actor, now)
 
 
 def mark_read(session: Session, *, item: InboxItem, actor: User, now: datetime) -> None:

@@ -1,0 +1,254 @@
+"""Incident statements: drafted from the playbook's templates, checked by guardrails, approved, released.
+
+A draft follows the incident's inputs until someone edits its words. Guardrails run before
+approval and again before release; a blocked statement says which rule stopped it and why. An
+approver may override a blocked rule only by writing a decision-log entry, and never a gap: a
+statement with a gap in it is not finished. A released statement is frozen.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from commsplan.audit import service as audit
+from commsplan.auth.models import Role, User
+from commsplan.auth.service import require_role
+from commsplan.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from commsplan.incidents import service
+from commsplan.incidents.models import Incident, IncidentStatement, IncidentTask, StatementStatus
+from commsplan.playbooks import statements as templates
+from commsplan.playbooks.model import Playbook
+
+LONGEST_BODY = 10_000
+SHORTEST_NAME_PART = 3
+RELEASERS = (Role.DUTY_OFFICER, Role.APPROVER)
+EDITORS = (Role.DUTY_OFFICER, Role.COMMS_OFFICER)
+NAME_SEPARATORS = re.compile(r"\s*(?:,|;|\band\b)\s*")
+
+
+@dataclass(frozen=True)
+class Check:
+    """One guardrail's verdict on a statement."""
+
+    rule: str
+    passed: bool
+    reason: str = ""
+    overridable: bool = True
+
+
+# --- Drafting ----------------------------------------------------------------------------------
+
+def draft_for_tasks(session: Session, incident: Incident, playbook: Playbook, tasks: Iterable[IncidentTask],
+                    *, actor: User, now: datetime) -> int:
+    """A draft for each task whose step writes a statement, filled from the inputs so far.
+
+    All drafts go in with one INSERT; returns how many.
+    """
+    steps = {step.id: step for step in playbook.steps}
+    drafts = []
+    for task in tasks:
+        step = steps.get(task.step_id)
+        if step is None or step.statement is None:
+            continue
+        template = playbook.statements[step.statement]
+        drafts.append({
+            "incident_id": incident.id, "task_id": task.id, "template_id": template.id, "kind": template.kind,
+            "title": template.title, "body": rendered(session, incident, playbook, template.id),
+            "edited": False, "status": StatementStatus.DRAFT, "drafted_by_id": actor.id,
+            "channels": list(step.channels), "created_at": now, "updated_at": now})
+    if drafts:
+        session.execute(insert(IncidentStatement), drafts)
+    return len(drafts)
+
+
+def rendered(session: Session, incident: Incident, playbook: Playbook, template_id: str) -> str:
+    labels = {spec.id: spec.label for spec in playbook.inputs}
+    values = service.shown_inputs(session, playbook, incident.inputs)
+    return templates.render(playbook.statements[template_id].body, values, labels)
+
+
+def refresh_drafts(session: Session, incident: Incident, *, now: datetime) -> int:
+    """Fill unedited drafts again after the inputs change; edited words are never overwritten."""
+    playbook = service.playbook_of(incident)
+    count = 0
+    for statement in statements_of(session, incident):
+        if statement.status is StatementStatus.DRAFT and not statement.edited:
+            body = rendered(session, incident, playbook, statement.template_id)
+            if body != statement.body:
+                statement.body, statement.updated_at = body, now
+                count += 1
+    return count
+
+
+def statements_of(session: Session, incident: Incident) -> list[IncidentStatement]:
+    return list(session.scalars(select(IncidentStatement).where(IncidentStatement.incident_id == incident.id)
+                                .order_by(IncidentStatement.id)))
+
+
+def get_statement(session: Session, incident: Incident, statement_id: int) -> IncidentStatement:
+    statement = session.get(IncidentStatement, statement_id)
+    if statement is None or statement.incident_id != incident.id:
+        raise NotFound("No such statement in this incident")
+    return statement
+
+
+# --- Guardrails --------------------------------------------------------------------------------
+
+def check(incident: Incident, playbook: Playbook, text: str) -> list[Check]:
+    """Every guardrail, in the order people read them; each says why when it fails."""
+    clocks = incident.anchor_times()
+    return [gap_check(text), *do_not_say_checks(playbook, text),
+            *identity_checks(incident, playbook, text, clocks)]
+
+
+def gap_check(text: str) -> Check:
+    gaps = templates.gaps(text)
+    reason = f"Fill every gap first: {', '.join(dict.fromkeys(gaps))}" if gaps else ""
+    return Check("Every gap is filled", not gaps, reason, overridable=False)
+
+
+def do_not_say_checks(playbook: Playbook, text: str) -> list[Check]:
+    found = []
+    for rule in playbook.do_not_say:
+        match = rule.pattern.search(text)
+        found.append(Check(f"Does not say “{rule.shown_as}”", match is None,
+                           f"Says “{match.group()}”: {rule.reason}" if match else ""))
+    return found
+
+
+IDENTITY_RULES = {
+    "victim": ("Victim not named before the family agrees", "consent_to_name",
+               "Names the victim (“{name}”) before the family agreed to naming. Record "
+               "“Family agreed to naming” first."),
+    "suspect": ("Suspect not named before charge", "charge",
+                "Names a suspect (“{name}”) before charge. After an arrest only gender, age, home area, "
+                "the offence and custody status may be given."),
+    "complainant": ("Complainant cannot be identified", None,
+                    "Could identify the complainant (“{name}”). Complainants of sexual offences have "
+                    "anonymity for life, and small details can identify them together."),
+    "child": ("No child is named", None,
+              "Names or identifies a child (“{name}”). Children are not identified in our statements."),
+}
+
+
+def identity_checks(incident: Incident, playbook: Playbook, text: str, clocks: dict[str, datetime]
+                    ) -> list[Check]:
+    """For each kind of identifying input in the playbook: is any of its values in the text?"""
+    results = []
+    for kind, (rule, allowed_after, reason) in IDENTITY_RULES.items():
+        specs = [spec for spec in playbook.inputs if spec.identifies == kind]
+        if not specs:
+            continue
+        named = next((part for spec in specs for part in name_parts(incident.inputs.get(spec.id))
+                      if mentions(text, part)), None)
+        allowed = allowed_after is not None and allowed_after in clocks
+        passed = named is None or allowed
+        results.append(Check(rule, passed, "" if passed else reason.format(name=named)))
+    return results
+
+
+def name_parts(value: object) -> list[str]:
+    if not isinstance(value, str):
+        return []
+    return [part for part in NAME_SEPARATORS.split(value.strip()) if len(part) >= SHORTEST_NAME_PART]
+
+
+def mentions(text: str, part: str) -> bool:
+    words = r"\s+".join(map(re.escape, part.split()))
+    return re.search(rf"(?<!\w){words}(?!\w)", text, re.IGNORECASE) is not None
+
+
+def blocking(checks: list[Check]) -> list[Check]:
+    return [c for c in checks if not c.passed]
+
+
+# --- Editing, approval and release -------------------------------------------------------------
+
+def edit(session: Session, incident: Incident, statement: IncidentStatement, body: str, *, actor: User,
+         now: datetime) -> None:
+    """Change the words; an approved statement goes back to draft and needs approval again."""
+    require_role(actor, EDITORS, "edit incident statements")
+    service.require_active(incident)
+    refuse_if_released(statement)
+    words = service.written("body", body, missing="Write the statement", limit=LONGEST_BODY)
+    was_approved = statement.status is StatementStatus.APPROVED
+    audit.update_audited(session, statement, {"body": words, "status": StatementStatus.DRAFT},
+                         actor=actor, now=now)
+    statement.edited, statement.drafted_by_id, statement.updated_at = True, actor.id, now
+    statement.approved_by_id = statement.approved_at = statement.override_decision_id = None
+    note = " It goes back for approval." if was_approved else ""
+    service.log(session, incident, "statement_edited", f"{statement.title} edited.{note}", actor=actor,
+                now=now)
+
+
+def approve(session: Session, incident: Incident, statement: IncidentStatement, *, actor: User,
+            now: datetime, override: object | None = None) -> None:
+    """Sign off a draft. Blocked guardrails stop it unless `override` (a decision) is given."""
+    require_role(actor, (Role.APPROVER,), "approve incident statements")
+    service.require_active(incident)
+    if statement.status is not StatementStatus.DRAFT:
+        raise Conflict(f"This statement is {statement.status.label.lower()}, not a draft")
+    if statement.drafted_by_id == actor.id:
+        raise PermissionDenied("You drafted this statement: another approver must approve it")
+    failed = blocking(check(incident, service.playbook_of(incident), statement.body))
+    if any(not c.overridable for c in failed) or (failed and override is None):
+        raise ValidationError({"guardrails": [f"{c.rule}: {c.reason}" for c in failed]})
+    decision_id = record_override(session, incident, statement, failed, override, actor=actor, now=now)
+    audit.update_audited(session, statement, {"status": StatementStatus.APPROVED}, actor=actor, now=now)
+    statement.approved_by_id, statement.approved_at, statement.updated_at = actor.id, now, now
+    statement.override_decision_id = decision_id
+    overridden = f" Guardrails overridden: {', '.join(c.rule for c in failed)}." if failed else ""
+    service.log(session, incident, "statement_approved", f"{statement.title} approved by {actor.name}."
+                f"{overridden}", actor=actor, now=now)
+
+
+def record_override(session: Session, incident: Incident, statement: IncidentStatement, failed: list[Check],
+                    override: object | None, *, actor: User, now: datetime) -> int | None:
+    if not failed or override is None:
+        return None
+    from commsplan.incidents import decisions
+
+    if not isinstance(override, decisions.DecisionInput):
+        raise TypeError("An override is a decisions.DecisionInput")
+    rules = "; ".join(f"{c.rule} ({c.reason})" for c in failed)
+    entry = decisions.DecisionInput(
+        decision_role=override.decision_role,
+        decision=f"Approve “{statement.title}” despite: {rules}. {override.decision}".strip(),
+        information=override.information, threat_risk=override.threat_risk,
+        powers_policy=override.powers_policy, options=override.options,
+        action_review=override.action_review)
+    return decisions.add_decision(session, incident, entry, actor=actor, now=now).id
+
+
+def release(session: Session, incident: Incident, statement: IncidentStatement, channels: list[str], *,
+            actor: User, now: datetime) -> None:
+    """Publish an approved statement: its time and channels are recorded and it is frozen."""
+    require_role(actor, RELEASERS, "release incident statements")
+    service.require_active(incident)
+    refuse_if_released(statement)
+    if statement.status is not StatementStatus.APPROVED:
+        raise Conflict("Only an approved statement can be released")
+    chosen = list(dict.fromkeys(c.strip() for c in channels if c.strip()))
+    if not chosen:
+        raise ValidationError.single("channels", "Choose at least one channel it goes out on")
+    if any(len(c) > 100 for c in chosen):
+        raise ValidationError.single("channels", "Each channel name must be 100 characters or fewer")
+    failed = blocking(check(incident, service.playbook_of(incident), statement.body))
+    if failed and statement.override_decision_id is None:
+        raise ValidationError({"guardrails": [f"{c.rule}: {c.reason}" for c in failed]})
+    audit.update_audited(session, statement, {"status": StatementStatus.RELEASED, "channels": chosen},
+                         actor=actor, now=now)
+    statement.released_at, statement.released_by_id, statement.updated_at = now, actor.id, now
+    service.log(session, incident, "statement_released",
+                f"{statement.title} released on {', '.join(chosen)}.", actor=actor, now=now)
+
+
+def refuse_if_released(statement: IncidentStatement) -> None:
+    if statement.status is StatementStatus.RELEASED:
+        raise Conflict("A released statement cannot change: write a new statement or an update")
