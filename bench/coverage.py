@@ -69,8 +69,6 @@ def measure(app: Flask, label: str) -> None:
         client.get(url)
         event.remove(engine, "before_cursor_execute", listener)
         if os.environ.get("SHOW_QUERIES"):
-            print("\n".join(q.split("\n")[0][:90] for q in queries))
-        if os.environ.get("SHOW_QUERIES"):
             print("\n".join(q.split("\n")[0][:100] for q in queries))
         times = timed(client, url)
         p95 = statistics.quantiles(times, n=20)[18]
