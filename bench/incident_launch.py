@@ -16,8 +16,10 @@ from sqlalchemy import event, select
 
 from commsplan import create_app
 from commsplan.auth.models import Role, User
+from commsplan.auth.service import create_user
 from commsplan.extensions import db
 from commsplan.incidents import service
+from commsplan.notifications.jobs import current_settings
 from commsplan.notifications.settings import DeliverySettings
 from commsplan.playbooks.loader import load_text
 from commsplan.playbooks.model import Playbook
@@ -41,8 +43,9 @@ def synthetic_playbook(tasks: int, statements: int) -> Playbook:
         f"  s{n}:\n    title: Statement {n}\n    kind: update\n    body: "
         f"Officers were called to {{{{ place }}}}. Next update by {{{{ next_update }}}}.\n"
         for n in range(statements))
-    text = (f"---\nid: bench-{tasks}\ntitle: Bench {tasks}\nversion: 1\nowner: Bench\nreview_date: 2027-01-01\n"
-            "category: homicide\nsummary: Bench.\nelements: [MSV]\ndefault_severity: high\n"
+    text = (f"---\nid: bench-{tasks}\ntitle: Bench {tasks}\nversion: 1\nowner: Bench\n"
+            "review_date: 2027-01-01\ncategory: homicide\nsummary: Bench.\nelements: [MSV]\n"
+            "default_severity: high\n"
             "triggers: [Bench]\nroles: {sio: , duty_press_officer: }\n"
             "anchors: {declared: , family_informed: , arrest: }\n"
             "inputs:\n  - {id: place, label: Place, type: text}\n"
@@ -60,7 +63,6 @@ def launch_once(playbook: Playbook, duty: User, now: datetime) -> None:
 
 
 def settings() -> DeliverySettings:
-    from commsplan.notifications.jobs import current_settings
     return current_settings()
 
 
@@ -98,9 +100,8 @@ def main() -> int:
         db.drop_all()
         db.create_all()
         seed_reference(db.session(), actor=None, now=now)
-        from commsplan.auth.service import create_user
-        duty = create_user(db.session(), email="duty@bench.test", name="Bench Duty", roles={Role.DUTY_OFFICER},
-                           password="bench-password-123", actor=None, now=now)
+        duty = create_user(db.session(), email="duty@bench.test", name="Bench Duty",
+                           roles={Role.DUTY_OFFICER}, password="bench-password-123", actor=None, now=now)
         db.session.commit()
         assert db.session.scalar(select(BusinessUnit.id)) is not None
         for tasks, statements in SIZES:

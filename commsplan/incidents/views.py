@@ -61,7 +61,8 @@ def launch(playbook_id: str) -> Response | tuple[str, int]:
             with unit_of_work() as session:
                 incident = service.launch(session, playbook, launch_request, actor=signed_in_user(),
                                           now=utcnow(), settings=current_settings())
-            flash(f"{incident.reference} launched. Tasks are timed from the clocks recorded so far.")
+            flash(f"{incident.reference} launched. Tasks are timed from the clocks recorded so far.",
+                  "success")
             return redirect(url_for("incidents.show_incident", incident_id=incident.id))
         except ValidationError as error:
             input_ids = {spec.id for spec in playbook.inputs}
@@ -159,7 +160,7 @@ def act(incident_id: int, action: Any, *, prefix_errors: bool = False) -> Respon
         if prefix_errors:
             errors = {INPUT_PREFIX + name: messages for name, messages in errors.items()}
         return render_incident(incident_or_404(incident_id), errors=errors), 422
-    flash(message)
+    flash(message, "success")
     return redirect(url_for("incidents.show_incident", incident_id=incident_id))
 
 

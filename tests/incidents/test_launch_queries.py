@@ -27,7 +27,8 @@ def launch_counting(session: Any, tasks: int, statements: int, duty: User, now: 
     return counter.count
 
 
-def test_launch_queries_do_not_grow_with_tasks_and_statements(session: Any, duty: User, now: datetime) -> None:
+def test_launch_queries_do_not_grow_with_tasks_and_statements(session: Any, duty: User,
+                                                              now: datetime) -> None:
     small = launch_counting(session, 8, 2, duty, now)
     large = launch_counting(session, 40, 10, duty, now)
     assert large == small
