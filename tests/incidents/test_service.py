@@ -255,3 +255,31 @@ def test_the_board_shows_active_incidents_with_next_tasks_and_overdue_counts(lau
     _, next_tasks, overdue = rows[0]
     assert [t.step_id for t in next_tasks] == ["monitor", "holding"]
     assert overdue == 1
+
+
+def test_exercise_reminders_never_leave_the_app(launch: Launch, session: Any, now: datetime) -> None:
+    from commsplan.notifications.models import Channel, Delivery, WebhookTarget
+
+    session.add(WebhookTarget(name="Duty pager", url="https://pager.example.test/hook", secret="s" * 32,
+                              urgent_only=False, is_active=True, created_at=now, updated_at=now))
+    exercise, live = launch(mode=IncidentMode.EXERCISE), launch()
+    run_dispatch(now=lambda: now, send=lambda *args, **kwargs: None)
+    channels = {(d.reminder.subject_id, d.channel) for d in session.scalars(select(Delivery))}
+    assert (str(exercise.id), Channel.IN_APP) in channels
+    assert not any(subject == str(exercise.id) and channel is not Channel.IN_APP
+                   for subject, channel in channels)
+    assert (str(live.id), Channel.EMAIL) in channels and (str(live.id), Channel.WEBHOOK) in channels
+
+
+def test_a_snoozed_incident_reminder_goes_on_the_timeline(launch: Launch, session: Any, now: datetime,
+                                                          duty: User) -> None:
+    from commsplan.notifications import service as reminders
+
+    incident = launch()
+    run_dispatch(now=lambda: now)
+    item = session.scalars(select(InboxItem).where(InboxItem.user_id == duty.id)).first()
+    assert item is not None
+    reminders.snooze(session, item=item, until=now + timedelta(minutes=30), actor=duty, now=now)
+    texts = [e.text for e in session.scalars(select(TimelineEvent).where(
+        TimelineEvent.incident_id == incident.id, TimelineEvent.kind == "snooze"))]
+    assert texts == [f"Dana Duty snoozed “{item.title}” until 10:30 on 20 November."]
