@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 from commsplan.auth.models import Role, User
 from commsplan.db import current_session, unit_of_work
 from commsplan.errors import ValidationError
-from commsplan.incidents import service
+from commsplan.incidents import decisions, service
 from commsplan.incidents import statements as statement_service
 from commsplan.incidents.models import Incident, IncidentStatus, TaskStatus
 from commsplan.notifications.jobs import current_settings
@@ -103,6 +103,7 @@ def render_incident(incident: Incident, *, errors: dict[str, list[str]] | None =
     now, user = utcnow(), signed_in_user()
     active = incident.status is IncidentStatus.ACTIVE
     clocks = incident.anchor_times()
+    decision_entries = decisions.decisions_of(session, incident)
     return render_template(
         "incidents/show.html", incident=incident, playbook=playbook, now=now, clocks=clocks,
         tasks=service.tasks_of(session, incident), events=service.timeline(session, incident),
@@ -111,6 +112,8 @@ def render_incident(incident: Incident, *, errors: dict[str, list[str]] | None =
         inputs=service.shown_inputs(session, playbook, incident.inputs), errors=errors or {},
         can_work=user.has_role(*service.WORKERS) and active,
         all_roles=service.incident_roles(playbook), TaskStatus=TaskStatus,
+        decisions=decision_entries, corrected=decisions.superseded_ids(decision_entries),
+        ndm_parts=decisions.NDM_PARTS, can_decide=user.has_role(*decisions.LOGGERS) and active,
         statements=[(item, statement_service.check(incident, playbook, item.body))
                     for item in statement_service.statements_of(session, incident)],
         can_edit=user.has_role(*statement_service.EDITORS) and active,
@@ -262,16 +265,32 @@ def change_statement(incident_id: int, statement_id: int) -> Response | tuple[st
     return act(incident_id, change)
 
 
-def override_from_form() -> Any:
+def override_from_form() -> decisions.DecisionInput | None:
     """An approver's override decision, when they wrote one; None otherwise."""
     if not request.form.get("override_decision", "").strip():
         return None
-    from commsplan.incidents.decisions import DecisionInput
+    return decision_from_form("override_")
 
-    return DecisionInput(
-        decision_role=request.form.get("override_role", ""), decision=request.form["override_decision"],
-        information=request.form.get("override_information", ""),
-        threat_risk=request.form.get("override_threat_risk", ""),
-        powers_policy=request.form.get("override_powers_policy", ""),
-        options=request.form.get("override_options", ""),
-        action_review=request.form.get("override_action_review", ""))
+
+def decision_from_form(prefix: str = "") -> decisions.DecisionInput:
+    return decisions.DecisionInput(**{name: request.form.get(prefix + name, "") for name in (
+        "decision_role", "decision", *decisions.NDM_PARTS)})
+
+
+@bp.post("/<int:incident_id>/decisions")
+@role_required(*decisions.LOGGERS)
+def log_decision(incident_id: int) -> Response | tuple[str, int]:
+    def add(session: Any, incident: Incident) -> str:
+        corrects = request.form.get("supersedes_id", "")
+        supersedes_id = int(corrects) if corrects.isdigit() else None
+        entry = decisions.add_decision(session, incident, decision_from_form(), actor=signed_in_user(),
+                                       now=utcnow(), supersedes_id=supersedes_id)
+        return f"Decision {entry.sequence} logged."
+    return act(incident_id, add)
+
+
+@bp.get("/<int:incident_id>/decisions/verify")
+def verify_decisions(incident_id: int) -> str:
+    incident = incident_or_404(incident_id)
+    broken, entries, _ = decisions.verify_chain(current_session(), incident.id)
+    return render_template("incidents/verify.html", incident=incident, broken=broken, entries=entries)
