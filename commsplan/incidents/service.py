@@ -385,7 +385,7 @@ def complete_task(session: Session, incident: Incident, task: IncidentTask, *, a
 
 def skip_task(session: Session, incident: Incident, task: IncidentTask, *, reason: str, actor: User,
               now: datetime, settings: DeliverySettings) -> None:
-    why = written("reason", reason, missing="Say why the task is being skipped")
+    why = written("skip_reason", reason, missing="Say why the task is being skipped")
     finish_task(session, incident, task, TaskStatus.SKIPPED, why, actor=actor, now=now,
                 settings=settings)
 

@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 from commsplan.auth.models import Role, User
 from commsplan.db import current_session, unit_of_work
 from commsplan.errors import ValidationError
-from commsplan.incidents import decisions, service
+from commsplan.incidents import closing, decisions, report, service
 from commsplan.incidents import statements as statement_service
 from commsplan.incidents.models import Incident, IncidentStatus, TaskStatus
 from commsplan.notifications.jobs import current_settings
@@ -112,6 +112,8 @@ def render_incident(incident: Incident, *, errors: dict[str, list[str]] | None =
         inputs=service.shown_inputs(session, playbook, incident.inputs), errors=errors or {},
         can_work=user.has_role(*service.WORKERS) and active,
         all_roles=service.incident_roles(playbook), TaskStatus=TaskStatus,
+        figures=closing.figures(session, incident) if not active else None,
+        debrief=closing.debrief_of(session, incident), can_close=user.has_role(*closing.CLOSERS),
         decisions=decision_entries, corrected=decisions.superseded_ids(decision_entries),
         ndm_parts=decisions.NDM_PARTS, can_decide=user.has_role(*decisions.LOGGERS) and active,
         statements=[(item, statement_service.check(incident, playbook, item.body))
@@ -294,3 +296,43 @@ def verify_decisions(incident_id: int) -> str:
     incident = incident_or_404(incident_id)
     broken, entries, _ = decisions.verify_chain(current_session(), incident.id)
     return render_template("incidents/verify.html", incident=incident, broken=broken, entries=entries)
+
+
+@bp.post("/<int:incident_id>/stand-down")
+@role_required(*service.WORKERS)
+def stand_down(incident_id: int) -> Response | tuple[str, int]:
+    def stand(session: Any, incident: Incident) -> str:
+        closing.stand_down(session, incident, request.form.get("reason", ""), actor=signed_in_user(),
+                           now=utcnow())
+        return "Stood down. Reminders have stopped; hold the debrief to close it."
+    return act(incident_id, stand)
+
+
+@bp.post("/<int:incident_id>/close")
+@role_required(*closing.CLOSERS)
+def close_incident(incident_id: int) -> Response | tuple[str, int]:
+    def close(session: Any, incident: Incident) -> str:
+        answers = closing.DebriefInput(**{name: request.form.get(name, "") for name in (
+            "went_well", "to_improve", "playbook_changes", "welfare_actions")})
+        closing.close(session, incident, answers, actor=signed_in_user(), now=utcnow())
+        return "Closed with the debrief. The report is ready."
+    return act(incident_id, close)
+
+
+@bp.get("/<int:incident_id>/report")
+def report_page(incident_id: int) -> str:
+    built = report.build(current_session(), incident_or_404(incident_id))
+    return render_template("incidents/report.html", **report.context(built))
+
+
+@bp.get("/<int:incident_id>/report.md")
+def report_markdown(incident_id: int) -> Response:
+    built = report.build(current_session(), incident_or_404(incident_id))
+    return Response(report.as_markdown(built), mimetype="text/markdown", headers={
+        "Content-Disposition": f'attachment; filename="{built.incident.reference}.md"'})
+
+
+@bp.get("/figures")
+def figures_page() -> str:
+    rows, median = closing.closed_live_figures(current_session())
+    return render_template("incidents/figures.html", rows=rows, median=median)

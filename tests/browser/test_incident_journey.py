@@ -3,7 +3,8 @@ holding statement as someone else, log a decision, see an overdue reminder, stan
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from playwright.sync_api import Page, expect
 from sqlalchemy.orm import Session
@@ -87,3 +88,38 @@ def test_a_critical_incident_from_launch_to_report(page: Page, live_server: str,
     sign_in_page(page, live_server, duty.email, PASSWORD)
     page.goto(f"{live_server}/inbox")
     expect(page.locator("main")).to_contain_text("Incident task overdue")
+    expect(page.locator("main")).to_contain_text("CI-2026-0001: Publish the holding statement")
+    assert_accessible(page)
+
+    page.goto(incident_url)
+    page.get_by_text("Log a decision").click()
+    page.get_by_label("Deciding as").select_option(label="Gold (strategic commander)")
+    page.get_by_label("Decision", exact=True).fill("Declare a critical incident and open a Gold group.")
+    page.get_by_label("Threat, risk and working strategy").fill("Young victim; retaliation risk tonight.")
+    page.get_by_role("button", name="Log decision").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Decision 1 logged.")
+    expect(page.locator("#decision-1")).to_contain_text("Declare a critical incident")
+
+    page.get_by_label("Why is the incident being stood down?").fill("Suspect charged; tension low.")
+    page.get_by_role("button", name="Stand down").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Stood down.")
+    page.get_by_label("What went well").fill("Holding statement out inside the hour.")
+    page.get_by_label("What to improve").fill("Partners heard from social media first.")
+    page.get_by_label("Staff welfare actions (optional)").fill("Check in with the duty press officer.")
+    page.get_by_role("button", name="Close with this debrief").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Closed with the debrief.")
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Incident report").click()
+    notified_at = notified.replace(tzinfo=ZoneInfo("Europe/London"))
+    minutes = int((datetime.now(UTC) - notified_at).total_seconds() // 60)
+    figures = page.locator("dt", has_text="Time to first holding statement").locator("xpath=..")
+    expect(figures).to_contain_text(" minutes")
+    reported = int(figures.locator("dd").inner_text().split()[0])
+    assert minutes - 2 <= reported <= minutes + 1  # released just now, notified two hours ago
+    expect(page.locator("main")).to_contain_text("Declare a critical incident and open a Gold group.")
+    expect(page.locator("main")).to_contain_text("Partners heard from social media first.")
+    assert_accessible(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download as Markdown").click()
+    assert download.value.suggested_filename == "CI-2026-0001.md"
