@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from commsplan.auth import service as accounts
 from commsplan.auth.models import Role, User
+from commsplan.demo.incidents import People, load_incidents
 from commsplan.messaging import demo as demo_content
 from commsplan.messaging import maps
 from commsplan.messaging import service as affinity
@@ -229,4 +230,8 @@ def load_demo(session: Session, *, now: datetime) -> list[str]:
     approver = accounts.find_by_email(session, "approver@commsplan.test")
     assert approver is not None
     added += load_message_maps(session, author=officer, approver=approver, now=now)
+    duty = accounts.find_by_email(session, "duty@commsplan.test")
+    assert duty is not None
+    added += load_incidents(session, people=People(duty=duty, approver=approver, officer=officer),
+                            settings=DeliverySettings(), now=now)
     return added

@@ -404,7 +404,7 @@ def finish_task(session: Session, incident: Incident, task: IncidentTask, status
     log(session, incident, f"task_{status.value}", f"{verb}: {task.title}", actor=actor, now=now)
     playbook = playbook_of(incident)
     step = next((s for s in playbook.steps if s.id == task.step_id), None)
-    if step is not None and step.repeat is not None:
+    if step is not None and step.repeat is not None and status is TaskStatus.DONE:
         again = task_row(incident, task.step_id, task.occurrence + 1, task.title, task.owner_role,
                          task.anchor, task.offset_minutes, now + step.repeat)
         open_tasks(session, incident, playbook, [again], actor=actor, now=now, settings=settings)

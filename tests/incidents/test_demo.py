@@ -1,0 +1,34 @@
+"""The demo incidents: one live critical incident and one closed, with a realistic history."""
+
+from __future__ import annotations
+
+from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from commsplan.auth.models import User
+from commsplan.demo.service import DEMO_PASSWORD
+from commsplan.incidents import closing
+from commsplan.incidents.models import Incident, IncidentStatus
+from tests.conftest import sign_in
+
+
+def test_demo_load_adds_one_active_and_one_closed_incident(runner: FlaskCliRunner, session: Session,
+                                                           client: FlaskClient) -> None:
+    assert runner.invoke(args=["demo", "load", "--commit"]).exit_code == 0
+    incidents = {i.status: i for i in session.scalars(select(Incident))}
+    assert set(incidents) == {IncidentStatus.ACTIVE, IncidentStatus.CLOSED}
+    closed = closing.figures(session, incidents[IncidentStatus.CLOSED])
+    assert (closed.minutes_to_holding, closed.on_time_text, closed.overdue) == (44, "21 of 23", 2)
+    assert closing.debrief_of(session, incidents[IncidentStatus.CLOSED]) is not None
+    active = closing.figures(session, incidents[IncidentStatus.ACTIVE])
+    assert active.minutes_to_holding == 41 and active.decisions == 1
+    assert runner.invoke(args=["incidents", "verify-log"]).exit_code == 0
+    viewer = session.scalar(select(User).where(User.email == "viewer@commsplan.test"))
+    assert viewer is not None
+    sign_in(client, viewer, DEMO_PASSWORD)
+    for incident in incidents.values():
+        for path in ("", "/report", "/report.md"):
+            assert client.get(f"/incidents/{incident.id}{path}").status_code == 200
+    assert client.get("/incidents/").status_code == 200
+    assert "44 minutes" in client.get("/incidents/figures").text
