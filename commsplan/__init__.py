@@ -51,6 +51,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
 
 def register_blueprints(app: Flask) -> None:
+    from commsplan.api import incidents as _incident_routes  # noqa: F401 (adds routes to api_bp)
     from commsplan.api import messages as _message_routes  # noqa: F401 (adds routes to api_bp)
     from commsplan.api.views import bp as api_bp
     from commsplan.audit.views import bp as audit_bp

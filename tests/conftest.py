@@ -16,6 +16,7 @@ from sqlalchemy import event, text
 
 from commsplan import create_app
 from commsplan.auth.models import Role, User
+from commsplan.auth.service import create_api_token
 from commsplan.extensions import db
 from tests.factories import PASSWORD, make_user
 
@@ -201,3 +202,20 @@ def postgres_answers(url: str) -> bool:
         return False
     finally:
         engine.dispose()
+
+
+Headers = dict[str, str]
+TokenFactory = Callable[..., tuple[User, Headers]]
+
+
+@pytest.fixture
+def token_for(session: Any, now: datetime) -> TokenFactory:
+    """A person with the given roles and a live token; returns them and the auth header."""
+
+    def make(*roles: Role) -> tuple[User, Headers]:
+        user = make_user(session, roles=roles or (Role.VIEWER,), now=now)
+        _, secret = create_api_token(session, user=user, name="Tests", actor=user, now=now)
+        db.session.commit()
+        return user, {"Authorization": f"Bearer {secret}"}
+
+    return make

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date
-from enum import StrEnum
 from typing import Any
 
 from flask import Response, jsonify, request
 
 from commsplan.api.auth import api_user
-from commsplan.api.jsonforms import request_object
+from commsplan.api.jsonforms import Reader, request_object
 from commsplan.api.views import MAX_PER_PAGE, bp
 from commsplan.db import current_session, unit_of_work
 from commsplan.errors import ValidationError
@@ -36,66 +34,6 @@ VARIANT_FIELDS = ("channel_id", "language", "body", "has_media", "alt_text", "ca
 
 
 # --- Reading JSON ------------------------------------------------------------------------------
-
-class Reader:
-    """Typed access to a JSON object that gathers every field's error before failing."""
-
-    def __init__(self, payload: dict[str, Any], prefix: str = "") -> None:
-        self.payload, self.prefix = payload, prefix
-        self.errors: dict[str, list[str]] = {}
-
-    def fail(self, name: str, message: str) -> None:
-        self.errors.setdefault(f"{self.prefix}{name}", []).append(message)
-
-    def get(self, name: str, check: Callable[[Any], bool], wanted: str, default: Any = None) -> Any:
-        value = self.payload.get(name, default)
-        if value is None or check(value):
-            return value
-        self.fail(name, f"Send {wanted}")
-        return default
-
-    def text(self, name: str, default: str = "") -> str:
-        return str(self.get(name, lambda v: isinstance(v, str), "text", default) or "")
-
-    def integer(self, name: str) -> int | None:
-        value: int | None = self.get(name, lambda v: isinstance(v, int) and not isinstance(v, bool),
-                                     "a whole number")
-        return value
-
-    def flag(self, name: str) -> bool:
-        return bool(self.get(name, lambda v: isinstance(v, bool), "true or false", False))
-
-    def choice(self, name: str, enum: type[StrEnum]) -> Any:
-        value = self.text(name)
-        if value and value not in {member.value for member in enum}:
-            self.fail(name, f"Choose one of: {', '.join(member.value for member in enum)}")
-            return None
-        return enum(value) if value else None
-
-    def list_of(self, name: str, check: Callable[[Any], bool], wanted: str) -> list[Any]:
-        value = self.get(name, lambda v: isinstance(v, list) and all(check(i) for i in v),
-                         f"a list of {wanted}", [])
-        return list(value or [])
-
-    def day(self, name: str) -> date | None:
-        raw = self.text(name)
-        if not raw:
-            return None
-        try:
-            return date.fromisoformat(raw)
-        except ValueError:
-            self.fail(name, "Send a date as YYYY-MM-DD")
-            return None
-
-    def unknown(self, known: tuple[str, ...]) -> None:
-        for name in self.payload:
-            if name not in known:
-                self.fail(name, "Unknown field")
-
-    def done(self) -> None:
-        if self.errors:
-            raise ValidationError(self.errors)
-
 
 def read_settings(payload: dict[str, Any], current: MessageMap | None) -> maps.MapSettings:
     """The map's settings with the fields the payload sends replaced; new maps default to the caller."""

@@ -8,6 +8,7 @@ from wtforms import Field
 from wtforms.validators import Length, NumberRange
 
 from commsplan.api.catalogues import FORMS, KINDS
+from commsplan.api.incident_docs import incident_paths, incident_schemas
 from commsplan.api.message_docs import message_paths, message_schemas
 from commsplan.formdata import is_required, json_type
 from commsplan.forms import ChoiceField
@@ -120,6 +121,8 @@ def openapi_document(server_url: str) -> dict[str, Any]:
         paths.update(kind_paths(kind, name))
     paths.update(message_paths())
     schemas.update(message_schemas())
+    paths.update(incident_paths())
+    schemas.update(incident_schemas())
     return {
         "openapi": "3.1.0",
         "info": {"title": "Commsplan API", "version": "1.0.0",

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from commsplan.auth.models import Role
 from commsplan.extensions import db
 from commsplan.messaging.models import Audience, Channel, LimitType, Segment
-from tests.messaging.conftest import Headers, TokenFactory
+from tests.conftest import Headers, TokenFactory
 from tests.messaging.helpers import entries, make_audience, make_channel, written
 
 AUDIENCE_BODY: dict[str, Any] = {

@@ -16,7 +16,7 @@ from commsplan.messaging.map_models import MessageMap, MessageVersion
 from commsplan.messaging.models import LimitType
 from commsplan.reference.models import ViolenceElement
 from commsplan.reference.seed import seed_reference
-from tests.messaging.conftest import TokenFactory
+from tests.conftest import TokenFactory
 from tests.messaging.helpers import make_audience, make_channel
 
 

@@ -1,0 +1,189 @@
+"""Incidents over the API: list, get, launch, record a clock, complete or skip a task, log a decision."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Response, jsonify, request
+from sqlalchemy import select
+
+from commsplan.api.auth import api_user
+from commsplan.api.jsonforms import Reader, request_object
+from commsplan.api.views import MAX_PER_PAGE, bp
+from commsplan.auth.service import require_role
+from commsplan.db import current_session, unit_of_work
+from commsplan.errors import ValidationError
+from commsplan.extensions import db
+from commsplan.incidents import decisions, service
+from commsplan.incidents.models import (
+    DecisionEntry,
+    Incident,
+    IncidentMode,
+    IncidentStatus,
+    IncidentTask,
+    TaskStatus,
+)
+from commsplan.notifications.jobs import current_settings
+from commsplan.playbooks.library import library
+from commsplan.timeutil import to_london, utcnow
+from commsplan.web import page_number
+
+LAUNCH_FIELDS = ("playbook_id", "title", "mode", "notified_at", "inputs")
+DECISION_FIELDS = ("decision_role", "decision", *decisions.NDM_PARTS, "supersedes_id")
+
+
+def iso(moment: datetime | None) -> str | None:
+    return moment.astimezone(UTC).isoformat() if moment else None
+
+
+def london_text(reader: Reader, name: str) -> str:
+    """A time sent as ISO 8601 with an offset, or as London "YYYY-MM-DD HH:MM", as London text."""
+    raw = reader.text(name)
+    try:
+        moment = datetime.fromisoformat(raw)
+    except ValueError:
+        if raw:
+            reader.fail(name, "Send a time as ISO 8601, like 2026-11-22T21:40:00+00:00")
+        return raw
+    return to_london(moment).strftime("%Y-%m-%d %H:%M") if moment.tzinfo else raw
+
+
+# --- Writing JSON ------------------------------------------------------------------------------
+
+def summary_json(incident: Incident, open_tasks: list[IncidentTask], now: datetime) -> dict[str, Any]:
+    timed = [t.due_at for t in open_tasks if t.due_at is not None]
+    return {"id": incident.id, "reference": incident.reference, "title": incident.title,
+            "playbook_id": incident.playbook_id, "playbook_version": incident.playbook_version,
+            "mode": incident.mode.value, "status": incident.status.value, "severity": incident.severity,
+            "launched_at": iso(incident.created_at), "launched_by": incident.launched_by.name,
+            "overdue_tasks": sum(t.is_overdue(now) for t in open_tasks),
+            "next_due_at": iso(min(timed, default=None))}
+
+
+def incident_json(incident: Incident) -> dict[str, Any]:
+    session, now = current_session(), utcnow()
+    playbook = service.playbook_of(incident)
+    tasks = service.tasks_of(session, incident)
+    open_tasks = [t for t in tasks if t.status is TaskStatus.OPEN]
+    return {**summary_json(incident, open_tasks, now), "inputs": incident.inputs,
+            "anchors": [{"id": a.anchor, "label": playbook.anchors.get(a.anchor, a.anchor),
+                         "occurred_at": iso(a.occurred_at)} for a in incident.anchors],
+            "tasks": [{"id": t.id, "step_id": t.step_id, "title": t.title, "owner_role": t.owner_role,
+                       "anchor": t.anchor, "due_at": iso(t.due_at),
+                       "waiting_for": None if t.due_at else playbook.anchors.get(t.anchor, t.anchor),
+                       "status": t.status.value, "occurrence": t.occurrence} for t in tasks]}
+
+
+def decision_json(entry: DecisionEntry) -> dict[str, Any]:
+    return {"id": entry.id, "sequence": entry.sequence, "at": iso(entry.at),
+            "decided_by": entry.decided_by.name, "decision_role": entry.decision_role,
+            "decision": entry.decision, **{part: getattr(entry, part) for part in decisions.NDM_PARTS},
+            "supersedes_id": entry.supersedes_id, "hash": entry.hash}
+
+
+# --- Endpoints ---------------------------------------------------------------------------------
+
+@bp.get("/incidents")
+def list_incidents() -> Response:
+    query = select(Incident).order_by(Incident.created_at.desc(), Incident.id.desc())
+    status, mode = request.args.get("status", ""), request.args.get("mode", "")
+    if status in set(IncidentStatus):
+        query = query.where(Incident.status == IncidentStatus(status))
+    if mode in set(IncidentMode):
+        query = query.where(Incident.mode == IncidentMode(mode))
+    per_page = min(max(request.args.get("per_page", 50, type=int) or 50, 1), MAX_PER_PAGE)
+    page = db.paginate(query, page=page_number(), per_page=per_page, error_out=False)
+    ids = [incident.id for incident in page.items]
+    open_tasks: dict[int, list[IncidentTask]] = {}
+    for task in current_session().scalars(select(IncidentTask).where(
+            IncidentTask.incident_id.in_(ids), IncidentTask.status == TaskStatus.OPEN)):
+        open_tasks.setdefault(task.incident_id, []).append(task)
+    now = utcnow()
+    return jsonify(items=[summary_json(i, open_tasks.get(i.id, []), now) for i in page.items],
+                   page=page.page, per_page=per_page, total=page.total, pages=page.pages)
+
+
+@bp.get("/incidents/<int:item_id>")
+def get_incident(item_id: int) -> Response:
+    return jsonify(incident_json(service.get_incident(current_session(), item_id)))
+
+
+@bp.post("/incidents")
+def launch_incident() -> tuple[Response, int]:
+    require_role(api_user(), service.WORKERS, "launch playbooks")
+    payload = request_object()
+    reader = Reader(payload)
+    reader.unknown(LAUNCH_FIELDS)
+    playbook = library().playbooks.get(reader.text("playbook_id"))
+    unknown_playbook = "Send the id of a valid playbook, like fatal-stabbing-young-person"
+    if playbook is None:
+        reader.fail("playbook_id", unknown_playbook)
+    inputs = reader.get("inputs", lambda v: isinstance(v, dict) and all(
+        isinstance(k, str) and isinstance(x, str) for k, x in v.items()), "an object of text values", {})
+    launch = service.LaunchRequest(title=reader.text("title"), mode=reader.text("mode", "live"),
+                                   notified_at=london_text(reader, "notified_at"), inputs=inputs or {})
+    reader.done()
+    if playbook is None:  # reported above; this tells the type checker
+        raise ValidationError.single("playbook_id", unknown_playbook)
+    with unit_of_work() as session:
+        incident = service.launch(session, playbook, launch, actor=api_user(), now=utcnow(),
+                                  settings=current_settings())
+    return jsonify(incident_json(incident)), 201
+
+
+@bp.post("/incidents/<int:item_id>/anchors")
+def record_anchor(item_id: int) -> tuple[Response, int]:
+    require_role(api_user(), service.WORKERS, "record incident clocks")
+    incident = service.get_incident(current_session(), item_id)
+    reader = Reader(request_object())
+    reader.unknown(("anchor", "occurred_at", "note"))
+    anchor, when, note = reader.text("anchor"), london_text(reader, "occurred_at"), reader.text("note")
+    reader.done()
+    try:
+        occurred_at = service.london_input(when)
+    except ValueError as error:
+        raise ValidationError.single("occurred_at", str(error).capitalize()) from None
+    with unit_of_work() as session:
+        service.record_anchor(session, incident, anchor, occurred_at=occurred_at, note=note,
+                              actor=api_user(), now=utcnow(), settings=current_settings())
+    return jsonify(incident_json(incident)), 201
+
+
+@bp.post("/incidents/<int:item_id>/tasks/<int:task_id>/complete")
+def complete_task(item_id: int, task_id: int) -> Response:
+    require_role(api_user(), service.WORKERS, "work incident tasks")
+    incident = service.get_incident(current_session(), item_id)
+    with unit_of_work() as session:
+        service.complete_task(session, incident, service.get_task(session, incident, task_id),
+                              actor=api_user(), now=utcnow(), settings=current_settings())
+    return jsonify(incident_json(incident))
+
+
+@bp.post("/incidents/<int:item_id>/tasks/<int:task_id>/skip")
+def skip_task(item_id: int, task_id: int) -> Response:
+    require_role(api_user(), service.WORKERS, "work incident tasks")
+    incident = service.get_incident(current_session(), item_id)
+    reader = Reader(request_object())
+    reader.unknown(("reason",))
+    reason = reader.text("reason")
+    reader.done()
+    with unit_of_work() as session:
+        service.skip_task(session, incident, service.get_task(session, incident, task_id), reason=reason,
+                          actor=api_user(), now=utcnow(), settings=current_settings())
+    return jsonify(incident_json(incident))
+
+
+@bp.post("/incidents/<int:item_id>/decisions")
+def log_decision(item_id: int) -> tuple[Response, int]:
+    require_role(api_user(), decisions.LOGGERS, "log decisions")
+    incident = service.get_incident(current_session(), item_id)
+    reader = Reader(request_object())
+    reader.unknown(DECISION_FIELDS)
+    entry = decisions.DecisionInput(**{name: reader.text(name) for name in DECISION_FIELDS[:-1]})
+    supersedes_id = reader.integer("supersedes_id")
+    reader.done()
+    with unit_of_work() as session:
+        logged = decisions.add_decision(session, incident, entry, actor=api_user(), now=utcnow(),
+                                        supersedes_id=supersedes_id)
+    return jsonify(decision_json(logged)), 201
