@@ -134,6 +134,9 @@ IDENTITY_RULES = {
                     "anonymity for life, and small details can identify them together."),
     "child": ("No child is named", None,
               "Names or identifies a child (“{name}”). Children are not identified in our statements."),
+    "private": ("No private person is named", None,
+                "Names a private person (“{name}”) whom we never name, such as someone wrongly linked "
+                "to the incident online. Repeating a name spreads it."),
 }
 
 

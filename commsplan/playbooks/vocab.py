@@ -81,4 +81,5 @@ IDENTIFIES: dict[str, str] = {
     "suspect": "a suspect: never before charge",
     "complainant": "a sexual-offence complainant: never",
     "child": "a child: never",
+    "private": "a private person, such as someone wrongly named online: never",
 }

@@ -149,11 +149,15 @@ def test_do_not_say_blocks_and_an_override_writes_a_decision(launch: Launch, ses
     statement_service.release(session, incident, holding, ["X"], actor=duty, now=now)
 
 
-@pytest.fixture
-def stabbing(session: Any) -> Playbook:
+def stabbing_playbook() -> Playbook:
     result = load_file(STABBING, elements=None, qualifiers=None)
     assert result.playbook is not None, result.problems
     return result.playbook
+
+
+@pytest.fixture
+def stabbing(session: Any) -> Playbook:
+    return stabbing_playbook()
 
 
 def launch_stabbing(session: Any, playbook: Playbook, duty: User, unit: BusinessUnit, now: datetime
@@ -222,3 +226,18 @@ def test_a_child_or_complainant_is_never_identifiable(launch: Launch, session: A
     checks = statement_service.check(incident, playbook, "Kai Brown was robbed.")
     child = next(c for c in checks if c.rule == "No child is named")
     assert not child.passed and "(“Kai Brown”)" in child.reason
+
+
+def test_a_private_person_is_never_named_even_after_charge(session: Any, duty: User, unit: BusinessUnit,
+                                                          now: datetime) -> None:
+    path = STABBING.parent / "misinformation-tension.md"
+    playbook = load_file(path, elements=None, qualifiers=None).playbook
+    assert playbook is not None
+    spec = next(spec for spec in playbook.inputs if spec.id == "names_circulating")
+    assert spec.identifies == "private"
+    incident = launch_stabbing(session, stabbing_playbook(), duty, unit, now)
+    incident.inputs = {**incident.inputs, "names_circulating": "Omar Haddad"}
+    checks = statement_service.identity_checks(incident, playbook, "Omar Haddad is not involved.",
+                                               {"charge": now})
+    assert [(c.rule, c.passed) for c in checks if c.rule.startswith("No private")] == [
+        ("No private person is named", False)]
