@@ -63,11 +63,12 @@ def register_blueprints(app: Flask) -> None:
     from commsplan.messaging.map_views import bp as messages_bp
     from commsplan.messaging.views import bp as messaging_bp
     from commsplan.notifications.views import bp as notifications_bp
+    from commsplan.planning.views import bp as planning_bp
     from commsplan.playbooks.views import bp as playbooks_bp
     from commsplan.reference.views import bp as reference_bp
 
     blueprints = (health_bp, auth_bp, home_bp, audit_bp, reference_bp, notifications_bp,
-                  messaging_bp, messages_bp, playbooks_bp, incidents_bp, api_bp)
+                  messaging_bp, messages_bp, planning_bp, playbooks_bp, incidents_bp, api_bp)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
 

@@ -25,6 +25,7 @@ from commsplan.notifications.models import (
     Reminder,
     WebhookTarget,
 )
+from commsplan.planning.models import RiskProfile, RiskProfileEntry
 from commsplan.reference.membership import UnitMember
 from commsplan.reference.models import BusinessUnit, Qualifier, ViolenceElement
 
@@ -55,6 +56,8 @@ __all__ = [
     "InboxItem",
     "NotificationPreference",
     "Reminder",
+    "RiskProfile",
+    "RiskProfileEntry",
     "UnitMember",
     "WebhookTarget",
     "LoginAttempt",

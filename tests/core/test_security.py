@@ -27,7 +27,7 @@ URL_VALUES = {"slug": "business-units", "item_id": 1, "user_id": 1, "token_id": 
               "reminder_id": 1, "delivery_id": 1, "target_id": 1, "audience_id": 1, "channel_id": 1,
               "what": "audiences", "map_id": 1, "variant_id": 1, "number": 1,
               "playbook_id": "fatal-stabbing-young-person", "incident_id": 1, "task_id": 1,
-              "version": 1, "statement_id": 1}
+              "version": 1, "statement_id": 1, "profile_id": 1, "entry_id": 1}
 CHECKED_METHODS = {"GET", "POST", "PUT", "PATCH", "DELETE"}
 
 

@@ -1,0 +1,1 @@
+"""Annual risk profiles per business unit (deliverable 2B), and later the plans drawn from them."""
