@@ -2,7 +2,7 @@
 
 Figures: minutes from police being notified to the first released holding statement, tasks done
 on time, tasks that went overdue, statements released, decisions logged. Exercises are left out
-of the figures across incidents.
+of the figures across incidents, so practice never flatters or spoils the live record.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -49,7 +49,7 @@ class DebriefInput:
 
 
 @dataclass(frozen=True)
-class Figures:
+class IncidentFigures:
     minutes_to_holding: int | None
     done_on_time: int
     done_with_due_time: int
@@ -69,14 +69,16 @@ class Figures:
 
 
 def stand_down(session: Session, incident: Incident, reason: str, *, actor: User, now: datetime) -> None:
-    """End the response: reminders stop, open tasks stay as a record, the debrief comes next."""
+    """End the response: reminders stop, open tasks stay open as a record, the debrief comes next."""
     require_role(actor, service.WORKERS, "stand incidents down")
     service.require_active(incident)
     why = service.written("reason", reason, missing="Say why the incident is being stood down",
                           limit=LONGEST_ANSWER)
+    # Every reminder about the incident shares this prefix: each task's (service.task_key), the
+    # status updates' (service.status_key) and the impact assessment's review. One query finds them.
     service.cancel_pending(session, f"incident:{incident.id}:", now=now, actor=actor)
-    audit.update_audited(session, incident, {"status": IncidentStatus.STOOD_DOWN}, actor=actor, now=now)
-    incident.stood_down_at, incident.updated_at = now, now
+    set_status(session, incident, IncidentStatus.STOOD_DOWN, {"reason": why}, actor=actor, now=now)
+    incident.stood_down_at = now
     service.log(session, incident, "stood_down", f"Stood down: {why}", actor=actor, now=now)
 
 
@@ -84,6 +86,8 @@ def close(session: Session, incident: Incident, answers: DebriefInput, *, actor:
           ) -> Debrief:
     """Close a stood-down incident with what the team learned."""
     require_role(actor, CLOSERS, "close incidents")
+    if incident.status is IncidentStatus.CLOSED:
+        raise Conflict("This incident is already closed")
     if incident.status is not IncidentStatus.STOOD_DOWN:
         raise Conflict("Stand the incident down before closing it")
     errors: dict[str, list[str]] = {}
@@ -99,10 +103,21 @@ def close(session: Session, incident: Incident, answers: DebriefInput, *, actor:
         raise ValidationError(errors)
     debrief = Debrief(incident_id=incident.id, held_at=now, written_by_id=actor.id, **values)
     session.add(debrief)
-    audit.update_audited(session, incident, {"status": IncidentStatus.CLOSED}, actor=actor, now=now)
-    incident.closed_at, incident.updated_at = now, now
+    set_status(session, incident, IncidentStatus.CLOSED, values, actor=actor, now=now)
+    incident.closed_at = now
     service.log(session, incident, "closed", "Closed with a debrief.", actor=actor, now=now)
     return debrief
+
+
+def set_status(session: Session, incident: Incident, status: IncidentStatus, said: dict[str, str], *,
+               actor: User, now: datetime) -> None:
+    """Move the incident on, auditing the change with the words given for it."""
+    before = incident.status
+    incident.status, incident.updated_at = status, now
+    action = "stand_down" if status is IncidentStatus.STOOD_DOWN else "close"
+    changes: dict[str, list[Any]] = {"status": [before.value, status.value]}
+    changes |= {name: [None, text] for name, text in said.items() if text}
+    audit.record(session, actor=actor, action=action, obj=incident, changes=changes, now=now)
 
 
 def debrief_of(session: Session, incident: Incident) -> Debrief | None:
@@ -111,11 +126,13 @@ def debrief_of(session: Session, incident: Incident) -> Debrief | None:
 
 # --- Figures -----------------------------------------------------------------------------------
 
-def figures(session: Session, incident: Incident) -> Figures:
-    return figures_for(session, [incident])[incident.id]
+def figures(session: Session, incident: Incident, *, now: datetime | None = None) -> IncidentFigures:
+    """One incident's figures; `now` counts open tasks past due while it is still active."""
+    return figures_for(session, [incident], now=now)[incident.id]
 
 
-def figures_for(session: Session, incidents: list[Incident]) -> dict[int, Figures]:
+def figures_for(session: Session, incidents: list[Incident], *, now: datetime | None = None
+                ) -> dict[int, IncidentFigures]:
     """Figures for many incidents with four queries, whatever their number."""
     ids = [incident.id for incident in incidents]
     notified = {incident_id: at for incident_id, at in session.execute(
@@ -126,7 +143,7 @@ def figures_for(session: Session, incidents: list[Incident]) -> dict[int, Figure
         IncidentStatement.incident_id.in_(ids), IncidentStatement.status == StatementStatus.RELEASED)))
     decided = grouped(session.scalars(select(DecisionEntry).where(DecisionEntry.incident_id.in_(ids))))
     return {incident.id: measure(incident, notified.get(incident.id), tasks.get(incident.id, []),
-                                 released.get(incident.id, []), len(decided.get(incident.id, [])))
+                                 released.get(incident.id, []), len(decided.get(incident.id, [])), now)
             for incident in incidents}
 
 
@@ -138,26 +155,27 @@ def grouped(rows: Iterable[Row]) -> dict[int, list[Row]]:
 
 
 def measure(incident: Incident, notified: datetime | None, tasks: list[IncidentTask],
-            released: list[IncidentStatement], decisions: int) -> Figures:
+            released: list[IncidentStatement], decisions: int, now: datetime | None) -> IncidentFigures:
+    """Overdue: closed after the due time, or still open past it when stood down (or now, if active)."""
     holding = [s.released_at for s in released if s.kind == "holding" and s.released_at is not None]
     minutes = (int((min(holding) - notified).total_seconds() // 60)
                if holding and notified is not None else None)
-    ended = incident.stood_down_at or incident.closed_at
+    ended = incident.stood_down_at or incident.closed_at or now
     done = [t for t in tasks if t.status is TaskStatus.DONE and t.due_at is not None]
     on_time = [t for t in done if on_time_task(t)]
     late_done = [t for t in tasks if t.due_at is not None and t.completed_at is not None
                  and not on_time_task(t)]
     still_open = [t for t in tasks if t.status is TaskStatus.OPEN and t.due_at is not None
                   and ended is not None and t.due_at < ended]
-    return Figures(minutes, len(on_time), len(done), len(late_done) + len(still_open), len(released),
-                   decisions)
+    return IncidentFigures(minutes, len(on_time), len(done), len(late_done) + len(still_open),
+                           len(released), decisions)
 
 
 def on_time_task(task: IncidentTask) -> bool:
     return task.completed_at is not None and task.due_at is not None and task.completed_at <= task.due_at
 
 
-def closed_live_figures(session: Session) -> tuple[list[tuple[Incident, Figures]], float | None]:
+def closed_live_figures(session: Session) -> tuple[list[tuple[Incident, IncidentFigures]], float | None]:
     """Every closed live incident with its figures, and the median minutes to a holding statement."""
     incidents = list(session.scalars(select(Incident).where(
         Incident.status == IncidentStatus.CLOSED, Incident.mode == IncidentMode.LIVE)
