@@ -23,9 +23,11 @@ def verify_log(reference: str | None) -> None:
         incident_id = session.scalar(select(Incident.id).where(Incident.reference == reference))
         if incident_id is None:
             raise click.ClickException(f"No incident {reference}")
-    broken, entries, incidents = verify_chain(session, incident_id)
-    for link in broken:
-        click.echo(f"Broken: {link}", err=True)
-    if broken:
+    checked = verify_chain(session, incident_id)
+    for problem in checked.problems:
+        click.echo(f"Broken: {problem}", err=True)
+    if checked.problems:
+        click.echo(f"{len(checked.problems)} problem(s) found in {checked.entries} decision-log entries.",
+                   err=True)
         raise SystemExit(1)
-    click.echo(f"Decision logs intact: {entries} entries in {incidents} incidents.")
+    click.echo(f"Decision logs intact: {checked.entries} entries in {checked.incidents} incidents.")

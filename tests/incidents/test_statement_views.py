@@ -135,3 +135,23 @@ def test_status_updates_go_on_the_timeline(client: FlaskClient, signed_in: Calla
     assert "status_update" in kinds
     empty = client.post(f"/incidents/{incident.id}/status-updates", data={"update": ""})
     assert empty.status_code == 422 and "Write the update" in empty.text
+
+
+def test_an_approver_overrides_a_guardrail_from_the_page_with_a_decision(
+        client: FlaskClient, launch: Launch, session: Any, now: datetime, duty: User) -> None:
+    incident = launch(next_update_time="4pm")
+    statement = holding(incident)
+    approver = make_user(session, roles=(Role.APPROVER,), name="Alex Approver", now=now)
+    session.commit()
+    sign_in(client, duty)
+    post(client, incident, statement, action="edit", body=statement.body + " It was gang-related.")
+    client.post("/logout")
+    sign_in(client, approver)
+    response = post(client, incident, statement, action="approve", override_decision_role="sio",
+                    override_decision="The family used these words; they asked for them to stay.",
+                    override_powers_policy="Media relations APP")
+    assert response.status_code == 302, response.text
+    db.session.expire_all()
+    assert statement.status is StatementStatus.APPROVED and statement.override_decision_id is not None
+    page = client.get(f"/incidents/{incident.id}").text
+    assert "overriding a guardrail (see the decision log)" in page and "The family used these words" in page
