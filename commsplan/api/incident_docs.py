@@ -5,49 +5,77 @@ from __future__ import annotations
 from typing import Any
 
 from commsplan.api.message_docs import ERRORS
-from commsplan.incidents.decisions import NDM_PARTS
+from commsplan.incidents.decisions import LONGEST_PART, NDM_PARTS
 from commsplan.incidents.models import IncidentMode, IncidentStatus, TaskStatus
+from commsplan.incidents.service import LONGEST_REASON
 
 TAG = ["Incidents"]
-INCIDENT_REF = {"$ref": "#/components/schemas/Incident"}
-TIME = {"type": "string", "description": "ISO 8601 with an offset, or London time as YYYY-MM-DD HH:MM"}
-NULLABLE_TIME = {"type": ["string", "null"], "format": "date-time"}
-SUMMARY: dict[str, Any] = {
-    "id": {"type": "integer"}, "reference": {"type": "string"}, "title": {"type": "string"},
-    "playbook_id": {"type": "string"}, "playbook_version": {"type": "integer"},
-    "mode": {"enum": [m.value for m in IncidentMode]}, "status": {"enum": [s.value for s in IncidentStatus]},
-    "severity": {"type": "string"}, "launched_at": {"type": "string", "format": "date-time"},
-    "launched_by": {"type": "string"}, "overdue_tasks": {"type": "integer"}, "next_due_at": NULLABLE_TIME}
-TASK = {"type": "object", "properties": {
-    "id": {"type": "integer"}, "step_id": {"type": "string"}, "title": {"type": "string"},
-    "owner_role": {"type": "string"}, "anchor": {"type": "string"}, "due_at": NULLABLE_TIME,
-    "waiting_for": {"type": ["string", "null"], "description": "The clock the task waits for"},
-    "status": {"enum": [s.value for s in TaskStatus]}, "occurrence": {"type": "integer"}}}
-INCIDENT = {"type": "object", "properties": {
-    **SUMMARY, "inputs": {"type": "object"},
-    "anchors": {"type": "array", "items": {"type": "object", "properties": {
-        "id": {"type": "string"}, "label": {"type": "string"},
-        "occurred_at": {"type": "string", "format": "date-time"}}}},
-    "tasks": {"type": "array", "items": TASK}}}
-LAUNCH = {"type": "object", "additionalProperties": False,
-          "required": ["playbook_id", "title", "notified_at"],
-          "properties": {"playbook_id": {"type": "string"}, "title": {"type": "string", "maxLength": 200},
-                         "mode": {"enum": [m.value for m in IncidentMode], "default": "live"},
-                         "notified_at": TIME,
-                         "inputs": {"type": "object", "additionalProperties": {"type": "string"},
-                                    "description": "The playbook's inputs by id, as text"}}}
-DECISION_INPUT = {"type": "object", "additionalProperties": False, "required": ["decision_role", "decision"],
-                  "properties": {"decision_role": {"type": "string"},
-                                 "decision": {"type": "string", "maxLength": 5000},
-                                 **{part: {"type": "string", "maxLength": 5000, "description": label}
-                                    for part, label in NDM_PARTS.items()},
-                                 "supersedes_id": {"type": ["integer", "null"]}}}
-DECISION = {"type": "object", "properties": {
-    "id": {"type": "integer"}, "sequence": {"type": "integer"},
-    "at": {"type": "string", "format": "date-time"},
-    "decided_by": {"type": "string"}, "decision_role": {"type": "string"}, "decision": {"type": "string"},
-    **{part: {"type": "string"} for part in NDM_PARTS}, "supersedes_id": {"type": ["integer", "null"]},
-    "hash": {"type": "string", "description": "SHA-256 chaining this entry to the one before"}}}
+MODE = {"enum": [m.value for m in IncidentMode],
+        "description": "An exercise never sends email or webhooks; every response says which it is"}
+TIME = {"type": "string", "description": "ISO 8601 with an offset, like 2026-11-22T21:40:00+00:00, "
+                                         "or London time as YYYY-MM-DD HH:MM"}
+AT = {"type": "string", "format": "date-time", "description": "UTC"}
+NULLABLE_AT = {"type": ["string", "null"], "format": "date-time", "description": "UTC"}
+INTEGER, TEXT = {"type": "integer"}, {"type": "string"}
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _object(properties: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
+    """An output object: every property is always present."""
+    return {"type": "object", "properties": properties,
+            "required": list(properties) if required is None else required}
+
+
+def _input(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
+    return {"type": "object", "additionalProperties": False, "required": required, "properties": properties}
+
+
+SUMMARY = {
+    "id": INTEGER, "reference": {"type": "string", "description": "CI-… when live, EX-… for an exercise"},
+    "title": TEXT, "playbook_id": TEXT, "playbook_version": INTEGER, "mode": MODE,
+    "status": {"enum": [s.value for s in IncidentStatus]}, "severity": TEXT, "launched_at": AT,
+    "launched_by": {"type": "string", "description": "The name of the person who launched it"},
+    "overdue_tasks": {"type": "integer", "description": "Open tasks past their due time"},
+    "next_due_at": {**NULLABLE_AT, "description": "The earliest due time of an open task"}}
+ANCHOR = _object({"id": TEXT, "label": TEXT, "occurred_at": AT})
+TASK = _object({
+    "id": INTEGER, "step_id": TEXT, "title": TEXT, "owner_role": TEXT,
+    "anchor": {"type": "string", "description": "The clock the due time counts from"},
+    "due_at": {**NULLABLE_AT, "description": "Null while the task waits for its clock"},
+    "waiting_for": {"type": ["string", "null"], "description": "The clock's label, while due_at is null"},
+    "status": {"enum": [s.value for s in TaskStatus]}, "occurrence": {
+        "type": "integer", "description": "1, then 2, 3… each time a repeating step comes back"}})
+INCIDENT = _object({**SUMMARY, "inputs": {
+    "type": "object", "description": "The playbook's inputs by id, as typed values"},
+    "anchors": {"type": "array", "items": ANCHOR}, "tasks": {"type": "array", "items": TASK}})
+LAUNCH = _input({
+    "playbook_id": TEXT, "title": {"type": "string", "maxLength": 200},
+    "mode": {**MODE, "default": "live"}, "notified_at": {**TIME, "description": "When police were notified; "
+                                                         f"{TIME['description']}"},
+    "inputs": {"type": "object", "additionalProperties": {"type": "string"},
+               "description": "The playbook's inputs by id, as text; errors come back under the input's id"}},
+    ["playbook_id", "title", "notified_at"])
+ANCHOR_INPUT = _input({"anchor": {"type": "string", "description": "One of the playbook's clocks"},
+                       "occurred_at": TIME, "note": {"type": "string", "maxLength": LONGEST_REASON}},
+                      ["anchor", "occurred_at"])
+SKIP_INPUT = _input({"reason": {"type": "string", "maxLength": LONGEST_REASON}}, ["reason"])
+NDM = {part: {"type": "string", "maxLength": LONGEST_PART, "description": label}
+       for part, label in NDM_PARTS.items()}
+DECISION_INPUT = _input({
+    "decision_role": {"type": "string", "description": "The incident role you decide in, like sio"},
+    "decision": {"type": "string", "maxLength": LONGEST_PART}, **NDM,
+    "supersedes_id": {"type": ["integer", "null"], "description": "The entry this one corrects"}},
+    ["decision_role", "decision"])
+DECISION = _object({
+    "id": INTEGER, "incident_id": INTEGER, "mode": MODE, "sequence": INTEGER, "at": AT, "decided_by": TEXT,
+    "decision_role": TEXT, "role": {"type": "string", "description": "The decision role's name"},
+    "decision": TEXT, **{part: TEXT for part in NDM_PARTS}, "supersedes_id": {"type": ["integer", "null"]},
+    "hash": {"type": "string", "description": "SHA-256 chaining this entry to the one before"}})
+PAGE = _object({"items": {"type": "array", "items": _ref("IncidentSummary")}, "page": INTEGER,
+                "per_page": INTEGER, "total": INTEGER, "pages": INTEGER})
 
 
 def _json(schema: dict[str, Any]) -> dict[str, Any]:
@@ -55,28 +83,26 @@ def _json(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def _params(*names: str) -> list[dict[str, Any]]:
-    return [{"name": name, "in": "path", "required": True, "schema": {"type": "integer"}} for name in names]
+    return [{"name": name, "in": "path", "required": True, "schema": INTEGER} for name in names]
 
 
-def _post(summary: str, body: dict[str, Any] | None, status: str, result: dict[str, Any], *params: str
-          ) -> dict[str, Any]:
+def _post(summary: str, body: str | None, status: str, result: str, *params: str) -> dict[str, Any]:
     operation: dict[str, Any] = {"tags": TAG, "summary": summary, "parameters": _params(*params),
-                                 "responses": {status: {"description": "Done", **_json(result)}, **ERRORS}}
+                                 "responses": {status: {"description": "Done", **_json(_ref(result))},
+                                               **ERRORS}}
     if body is not None:
-        operation["requestBody"] = {"required": True, **_json(body)}
+        operation["requestBody"] = {"required": True, **_json(_ref(body))}
     return operation
 
 
 def incident_schemas() -> dict[str, Any]:
-    return {"Incident": INCIDENT, "IncidentLaunch": LAUNCH, "DecisionInput": DECISION_INPUT,
-            "Decision": DECISION}
+    return {"Incident": INCIDENT, "IncidentSummary": _object(SUMMARY), "IncidentPage": PAGE,
+            "IncidentLaunch": LAUNCH, "IncidentAnchorInput": ANCHOR_INPUT, "TaskSkipInput": SKIP_INPUT,
+            "DecisionInput": DECISION_INPUT, "Decision": DECISION}
 
 
 def incident_paths() -> dict[str, Any]:
-    page = {"type": "object", "properties": {
-        "items": {"type": "array", "items": {"type": "object", "properties": SUMMARY}},
-        "page": {"type": "integer"}, "per_page": {"type": "integer"}, "total": {"type": "integer"},
-        "pages": {"type": "integer"}}}
+    workers = " Needs the duty officer role."
     return {
         "/incidents": {
             "get": {"tags": TAG, "summary": "List incidents, newest first",
@@ -85,28 +111,23 @@ def incident_paths() -> dict[str, Any]:
                         ("mode", {"enum": [m.value for m in IncidentMode]}),
                         ("page", {"type": "integer", "minimum": 1}),
                         ("per_page", {"type": "integer", "maximum": 100}))],
-                    "responses": {"200": {"description": "A page of incidents", **_json(page)}, **ERRORS}},
-            "post": _post("Launch a playbook as an incident. Needs the duty officer role.",
-                          {"$ref": "#/components/schemas/IncidentLaunch"}, "201", INCIDENT_REF),
+                    "responses": {"200": {"description": "A page of incidents",
+                                          **_json(_ref("IncidentPage"))}, **ERRORS}},
+            "post": _post(f"Launch a playbook as an incident.{workers}", "IncidentLaunch", "201", "Incident"),
         },
-        "/incidents/{id}": {"get": {"tags": TAG, "summary": "One incident with its clocks and tasks",
+        "/incidents/{id}": {"get": {"tags": TAG, "summary": "One incident with its clocks, tasks and inputs",
                                     "parameters": _params("id"),
                                     "responses": {"200": {"description": "The incident",
-                                                          **_json(INCIDENT_REF)}, **ERRORS}}},
+                                                          **_json(_ref("Incident"))}, **ERRORS}}},
         "/incidents/{id}/anchors": {"post": _post(
-            "Record a clock (such as arrest); tasks waiting for it get their due times",
-            {"type": "object", "required": ["anchor", "occurred_at"], "additionalProperties": False,
-             "properties": {"anchor": {"type": "string"}, "occurred_at": TIME,
-                            "note": {"type": "string", "maxLength": 2000}}}, "201", INCIDENT_REF, "id")},
+            f"Record a clock (such as arrest); tasks waiting for it get their due times.{workers}",
+            "IncidentAnchorInput", "201", "Incident", "id")},
         "/incidents/{id}/tasks/{task_id}/complete": {"post": _post(
-            "Mark a task done; a repeating step comes back", None, "200", INCIDENT_REF, "id", "task_id")},
+            f"Mark a task done; a repeating step comes back.{workers}", None, "200", "Incident",
+            "id", "task_id")},
         "/incidents/{id}/tasks/{task_id}/skip": {"post": _post(
-            "Skip a task, saying why",
-            {"type": "object", "required": ["reason"], "additionalProperties": False,
-             "properties": {"reason": {"type": "string", "maxLength": 2000}}},
-            "200", INCIDENT_REF, "id", "task_id")},
+            f"Skip a task, saying why.{workers}", "TaskSkipInput", "200", "Incident", "id", "task_id")},
         "/incidents/{id}/decisions": {"post": _post(
             "Append a decision to the incident's log. Needs the duty officer or approver role.",
-            {"$ref": "#/components/schemas/DecisionInput"}, "201",
-            {"$ref": "#/components/schemas/Decision"}, "id")},
+            "DecisionInput", "201", "Decision", "id")},
     }

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
 from flask import Response, jsonify, request
@@ -26,27 +28,61 @@ from commsplan.incidents.models import (
 )
 from commsplan.notifications.jobs import current_settings
 from commsplan.playbooks.library import library
+from commsplan.playbooks.model import Playbook
 from commsplan.timeutil import to_london, utcnow
 from commsplan.web import page_number
 
 LAUNCH_FIELDS = ("playbook_id", "title", "mode", "notified_at", "inputs")
+ANCHOR_FIELDS = ("anchor", "occurred_at", "note")
 DECISION_FIELDS = ("decision_role", "decision", *decisions.NDM_PARTS, "supersedes_id")
+BAD_TIME = ("Send a time as ISO 8601 with an offset, like 2026-11-22T21:40:00+00:00, "
+            "or as London time, like 2026-11-22 21:40")
+UNKNOWN_PLAYBOOK = "Send the id of a valid playbook, like fatal-stabbing-young-person"
 
 
 def iso(moment: datetime | None) -> str | None:
     return moment.astimezone(UTC).isoformat() if moment else None
 
 
-def london_text(reader: Reader, name: str) -> str:
-    """A time sent as ISO 8601 with an offset, or as London "YYYY-MM-DD HH:MM", as London text."""
-    raw = reader.text(name)
+def parsed_time(reader: Reader, name: str) -> datetime | None:
+    """A time sent as ISO 8601 with an offset, or as London "YYYY-MM-DD HH:MM"; None when not sent."""
+    raw = reader.text(name).strip()
+    if not raw:
+        return None
+    try:
+        return service.london_input(raw)
+    except ValueError:
+        pass
     try:
         moment = datetime.fromisoformat(raw)
     except ValueError:
-        if raw:
-            reader.fail(name, "Send a time as ISO 8601, like 2026-11-22T21:40:00+00:00")
-        return raw
-    return to_london(moment).strftime("%Y-%m-%d %H:%M") if moment.tzinfo else raw
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        reader.fail(name, BAD_TIME)
+        return None
+    return moment
+
+
+def london_text(reader: Reader, name: str) -> str:
+    """The time as the London text `LaunchRequest` takes; empty when missing, so the service asks for it."""
+    moment = parsed_time(reader, name)
+    return to_london(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def choice_arg(name: str, enum: type[StrEnum]) -> Any:
+    """A ?name= filter as the enum member, None when absent, or a field error naming the choices."""
+    value = request.args.get(name, "")
+    if not value:
+        return None
+    if value not in {member.value for member in enum}:
+        raise ValidationError.single(name, f"Choose one of: {', '.join(m.value for m in enum)}")
+    return enum(value)
+
+
+def input_errors(playbook: Playbook | None, inputs: Mapping[str, str]) -> dict[str, list[str]]:
+    """Input ids the playbook does not ask for (the service checks the values of the ones it does)."""
+    known = {spec.id for spec in playbook.inputs} if playbook else set(inputs)
+    return {key: ["This playbook has no such input"] for key in inputs if key not in known}
 
 
 # --- Writing JSON ------------------------------------------------------------------------------
@@ -75,9 +111,11 @@ def incident_json(incident: Incident) -> dict[str, Any]:
                        "status": t.status.value, "occurrence": t.occurrence} for t in tasks]}
 
 
-def decision_json(entry: DecisionEntry) -> dict[str, Any]:
-    return {"id": entry.id, "sequence": entry.sequence, "at": iso(entry.at),
-            "decided_by": entry.decided_by.name, "decision_role": entry.decision_role,
+def decision_json(incident: Incident, entry: DecisionEntry) -> dict[str, Any]:
+    roles = service.incident_roles(service.playbook_of(incident))
+    return {"id": entry.id, "incident_id": incident.id, "mode": incident.mode.value,
+            "sequence": entry.sequence, "at": iso(entry.at), "decided_by": entry.decided_by.name,
+            "decision_role": entry.decision_role, "role": roles.get(entry.decision_role, entry.decision_role),
             "decision": entry.decision, **{part: getattr(entry, part) for part in decisions.NDM_PARTS},
             "supersedes_id": entry.supersedes_id, "hash": entry.hash}
 
@@ -87,17 +125,17 @@ def decision_json(entry: DecisionEntry) -> dict[str, Any]:
 @bp.get("/incidents")
 def list_incidents() -> Response:
     query = select(Incident).order_by(Incident.created_at.desc(), Incident.id.desc())
-    status, mode = request.args.get("status", ""), request.args.get("mode", "")
-    if status in set(IncidentStatus):
-        query = query.where(Incident.status == IncidentStatus(status))
-    if mode in set(IncidentMode):
-        query = query.where(Incident.mode == IncidentMode(mode))
+    status, mode = choice_arg("status", IncidentStatus), choice_arg("mode", IncidentMode)
+    if status is not None:
+        query = query.where(Incident.status == status)
+    if mode is not None:
+        query = query.where(Incident.mode == mode)
     per_page = min(max(request.args.get("per_page", 50, type=int) or 50, 1), MAX_PER_PAGE)
     page = db.paginate(query, page=page_number(), per_page=per_page, error_out=False)
-    ids = [incident.id for incident in page.items]
     open_tasks: dict[int, list[IncidentTask]] = {}
     for task in current_session().scalars(select(IncidentTask).where(
-            IncidentTask.incident_id.in_(ids), IncidentTask.status == TaskStatus.OPEN)):
+            IncidentTask.incident_id.in_([incident.id for incident in page.items]),
+            IncidentTask.status == TaskStatus.OPEN)):
         open_tasks.setdefault(task.incident_id, []).append(task)
     now = utcnow()
     return jsonify(items=[summary_json(i, open_tasks.get(i.id, []), now) for i in page.items],
@@ -112,20 +150,19 @@ def get_incident(item_id: int) -> Response:
 @bp.post("/incidents")
 def launch_incident() -> tuple[Response, int]:
     require_role(api_user(), service.WORKERS, "launch playbooks")
-    payload = request_object()
-    reader = Reader(payload)
+    reader = Reader(request_object())
     reader.unknown(LAUNCH_FIELDS)
     playbook = library().playbooks.get(reader.text("playbook_id"))
-    unknown_playbook = "Send the id of a valid playbook, like fatal-stabbing-young-person"
     if playbook is None:
-        reader.fail("playbook_id", unknown_playbook)
+        reader.fail("playbook_id", UNKNOWN_PLAYBOOK)
     inputs = reader.get("inputs", lambda v: isinstance(v, dict) and all(
         isinstance(k, str) and isinstance(x, str) for k, x in v.items()), "an object of text values", {})
     launch = service.LaunchRequest(title=reader.text("title"), mode=reader.text("mode", "live"),
                                    notified_at=london_text(reader, "notified_at"), inputs=inputs or {})
+    reader.errors |= input_errors(playbook, launch.inputs)
     reader.done()
     if playbook is None:  # reported above; this tells the type checker
-        raise ValidationError.single("playbook_id", unknown_playbook)
+        raise ValidationError.single("playbook_id", UNKNOWN_PLAYBOOK)
     with unit_of_work() as session:
         incident = service.launch(session, playbook, launch, actor=api_user(), now=utcnow(),
                                   settings=current_settings())
@@ -137,13 +174,14 @@ def record_anchor(item_id: int) -> tuple[Response, int]:
     require_role(api_user(), service.WORKERS, "record incident clocks")
     incident = service.get_incident(current_session(), item_id)
     reader = Reader(request_object())
-    reader.unknown(("anchor", "occurred_at", "note"))
-    anchor, when, note = reader.text("anchor"), london_text(reader, "occurred_at"), reader.text("note")
+    reader.unknown(ANCHOR_FIELDS)
+    anchor, note = reader.text("anchor"), reader.text("note")
+    occurred_at = parsed_time(reader, "occurred_at")
+    if occurred_at is None and "occurred_at" not in reader.errors:
+        reader.fail("occurred_at", "Send the time the clock started")
     reader.done()
-    try:
-        occurred_at = service.london_input(when)
-    except ValueError as error:
-        raise ValidationError.single("occurred_at", str(error).capitalize()) from None
+    if occurred_at is None:  # reported above; this tells the type checker
+        raise ValidationError(reader.errors)
     with unit_of_work() as session:
         service.record_anchor(session, incident, anchor, occurred_at=occurred_at, note=note,
                               actor=api_user(), now=utcnow(), settings=current_settings())
@@ -168,9 +206,13 @@ def skip_task(item_id: int, task_id: int) -> Response:
     reader.unknown(("reason",))
     reason = reader.text("reason")
     reader.done()
-    with unit_of_work() as session:
-        service.skip_task(session, incident, service.get_task(session, incident, task_id), reason=reason,
-                          actor=api_user(), now=utcnow(), settings=current_settings())
+    try:
+        with unit_of_work() as session:
+            service.skip_task(session, incident, service.get_task(session, incident, task_id),
+                              reason=reason, actor=api_user(), now=utcnow(), settings=current_settings())
+    except ValidationError as error:  # the service names the column; the API names what was sent
+        raise ValidationError({"reason" if name == "skip_reason" else name: messages
+                               for name, messages in error.field_errors.items()}) from None
     return jsonify(incident_json(incident))
 
 
@@ -186,4 +228,4 @@ def log_decision(item_id: int) -> tuple[Response, int]:
     with unit_of_work() as session:
         logged = decisions.add_decision(session, incident, entry, actor=api_user(), now=utcnow(),
                                         supersedes_id=supersedes_id)
-    return jsonify(decision_json(logged)), 201
+    return jsonify(decision_json(incident, logged)), 201
