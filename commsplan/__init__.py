@@ -64,11 +64,16 @@ def register_blueprints(app: Flask) -> None:
     from commsplan.messaging.views import bp as messaging_bp
     from commsplan.notifications.views import bp as notifications_bp
     from commsplan.planning.views import bp as planning_bp
+    from commsplan.plans import draft_views as _draft_routes  # noqa: F401 (adds routes to plans_bp)
+    from commsplan.plans import integrated_views as _integrated_routes  # noqa: F401 (adds routes)
+    from commsplan.plans import item_views as _item_routes  # noqa: F401 (adds routes to plans_bp)
+    from commsplan.plans import output_views as _output_routes  # noqa: F401 (adds routes to plans_bp)
+    from commsplan.plans.views import bp as plans_bp
     from commsplan.playbooks.views import bp as playbooks_bp
     from commsplan.reference.views import bp as reference_bp
 
     blueprints = (health_bp, auth_bp, home_bp, audit_bp, reference_bp, notifications_bp,
-                  messaging_bp, messages_bp, planning_bp, playbooks_bp, incidents_bp, api_bp)
+                  messaging_bp, messages_bp, planning_bp, plans_bp, playbooks_bp, incidents_bp, api_bp)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
 

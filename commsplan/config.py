@@ -61,6 +61,11 @@ def default_config(instance_path: str) -> dict[str, Any]:
         "WORKING_HOURS_START": "08:00",
         "WORKING_HOURS_END": "18:00",
         "WORKING_DAYS": [0, 1, 2, 3, 4],
+        # Communication plans and the integrated plan
+        "PLAN_ACTIVITY_REMINDER_DAYS": 7,
+        "PLAN_MILESTONE_REMINDER_DAYS": 7,
+        "PLAN_OVERLOAD_PER_WEEK": 3,
+        "PLAN_GAP_PRIORITIES": 3,
         # Playbooks: one file per model response, read from this folder
         "PLAYBOOKS_DIR": os.path.join(PROJECT_DIR, "playbooks"),
     }

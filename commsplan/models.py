@@ -26,10 +26,26 @@ from commsplan.notifications.models import (
     WebhookTarget,
 )
 from commsplan.planning.models import RiskProfile, RiskProfileEntry
+from commsplan.plans.models import (
+    Activity,
+    CalendarFeed,
+    CommPlan,
+    Milestone,
+    PlanMetric,
+    PlanObjective,
+    PlanVersion,
+)
 from commsplan.reference.membership import UnitMember
 from commsplan.reference.models import BusinessUnit, Qualifier, ViolenceElement
 
 __all__ = [
+    "Activity",
+    "CalendarFeed",
+    "CommPlan",
+    "Milestone",
+    "PlanMetric",
+    "PlanObjective",
+    "PlanVersion",
     "DecisionEntry",
     "Debrief",
     "ImpactAssessment",

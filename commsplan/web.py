@@ -18,7 +18,8 @@ from commsplan.errors import DomainError
 F = TypeVar("F", bound=Callable[..., Any])
 
 MAX_PAGE = 1_000_000
-PUBLIC_ENDPOINTS = {"static", "auth.login", "auth.accept_invitation", "health.healthz"}
+# The calendar feed is opened by calendar programs, which cannot sign in: its private token is the key.
+PUBLIC_ENDPOINTS = {"static", "auth.login", "auth.accept_invitation", "health.healthz", "plans.feed_ics"}
 
 
 def signed_in_user() -> User:

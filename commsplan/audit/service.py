@@ -36,6 +36,8 @@ def jsonable(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, list | tuple | set):
         return [jsonable(item) for item in value]
+    if isinstance(value, dict):
+        return {key: jsonable(item) for key, item in value.items()}
     return value
 
 

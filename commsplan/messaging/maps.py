@@ -40,7 +40,6 @@ from commsplan.messaging.text import (
     word_count,
 )
 from commsplan.notifications import service as reminders
-from commsplan.notifications.models import Reminder, ReminderStatus
 from commsplan.notifications.settings import DeliverySettings
 from commsplan.reference.models import BusinessUnit, Qualifier, ViolenceElement
 from commsplan.timeutil import london_moment, to_london
@@ -714,11 +713,7 @@ def _subject(message_map: MessageMap, verb: str) -> reminders.Subject:
 
 
 def _cancel_pending(session: Session, prefix: str, *, now: datetime, actor: User | None) -> None:
-    keys = session.scalars(select(Reminder.idempotency_key).where(
-        Reminder.idempotency_key.startswith(prefix, autoescape=True),
-        Reminder.status == ReminderStatus.PENDING))
-    for key in list(keys):
-        reminders.cancel(session, key=key, now=now, actor=actor)
+    reminders.cancel_matching(session, prefix, now=now, actor=actor)
 
 
 def _cancel_approval_request(session: Session, message_map: MessageMap, *, now: datetime,

@@ -273,6 +273,16 @@ def cancel(session: Session, *, key: str, now: datetime, actor: User | None = No
     return True
 
 
+def cancel_matching(session: Session, prefix: str, *, now: datetime, actor: User | None = None) -> int:
+    """Cancel every pending reminder whose key starts with `prefix`; how many were cancelled."""
+    keys = list(session.scalars(select(Reminder.idempotency_key).where(
+        Reminder.idempotency_key.startswith(prefix, autoescape=True),
+        Reminder.status == ReminderStatus.PENDING)))
+    for key in keys:
+        cancel(session, key=key, now=now, actor=actor)
+    return len(keys)
+
+
 def inbox_item(session: Session, item_id: int, *, user: User) -> InboxItem:
     """One of the person's own notifications; anyone else's is "not found"."""
     item = session.get(InboxItem, item_id)

@@ -1,0 +1,1 @@
+"""Communication plans (deliverable 2B) and the integrated plan drawn from them (2C)."""

@@ -1,0 +1,176 @@
+"""Activities: the campaign work on a plan's calendar, each checked against its channel and message.
+
+An activity starts within the plan's financial year (London time) and reminds its owner some days
+before it starts: by default the configured number, never fewer than its channel's lead time. The
+message map it uses must be about the same element and speak to one of its audiences; a map not
+yet approved is allowed and flagged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from commsplan.audit import service as audit
+from commsplan.auth.models import User
+from commsplan.auth.service import require_role
+from commsplan.errors import ValidationError
+from commsplan.messaging.map_models import MessageMap, MessageStatus, RipeStrand
+from commsplan.messaging.models import Audience, Channel
+from commsplan.notifications.settings import DeliverySettings
+from commsplan.plans import schedule
+from commsplan.plans.items import NOTES_LIMIT, Errors, clean_text, save_item
+from commsplan.plans.models import Activity, ActivityStatus, CommPlan
+from commsplan.plans.rules import PlanRules
+from commsplan.plans.service import WRITERS, require_calendar_editable, touch
+from commsplan.reference.models import ViolenceElement
+from commsplan.timeutil import london_day_start
+
+MAX_COST = 10_000_000
+MAX_REMINDER_DAYS = 365
+MAX_AUDIENCES = 10
+MAX_LENGTH = timedelta(days=366)
+
+
+@dataclass(frozen=True)
+class ActivityValues:
+    title: str
+    element_id: int | None
+    audience_ids: tuple[int, ...]
+    channel_id: int | None
+    starts_at: datetime | None
+    ends_at: datetime | None
+    owner_id: int | None
+    ripe_strand: str
+    status: str = ActivityStatus.PLANNED.value
+    message_map_id: int | None = None
+    cost_pounds: int | None = None
+    reminder_days: int | None = None  # None: the default, or the channel's lead time if longer
+    notes: str = ""
+
+
+def year_bounds(year: int) -> tuple[datetime, datetime]:
+    """The financial year as UTC moments: midnight London time on 1 April to the next 1 April."""
+    return london_day_start(date(year, 4, 1)), london_day_start(date(year + 1, 4, 1))
+
+
+def reminder_days(channel: Channel | None, asked: int | None, rules: PlanRules) -> int:
+    lead = channel.lead_time_days if channel is not None else 0
+    return max(rules.activity_reminder_days, lead) if asked is None else asked
+
+
+def _active(session: Session, model: Any, item_id: int | None) -> Any:
+    item = session.get(model, item_id) if item_id is not None else None
+    return None if item is None or getattr(item, "is_retired", False) else item
+
+
+def _check_choices(session: Session, values: ActivityValues, errors: Errors) -> dict[str, Any]:
+    element = _active(session, ViolenceElement, values.element_id)
+    if element is None:
+        errors["element_id"] = ["Select the violence element it addresses"]
+    channel = _active(session, Channel, values.channel_id)
+    if channel is None:
+        errors["channel_id"] = ["Select the channel it uses"]
+    ids = list(dict.fromkeys(values.audience_ids))
+    audiences = list(session.scalars(select(Audience).where(Audience.id.in_(ids),
+                                                            Audience.retired_at.is_(None))))
+    if not ids or len(audiences) != len(ids):
+        errors["audience_ids"] = ["Select at least one audience from the list"]
+    elif len(ids) > MAX_AUDIENCES:
+        errors["audience_ids"] = [f"Select {MAX_AUDIENCES} audiences at most; split the activity up"]
+    owner = session.get(User, values.owner_id) if values.owner_id is not None else None
+    if owner is None or not owner.is_active:
+        errors["owner_id"] = ["Select an owner who has an active account"]
+    message_map = _check_message(session, values.message_map_id, element, audiences, errors)
+    return {"element": element, "channel": channel, "audiences": sorted(audiences, key=lambda a: a.name),
+            "owner": owner, "message_map": message_map}
+
+
+def _check_message(session: Session, map_id: int | None, element: ViolenceElement | None,
+                   audiences: list[Audience], errors: Errors) -> MessageMap | None:
+    if map_id is None:
+        return None
+    message_map = session.get(MessageMap, map_id)
+    if message_map is None or message_map.status is MessageStatus.RETIRED:
+        errors["message_map_id"] = ["Select a message map that is in use, or none"]
+    elif element is not None and (message_map.element_id != element.id
+                                  or message_map.audience_id not in {a.id for a in audiences}):
+        errors["message_map_id"] = [f"Select a message map about {element.name.lower()} for one of "
+                                    "the chosen audiences"]
+    return message_map
+
+
+def _check_times(plan: CommPlan, values: ActivityValues, errors: Errors) -> None:
+    start, end = year_bounds(plan.year)
+    if values.starts_at is None:
+        errors["starts_at"] = ["Enter when it starts"]
+    elif not start <= values.starts_at < end:
+        errors["starts_at"] = [f"It must start within the plan's year: 1 April {plan.year} to "
+                               f"31 March {plan.year + 1}"]
+    if values.ends_at is None:
+        errors["ends_at"] = ["Enter when it ends"]
+    elif values.starts_at is not None and values.ends_at < values.starts_at:
+        errors["ends_at"] = ["It must end after it starts"]
+    elif values.starts_at is not None and values.ends_at - values.starts_at > MAX_LENGTH:
+        errors["ends_at"] = ["It can run for a year at most; split a longer one up"]
+
+
+def _check_numbers(values: ActivityValues, channel: Channel | None, days: int, errors: Errors) -> None:
+    if values.cost_pounds is not None and not 0 <= values.cost_pounds <= MAX_COST:
+        errors["cost_pounds"] = [f"Enter a cost from £0 to £{MAX_COST:,}, in whole pounds"]
+    if not 0 <= days <= MAX_REMINDER_DAYS:
+        errors["reminder_days"] = [f"Enter from 0 to {MAX_REMINDER_DAYS} days"]
+    elif channel is not None and days < channel.lead_time_days:
+        errors["reminder_days"] = [f"{channel.name} needs {channel.lead_time_days} days' notice: remind "
+                                   f"at least {channel.lead_time_days} days before it starts"]
+
+
+def check_activity(session: Session, plan: CommPlan, values: ActivityValues, rules: PlanRules
+                   ) -> tuple[Errors, dict[str, Any]]:
+    """Every problem with the values, by field, and the columns to write when there are none."""
+    errors: Errors = {}
+    fields = _check_choices(session, values, errors)
+    _check_times(plan, values, errors)
+    days = reminder_days(fields["channel"], values.reminder_days, rules)
+    _check_numbers(values, fields["channel"], days, errors)
+    if values.status not in set(ActivityStatus):
+        errors["status"] = ["Choose the activity's status from the list"]
+    if values.ripe_strand not in set(RipeStrand):
+        errors["ripe_strand"] = ["Choose the RIPE strand: reassurance, intelligence, prevention or "
+                                 "enforcement"]
+    fields |= {
+        "title": clean_text(errors, "title", values.title, label="a title for the activity", limit=200),
+        "notes": clean_text(errors, "notes", values.notes, label="notes", limit=NOTES_LIMIT, required=False),
+        "starts_at": values.starts_at, "ends_at": values.ends_at, "cost_pounds": values.cost_pounds,
+        "reminder_days": days, "status": ActivityStatus(values.status) if not errors.get("status") else None,
+        "ripe_strand": RipeStrand(values.ripe_strand) if not errors.get("ripe_strand") else None,
+    }
+    return errors, fields
+
+
+def save_activity(session: Session, plan: CommPlan, values: ActivityValues, *, actor: User, now: datetime,
+                  delivery: DeliverySettings, rules: PlanRules, activity: Activity | None = None) -> Activity:
+    """Add or change an activity; a new start, owner or status moves its reminder."""
+    require_role(actor, WRITERS, "change communication plans")
+    require_calendar_editable(plan)
+    errors, fields = check_activity(session, plan, values, rules)
+    if errors:
+        raise ValidationError(errors)
+    item = activity or Activity(plan_id=plan.id, created_at=now, updated_at=now)
+    if save_item(session, plan, item, fields, actor=actor, now=now):
+        schedule.sync_activity(session, plan, item, now=now, delivery=delivery, actor=actor)
+    return item
+
+
+def remove_activity(session: Session, plan: CommPlan, activity: Activity, *, actor: User,
+                    now: datetime) -> None:
+    """Delete an activity and cancel its reminder."""
+    require_role(actor, WRITERS, "change communication plans")
+    require_calendar_editable(plan)
+    schedule.cancel_activity(session, activity, now=now, actor=actor)
+    audit.delete_audited(session, activity, actor=actor, now=now)
+    touch(plan, actor=actor, now=now)

@@ -1,0 +1,159 @@
+"""Plans as documents and files: the plan for print and Markdown, activities as CSV rows.
+
+Activity rows are read with plain column queries (two, whatever the number of plans or
+activities), so the integrated plan's CSV of thousands of activities stays cheap."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, aliased
+
+from commsplan.auth.models import User
+from commsplan.messaging.csv_io import write_csv
+from commsplan.messaging.map_models import MessageMap, RipeStrand
+from commsplan.messaging.models import Audience, Channel
+from commsplan.planning.models import RiskProfile
+from commsplan.plans import service
+from commsplan.plans.models import (
+    OASIS_SECTIONS,
+    Activity,
+    ActivityStatus,
+    CommPlan,
+    Milestone,
+    PlanMetric,
+    PlanObjective,
+    activity_audiences,
+)
+from commsplan.reference.models import BusinessUnit, ViolenceElement
+from commsplan.timeutil import to_london
+
+CSV_COLUMNS = ("unit", "plan", "activity", "element", "audiences", "channel", "message_map",
+               "message_approved", "starts", "ends", "owner", "status", "ripe_strand", "cost_pounds")
+
+
+@dataclass(frozen=True)
+class PlanDocument:
+    plan: CommPlan
+    profile: RiskProfile | None
+    objectives: list[PlanObjective]
+    metrics: list[PlanMetric]
+    activities: list[Activity]
+    milestones: list[Milestone]
+
+
+def plan_document(session: Session, plan: CommPlan) -> PlanDocument:
+    return PlanDocument(plan, service.linked_profile(session, plan), service.objectives(session, plan),
+                        service.metrics(session, plan), service.activities(session, plan),
+                        service.milestones(session, plan))
+
+
+def london(moment: datetime) -> str:
+    return to_london(moment).strftime("%-d %b %Y %H:%M")
+
+
+def plan_markdown(document: PlanDocument) -> str:
+    """The plan as a Markdown document someone can paste into a briefing."""
+    plan = document.plan
+    lines = [f"# {plan.title}", "", f"{plan.level_label} for {plan.unit.name}, {plan.year_label}. "
+             f"Status: {plan.status.label}. Owner: {plan.owner.name}."]
+    if plan.approved_number:
+        lines.append(f"Version {plan.approved_number} approved {london(plan.approved_at)}."
+                     if plan.approved_at else "")
+    for number, (name, heading, _) in enumerate(OASIS_SECTIONS, start=1):
+        lines += ["", f"## {number}. {heading}", "", getattr(plan, name) or "_Not written yet._"]
+    lines += ["", "## SMART objectives", ""]
+    lines += [f"- {o.statement}: {o.metric} from {o.baseline:g} to {o.target:g} {o.unit_of_measure} by "
+              f"{o.deadline:%-d %B %Y}".rstrip() for o in document.objectives] or ["_None yet._"]
+    lines += ["", "## Evaluation metrics", ""]
+    lines += [f"- {m.level.label}: {m.name}{' (the confidence measure)' if m.is_confidence else ''}"
+              f"{f', from {m.data_source}' if m.data_source else ''}"
+              for m in document.metrics] or ["_None yet._"]
+    lines += ["", "## Activities", "",
+              "| Starts | Activity | Element | Audiences | Channel | Owner | Status |",
+              "| --- | --- | --- | --- | --- | --- | --- |"]
+    lines += [f"| {london(a.starts_at)} | {cell(a.title)} | {a.element.name} "
+              f"| {cell(', '.join(a.audience_names))} | {cell(a.channel.name)} | {cell(a.owner.name)} "
+              f"| {a.status.label} |" for a in document.activities]
+    lines += ["", "## Milestones", "", "| Target date | Milestone | Lead | RAG |",
+              "| --- | --- | --- | --- |"]
+    lines += [f"| {m.target_date:%-d %b %Y} | {cell(m.title)} | {cell(m.lead_label)} | {m.rag.label} |"
+              for m in document.milestones]
+    return "\n".join(lines) + "\n"
+
+
+def cell(text: str) -> str:
+    """Text safe inside a Markdown table cell."""
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+@dataclass(frozen=True)
+class ActivityRow:
+    id: int
+    plan_id: int
+    unit_code: str
+    plan_title: str
+    title: str
+    element_id: int
+    element: str
+    channel_id: int
+    channel: str
+    message: str
+    message_approved: bool
+    starts_at: datetime
+    ends_at: datetime
+    owner_id: int
+    owner: str
+    status: ActivityStatus
+    ripe_strand: str
+    cost_pounds: int | None
+    audience_ids: tuple[int, ...]
+    audiences: tuple[str, ...]
+
+
+def activity_rows(session: Session, plan_ids: Sequence[int]) -> list[ActivityRow]:
+    """Every activity of the plans with what it names, in two queries, by start time."""
+    owner, map_audience = aliased(User), aliased(Audience)
+    query = (select(Activity.id, Activity.plan_id, BusinessUnit.code, CommPlan.title, Activity.title,
+                    Activity.element_id, ViolenceElement.name, Activity.channel_id, Channel.name,
+                    map_audience.name, MessageMap.approved_number, Activity.starts_at, Activity.ends_at,
+                    Activity.owner_id, owner.name, Activity.status, Activity.ripe_strand,
+                    Activity.cost_pounds)
+             .join(CommPlan, CommPlan.id == Activity.plan_id)
+             .join(BusinessUnit, BusinessUnit.id == CommPlan.unit_id)
+             .join(ViolenceElement, ViolenceElement.id == Activity.element_id)
+             .join(Channel, Channel.id == Activity.channel_id).join(owner, owner.id == Activity.owner_id)
+             .outerjoin(MessageMap, MessageMap.id == Activity.message_map_id)
+             .outerjoin(map_audience, map_audience.id == MessageMap.audience_id)
+             .where(Activity.plan_id.in_(list(plan_ids))).order_by(Activity.starts_at, Activity.id))
+    reached: dict[int, list[tuple[int, str]]] = {}
+    audience_query = (select(activity_audiences.c.activity_id, Audience.id, Audience.name)
+                      .join(Audience, Audience.id == activity_audiences.c.audience_id)
+                      .join(Activity, Activity.id == activity_audiences.c.activity_id)
+                      .where(Activity.plan_id.in_(list(plan_ids))).order_by(Audience.name))
+    for activity_id, audience_id, name in session.execute(audience_query):
+        reached.setdefault(activity_id, []).append((audience_id, name))
+    rows = []
+    for (activity_id, plan_id, unit_code, plan_title, title, element_id, element, channel_id, channel,
+         map_audience_name, approved_number, starts_at, ends_at, owner_id, owner_name, status, ripe,
+         cost) in session.execute(query):
+        audiences = reached.get(activity_id, [])
+        rows.append(ActivityRow(
+            activity_id, plan_id, unit_code, plan_title, title, element_id, element, channel_id, channel,
+            f"{element} for {map_audience_name}" if map_audience_name else "", approved_number is not None,
+            starts_at, ends_at, owner_id, owner_name, ActivityStatus(status), RipeStrand(ripe).label, cost,
+            tuple(a for a, _ in audiences), tuple(n for _, n in audiences)))
+    return rows
+
+
+def activities_csv(rows: Sequence[ActivityRow]) -> str:
+    """One row per activity; times in London with their offset, so a spreadsheet sorts them right."""
+    return write_csv(CSV_COLUMNS, ([
+        row.unit_code, row.plan_title, row.title, row.element, "; ".join(row.audiences), row.channel,
+        row.message, "yes" if row.message_approved else ("no" if row.message else ""),
+        to_london(row.starts_at).isoformat(timespec="minutes"),
+        to_london(row.ends_at).isoformat(timespec="minutes"),
+        row.owner, row.status.label, row.ripe_strand, row.cost_pounds] for row in rows))

@@ -1,0 +1,121 @@
+"""Which audiences a violence element needs to reach in a unit, read from its risk profile's VOLT notes.
+
+An audience is suggested when the VOLT notes (victims, offenders, locations, times) mention people
+of its age or words tied to its segment ("school", "licensed premises", "faith"), and more strongly
+when an approved message map already speaks to it about that element. Each suggestion keeps its
+reasons, so the officer (and the gap list) can see why it was made.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from commsplan.messaging.models import Affinity, Audience, Channel, Segment
+from commsplan.planning.models import RiskProfileEntry
+
+AGE_RANGE = re.compile(r"(?<!\d)(\d{1,2})\s*(?:–|-|to)\s*(\d{1,2})(?!\d)")
+SEGMENT_WORDS: dict[Segment, tuple[str, ...]] = {
+    Segment.YOUNG_PEOPLE: ("young people", "young men", "young women", "teenage", "pupil", "youth",
+                           "student", "under-18", "children", "boys", "girls", "school"),
+    Segment.PARENTS_CARERS: ("parent", "carer", "school", "children", "famil"),
+    Segment.EDUCATION: ("school", "college", "pupil referral", "pupils", "university", "campus"),
+    Segment.AT_RISK: ("group", "gang", "peer", "carrying", "known offenders", "repeat offenders", "drill"),
+    Segment.BUSINESS: ("shop", "business", "trader", "venue", "licensed", "pub", "bar", "club",
+                       "night-time", "takeaway", "fast-food", "fast food", "retail", "market", "betting"),
+    Segment.FAITH_COMMUNITY: ("faith", "worship", "mosque", "church", "synagogue", "temple", "gurdwara",
+                              "religio"),
+    Segment.VICTIMS_FAMILIES: ("repeat victim", "bereaved", "victims' families", "vulnerable victim"),
+    Segment.PUBLIC: ("resident", "commuter", "passenger", "town centre", "high street", "estate",
+                     "night-time", "women"),
+    Segment.PARTNER: ("youth club", "youth service", "outreach", "council", "housing"),
+    Segment.MEDIA: (),
+    Segment.GOVERNANCE: (),
+    Segment.INTERNAL: (),
+}
+MAX_SUGGESTED = 3
+
+
+@dataclass
+class Suggestion:
+    audience: Audience
+    score: int = 0
+    reasons: list[str] = field(default_factory=list)
+
+
+def ages(text: str) -> list[tuple[int, int]]:
+    """Age ranges written like "aged 12–19" or "15 to 24"; implausible pairs are left out."""
+    found = []
+    for low, high in AGE_RANGE.findall(text):
+        start, end = int(low), int(high)
+        if 5 <= start < end <= 99:
+            found.append((start, end))
+    return found
+
+
+def overlaps(band: str, ranges: Iterable[tuple[int, int]]) -> bool:
+    """Whether the audience's age band shares at least half of the narrower range (so 18–40 does
+    not match 12–19 on one year's overlap)."""
+    for low, high in ages(band):
+        for other_low, other_high in ranges:
+            shared = min(high, other_high) - max(low, other_low)
+            if shared > 0 and shared * 2 >= min(high - low, other_high - other_low):
+                return True
+    return False
+
+
+def volt_text(entry: RiskProfileEntry) -> str:
+    return " ".join((entry.victims, entry.offenders, entry.locations, entry.times)).lower()
+
+
+def suggest_audiences(entry: RiskProfileEntry, audiences: Sequence[Audience], mapped: set[tuple[int, int]],
+                      approved: set[tuple[int, int]]) -> list[Suggestion]:
+    """The audiences this element most needs to reach in this unit, best first, with the reasons.
+
+    `mapped` and `approved` hold (element id, audience id) pairs that have a message map, and an
+    approved one."""
+    text, people = volt_text(entry), ages(f"{entry.victims} {entry.offenders}")
+    found = []
+    for audience in audiences:
+        suggestion = Suggestion(audience)
+        if people and overlaps(audience.age_band, people):
+            suggestion.score += 2
+            suggestion.reasons.append(f"the VOLT notes name people aged {format_ages(people)}")
+        words = [word for word in SEGMENT_WORDS.get(audience.segment, ()) if word in text]
+        if words:
+            suggestion.score += min(len(words), 2)
+            suggestion.reasons.append(f"the VOLT notes mention “{words[0]}”")
+        pair = (entry.element_id, audience.id)
+        if pair in approved:
+            suggestion.score += 2
+            suggestion.reasons.append("an approved message map already speaks to them about it")
+        elif pair in mapped:
+            suggestion.score += 1
+            suggestion.reasons.append("a message map for them is being written")
+        if suggestion.score >= 2:
+            found.append(suggestion)
+    found.sort(key=lambda s: (-s.score, s.audience.name))
+    return found[:MAX_SUGGESTED]
+
+
+def format_ages(ranges: Sequence[tuple[int, int]]) -> str:
+    return ", ".join(f"{low}–{high}" for low, high in dict.fromkeys(ranges))
+
+
+@dataclass(frozen=True)
+class ChannelChoice:
+    channel: Channel
+    score: int
+    evidence: str
+
+
+def best_channels(audience: Audience, channels: Sequence[Channel],
+                  affinity: Mapping[tuple[int, int], Affinity], *, limit: int = 2) -> list[ChannelChoice]:
+    """The channels that reach the audience best (score 2 or 3), cheaper and quicker ones first on a tie."""
+    cost = {"none": 0, "low": 1, "medium": 2, "high": 3}
+    scored = [ChannelChoice(channel, row.score, row.evidence) for channel in channels
+              if (row := affinity.get((audience.id, channel.id))) is not None and row.score >= 2]
+    scored.sort(key=lambda c: (-c.score, cost.get(c.channel.cost_band.value, 9), c.channel.lead_time_days,
+                               c.channel.name))
+    return scored[:limit]

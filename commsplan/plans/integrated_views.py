@@ -1,0 +1,144 @@
+"""The integrated plan's pages and exports, and the calendar feeds."""
+
+from __future__ import annotations
+
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response as BaseResponse
+
+from commsplan.db import current_session, unit_of_work
+from commsplan.errors import DomainError
+from commsplan.planning.models import year_label
+from commsplan.planning.profiles import FIRST_YEAR, LAST_YEAR
+from commsplan.plans import calendar, exports, feeds, integrated, service
+from commsplan.plans.models import FeedScope
+from commsplan.plans.output_views import attachment
+from commsplan.plans.views import bp, current_rules, financial_year
+from commsplan.timeutil import utcnow
+from commsplan.web import ConfirmForm, signed_in_user
+
+MAX_PER_WEEK = 50
+
+
+@bp.app_template_filter("year_label")
+def year_label_filter(year: int) -> str:
+    return year_label(year)
+
+
+def chosen_year() -> int:
+    year = request.args.get("year", type=int) or financial_year()
+    return year if FIRST_YEAR <= year <= LAST_YEAR else financial_year()
+
+
+def chosen_per_week() -> int | None:
+    value = request.args.get("per_week", type=int)
+    return value if value is not None and 1 <= value <= MAX_PER_WEEK else None
+
+
+def build() -> integrated.IntegratedPlan:
+    return integrated.build(current_session(), chosen_year(), rules=current_rules(),
+                            per_week=chosen_per_week())
+
+
+@bp.get("/integrated")
+def integrated_plan() -> str:
+    result = build()
+    return render_template("plans/integrated_plan.html", result=result, max_per_week=MAX_PER_WEEK,
+                           bad_per_week="per_week" in request.args and chosen_per_week() is None)
+
+
+@bp.get("/integrated/calendar")
+def integrated_calendar() -> str:
+    result = build()
+    units = {plan.id: plan.unit.code for plan in result.plans}
+    entries = [calendar.Entry("activity", row.title, row.plan_id, row.id,
+                              calendar.moment_day(row.starts_at), calendar.moment_day(row.ends_at),
+                              detail=row.channel, status=row.status.value, unit_code=row.unit_code)
+               for row in result.counted_rows]
+    entries += [calendar.milestone_entry(m, units.get(m.plan_id, "")) for m in result.milestones]
+    year, month = calendar.parse_month(request.args.get("month"), result.year)
+    return render_template("plans/integrated_calendar.html", result=result, count=len(entries),
+                           month=calendar.month_view(year, month, entries),
+                           months=calendar.year_months(result.year))
+
+
+@bp.get("/integrated/print")
+def print_integrated() -> str:
+    return render_template("plans/print_integrated.html", result=build())
+
+
+@bp.get("/integrated/plan.md")
+def integrated_markdown() -> Response:
+    result = build()
+    return attachment(integrated.as_markdown(result), "text/markdown",
+                      f"integrated-plan-{result.year}.md")
+
+
+@bp.get("/integrated/activities.csv")
+def integrated_activities_csv() -> Response:
+    result = build()
+    return attachment(exports.activities_csv(result.counted_rows), "text/csv",
+                      f"integrated-activities-{result.year}.csv")
+
+
+# --- Calendar feeds ----------------------------------------------------------------------------
+
+@bp.get("/feeds")
+def list_feeds() -> str:
+    session = current_session()
+    user = signed_in_user()
+    plan_id = request.args.get("plan", type=int)
+    plan = service.get_plan(session, plan_id) if plan_id else None
+    return render_template("plans/list_feeds.html", feeds=feeds.feeds_of(session, user), plan=plan,
+                           year=chosen_year(), form=ConfirmForm(), base_url=current_app.config["BASE_URL"])
+
+
+@bp.post("/feeds")
+def create_feed() -> str | BaseResponse:
+    """Make a feed and show its address once."""
+    user = signed_in_user()
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    scope = request.form.get("scope", "")
+    if scope not in set(FeedScope):
+        flash("Choose what the calendar should show", "error")
+        return redirect(url_for("plans.list_feeds"))
+    try:
+        with unit_of_work() as session:
+            plan_id = request.form.get("plan", type=int)
+            plan = service.get_plan(session, plan_id) if plan_id else None
+            feed, token = feeds.create_feed(session, user=user, scope=FeedScope(scope), plan=plan,
+                                            year=request.form.get("year", type=int), now=utcnow())
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for("plans.list_feeds"))
+    address = current_app.config["BASE_URL"].rstrip("/") + url_for("plans.feed_ics", token=token)
+    return render_template("plans/feed_created.html", feed=feed, address=address)
+
+
+@bp.post("/feeds/<int:feed_id>/revoke")
+def revoke_feed(feed_id: int) -> BaseResponse:
+    user = signed_in_user()
+    if ConfirmForm().validate_on_submit():
+        try:
+            with unit_of_work() as session:
+                feeds.revoke_feed(session, feeds.get_feed(session, feed_id), actor=user, now=utcnow())
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            flash("Calendar feed removed: its address no longer works", "success")
+    return redirect(url_for("plans.list_feeds"))
+
+
+@bp.get("/feeds/<token>.ics")
+def feed_ics(token: str) -> Response:
+    """The one plan page that needs no sign-in: the token in the address is the key."""
+    with unit_of_work() as session:
+        feed = feeds.find_by_token(session, token)
+        if feed is None:
+            abort(404)
+        body = feeds.feed_ics(session, feed, base_url=current_app.config["BASE_URL"].rstrip("/"),
+                              now=utcnow())
+    return Response(body, mimetype="text/calendar",
+                    headers={"Content-Disposition": 'inline; filename="commsplan.ics"',
+                             "Cache-Control": "private, max-age=300"})
