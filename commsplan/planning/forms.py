@@ -1,4 +1,4 @@
-"""Forms for risk profiles: filters, one entry's edit form, and the CSV import."""
+"""Forms for risk profiles: filters, a new profile, one entry's form, and the CSV import."""
 
 from __future__ import annotations
 
@@ -8,12 +8,15 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSubmitInput, GovTextArea, GovTextInput
 from wtforms import StringField, SubmitField, TextAreaField
-from wtforms.validators import InputRequired
+from wtforms.validators import InputRequired, Length
 from wtforms.validators import ValidationError as WTFormsValidationError
 
 from commsplan.forms import ChoiceField, RadioChoiceField, WholeNumberField, choices, optional_int
 from commsplan.planning.models import Likelihood, ProfileStatus
-from commsplan.planning.profiles import EntryValues
+from commsplan.planning.profiles import NOTES_LIMIT, EntryValues
+from commsplan.reference.models import UnitKind
+
+YEAR_HINT = "The year it starts: 2026 is April 2026 to March 2027"
 
 
 class DecimalField(StringField):
@@ -52,6 +55,32 @@ class ProfileFilterForm(FlaskForm):
                          choices=choices([(s.value, s.label) for s in ProfileStatus], blank="Any"))
 
 
+class HeatMapFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    year = ChoiceField("Year", coerce=optional_int, blank_means_none=True,
+                       message="Select a year from the list")
+    kind = ChoiceField("Kind of unit", blank_means_none=True, coerce=lambda v: v or None,
+                       message="Select a kind of unit from the list",
+                       choices=choices([(kind.value, kind.label) for kind in UnitKind], blank="All kinds"))
+
+
+class NewProfileForm(FlaskForm):
+    unit = ChoiceField("Business unit", coerce=optional_int, message="Select a business unit")
+    year = WholeNumberField("Financial year", message="Enter the year as a whole number, like 2026",
+                            widget=GovTextInput(), validators=[InputRequired("Enter the financial year")],
+                            description=YEAR_HINT)
+    notes = TextAreaField("Notes", widget=GovTextArea(), description="Optional: sources, scope or caveats",
+                          validators=[Length(max=NOTES_LIMIT,
+                                             message=f"Use {NOTES_LIMIT:,} characters or fewer")])
+    submit = SubmitField("Create profile", widget=GovSubmitInput())
+
+
+# Made before EntryForm's fields so that, in NewEntryForm, it comes first in the error summary too.
+ELEMENT_FIELD = RadioChoiceField("Violence element", message="Select the violence element to add")
+
+
 class EntryForm(FlaskForm):
     volume = WholeNumberField("Volume", message="Enter the volume as a whole number",
                               widget=GovTextInput(), description="Recorded offences in the year")
@@ -83,11 +112,16 @@ class EntryForm(FlaskForm):
             override_reason=self.override_reason.data or "")
 
 
+class NewEntryForm(EntryForm):
+    element = ELEMENT_FIELD
+    submit = SubmitField("Add element", widget=GovSubmitInput())
+
+
 class ProfileImportForm(FlaskForm):
     year = WholeNumberField("Financial year", message="Enter the year as a whole number, like 2026",
                             widget=GovTextInput(),
                             validators=[InputRequired("Enter the financial year")],
-                            description="The year it starts: 2026 is April 2026 to March 2027")
+                            description=YEAR_HINT)
     file = FileField("CSV file", widget=GovFileInput(),
                      validators=[FileRequired(message="Choose a CSV file")])
     submit = SubmitField("Import", widget=GovSubmitInput())

@@ -37,6 +37,29 @@ class ProfileImportResult:
     entries_created: int = 0
     entries_updated: int = 0
 
+    def summary(self, year: int) -> str:
+        added = "entry" if self.entries_created == 1 else "entries"
+        return (f"Imported {plural(self.rows, 'row')} for {year_label(year)}: "
+                f"{plural(self.profiles_created, 'new profile')}, {self.entries_created:,} {added} added, "
+                f"{self.entries_updated:,} replaced")
+
+
+class ProfileImportFailed(ImportFailed):
+    """Nothing was saved; also says how many data rows were read (None when the file could not be)."""
+
+    def __init__(self, rows: list[RowError], *, read: int | None) -> None:
+        super().__init__(rows)
+        self.read = read
+
+    @property
+    def summary(self) -> str:
+        found = f"Nothing was imported: {plural(len(self.rows), 'problem')} in the file (listed below)"
+        return found if self.read is None else f"Read {plural(self.read, 'row')}. {found}"
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
 
 @dataclass(frozen=True)
 class Parsed:
@@ -131,7 +154,10 @@ def import_profiles(session: Session, text: str, *, year: int, actor: User, now:
     nothing, on any problem."""
     require_role(actor, profiles.WRITERS, "import risk profiles")
     reader, parsed = Reader(session, year), list[Parsed]()
-    rows = read_rows(text, COLUMNS, REQUIRED)
+    try:
+        rows = read_rows(text, COLUMNS, REQUIRED)
+    except ImportFailed as failure:  # the header or the CSV itself is wrong: rows were not counted
+        raise ProfileImportFailed(failure.rows, read=None) from None
     for number, row in rows:
         if (item := reader.row(number, row)) is not None:
             parsed.append(item)
@@ -143,7 +169,7 @@ def import_profiles(session: Session, text: str, *, year: int, actor: User, now:
             reader.problem(item.number, "unit", f"The {year_label(year)} profile for {item.unit.name} "
                                                 "is approved; it can no longer change")
     if reader.errors:
-        raise ImportFailed(sorted(reader.errors, key=lambda error: error.row))
+        raise ProfileImportFailed(sorted(reader.errors, key=lambda error: error.row), read=len(rows))
     return write_entries(session, parsed, existing, year=year, rows=len(rows), actor=actor, now=now)
 
 

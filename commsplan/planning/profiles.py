@@ -32,6 +32,7 @@ WRITERS = (Role.COMMS_OFFICER, Role.ADMIN)
 APPROVERS = (Role.APPROVER,)
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 MAX_RANK = 99
+NOTES_LIMIT = 4000
 TEXT_LIMITS = {"harm_method": 120, "override_reason": 2000, "victims": 4000, "offenders": 4000,
                "locations": 4000, "times": 4000}
 
@@ -127,6 +128,11 @@ def touch(profile: RiskProfile, *, actor: User, now: datetime) -> None:
     profile.updated_at = now
 
 
+def financial_year(now: datetime) -> int:
+    """The financial year `now` falls in: April 2026 to March 2027 is 2026."""
+    return now.year if now.month >= 4 else now.year - 1
+
+
 def create_profile(
     session: Session, *, unit: BusinessUnit, year: int, notes: str = "", actor: User, now: datetime
 ) -> RiskProfile:
@@ -134,8 +140,10 @@ def create_profile(
     require_role(actor, WRITERS, "write risk profiles")
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise ValidationError.single("year", f"Enter a year from {FIRST_YEAR} to {LAST_YEAR}")
+    if len(notes) > NOTES_LIMIT:
+        raise ValidationError.single("notes", f"Use {NOTES_LIMIT:,} characters or fewer")
     if find_profile(session, unit_id=unit.id, year=year) is not None:
-        raise Conflict(f"{unit.name} already has a profile for {year_label(year)}")
+        raise Conflict(f"{unit.name} already has a profile for {year_label(year)}", field="unit")
     profile = RiskProfile(unit=unit, year=year, notes=notes.strip(), status=ProfileStatus.DRAFT,
                           updated_by_id=actor.id, created_at=now, updated_at=now)
     audit.add_audited(session, profile, actor=actor, now=now)
@@ -161,6 +169,40 @@ def save_entry(
     touch(profile, actor=actor, now=now)
     session.flush()
     return entry
+
+
+def add_entry(
+    session: Session, profile: RiskProfile, *, element: ViolenceElement, values: EntryValues,
+    actor: User, now: datetime,
+) -> RiskProfileEntry:
+    """Add an element the draft does not cover yet; one already in it is changed, not added again."""
+    require_role(actor, WRITERS, "write risk profiles")
+    require_draft(profile)
+    if any(entry.element_id == element.id for entry in profile.entries):
+        raise ValidationError.single("element", f"{element.name} is already in this profile: "
+                                                "change its entry instead")
+    if element.is_retired:
+        raise ValidationError.single("element", f"{element.name} is retired: choose an element in use")
+    return save_entry(session, profile, element=element, values=values, actor=actor, now=now)
+
+
+def remove_entry(session: Session, entry: RiskProfileEntry, *, actor: User, now: datetime) -> None:
+    """Take an element out of a draft profile, recording what it held in the audit log."""
+    require_role(actor, WRITERS, "write risk profiles")
+    profile = entry.profile
+    require_draft(profile)
+    audit.delete_audited(session, entry, actor=actor, now=now)
+    session.expire(profile, ["entries"])
+    touch(profile, actor=actor, now=now)
+    session.flush()
+
+
+def missing_elements(session: Session, profile: RiskProfile) -> list[ViolenceElement]:
+    """Elements in use that the profile has no entry for, in the reference order."""
+    present = {entry.element_id for entry in profile.entries}
+    query = (select(ViolenceElement).where(ViolenceElement.retired_at.is_(None))
+             .order_by(ViolenceElement.position, ViolenceElement.code))
+    return [element for element in session.scalars(query) if element.id not in present]
 
 
 def update_entry(

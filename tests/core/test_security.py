@@ -22,12 +22,15 @@ SELF_SERVICE_WRITES = {
     "auth.logout", "auth.change_password", "auth.login", "auth.accept_invitation",
     "notifications.open_item", "notifications.mark_read", "notifications.mark_all_read",
     "notifications.snooze", "notifications.preferences",
+    # Anyone who can read plans may subscribe to them in a calendar, and remove their own feeds.
+    "plans.create_feed", "plans.revoke_feed",
 }
 URL_VALUES = {"slug": "business-units", "item_id": 1, "user_id": 1, "token_id": 1, "secret": "x",
               "reminder_id": 1, "delivery_id": 1, "target_id": 1, "audience_id": 1, "channel_id": 1,
               "what": "audiences", "map_id": 1, "variant_id": 1, "number": 1,
               "playbook_id": "fatal-stabbing-young-person", "incident_id": 1, "task_id": 1,
-              "version": 1, "statement_id": 1, "profile_id": 1, "entry_id": 1}
+              "version": 1, "statement_id": 1, "profile_id": 1, "entry_id": 1,
+              "unit_id": 1, "plan_id": 1, "part": "activities", "feed_id": 1, "token": "x" * 43}
 CHECKED_METHODS = {"GET", "POST", "PUT", "PATCH", "DELETE"}
 
 

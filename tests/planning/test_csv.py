@@ -129,3 +129,20 @@ def test_the_template_imports_once_codes_exist(session: Any, now: datetime, offi
     text = profile_csv.template_csv(session, 2026)
     result = profile_csv.import_profiles(session, text, year=2026, actor=officer, now=now)
     assert result.rows == 2 and result.entries_created == 2
+
+
+def test_a_failed_import_says_how_many_rows_it_read(
+    session: Any, now: datetime, officer: User, units: list[BusinessUnit], elements: list[ViolenceElement]
+) -> None:
+    with pytest.raises(profile_csv.ProfileImportFailed) as failure:
+        profile_csv.import_profiles(session, csv_of(row("RIV"), row("NOPE")), year=2026, actor=officer,
+                                    now=now)
+    assert failure.value.read == 2
+    assert failure.value.summary == ("Read 2 rows. Nothing was imported: 1 problem in the file "
+                                     "(listed below)")
+    with pytest.raises(profile_csv.ProfileImportFailed) as unreadable:
+        profile_csv.import_profiles(session, "colour,size\nred,1\n", year=2026, actor=officer, now=now)
+    assert unreadable.value.read is None and unreadable.value.summary.startswith("Nothing was imported")
+    done = profile_csv.import_profiles(session, csv_of(row("RIV")), year=2026, actor=officer, now=now)
+    assert done.summary(2026) == ("Imported 1 row for 2026–27: 1 new profile, 1 entry added, "
+                                  "0 replaced")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -116,3 +116,69 @@ def test_an_empty_profile_cannot_be_approved(session: Any, now: datetime, office
     profile = profiles.create_profile(session, unit=units[0], year=2026, actor=officer, now=now)
     with pytest.raises(Conflict):
         profiles.approve_profile(session, profile, actor=approver, now=now)
+
+
+def test_financial_year_starts_in_april() -> None:
+    assert profiles.financial_year(datetime(2027, 3, 31, 23, 0, tzinfo=UTC)) == 2026
+    assert profiles.financial_year(datetime(2026, 4, 1, 0, 0, tzinfo=UTC)) == 2026
+
+
+def test_a_second_profile_is_refused_on_the_unit_field(session: Any, now: datetime, officer: User,
+                                                       units: list[BusinessUnit]) -> None:
+    profiles.create_profile(session, unit=units[0], year=2026, notes="  From the 2026 assessment ",
+                            actor=officer, now=now)
+    with pytest.raises(Conflict) as failure:
+        profiles.create_profile(session, unit=units[0], year=2026, actor=officer, now=now)
+    assert failure.value.field_errors == {"unit": ["Riverside already has a profile for 2026–27"]}
+    with pytest.raises(ValidationError) as too_long:
+        profiles.create_profile(session, unit=units[1], year=2026, notes="x" * 4001, actor=officer,
+                                now=now)
+    assert list(too_long.value.errors) == ["notes"]
+    with pytest.raises(PermissionDenied):
+        profiles.create_profile(session, unit=units[1], year=2026, actor=make_user(session, now=now),
+                                now=now)
+    assert profiles.find_profile(session, unit_id=units[0].id, year=2026).notes == "From the 2026 assessment"
+
+
+def test_adding_an_element_the_profile_already_has_is_refused(
+    session: Any, now: datetime, officer: User, approver: User, units: list[BusinessUnit],
+    elements: list[ViolenceElement],
+) -> None:
+    profile = make_profile(session, unit=units[0], year=2026, elements=elements[:1], harms=[5],
+                           actor=officer, now=now)
+    added = profiles.add_entry(session, profile, element=elements[1], values=entry_values(volume=9),
+                               actor=officer, now=now)
+    assert added.volume == 9 and len(profile.entries) == 2
+    with pytest.raises(ValidationError) as failure:
+        profiles.add_entry(session, profile, element=elements[0], values=entry_values(), actor=officer,
+                           now=now)
+    assert failure.value.errors == {
+        "element": ["Most serious violence is already in this profile: change its entry instead"]}
+    with pytest.raises(ValidationError) as bad:
+        profiles.add_entry(session, profile, element=elements[2], values=entry_values(volume=None),
+                           actor=officer, now=now)
+    assert list(bad.value.errors) == ["volume"]
+    profiles.approve_profile(session, profile, actor=approver, now=now)
+    with pytest.raises(Conflict, match="approved"):
+        profiles.add_entry(session, profile, element=elements[2], values=entry_values(), actor=officer,
+                           now=now)
+
+
+def test_removing_an_entry_is_audited_and_only_from_a_draft(
+    session: Any, now: datetime, officer: User, approver: User, units: list[BusinessUnit],
+    elements: list[ViolenceElement],
+) -> None:
+    profile = make_profile(session, unit=units[0], year=2026, elements=elements, harms=[5, 6, 7],
+                           actor=officer, now=now)
+    entry = next(e for e in profile.entries if e.element.code == "AWI")
+    with pytest.raises(PermissionDenied):
+        profiles.remove_entry(session, entry, actor=approver, now=now)
+    profiles.remove_entry(session, entry, actor=officer, now=now)
+    assert sorted(e.element.code for e in profile.entries) == ["MSV", "ROB"]
+    removed = session.scalar(select(AuditEntry).where(AuditEntry.action == "delete",
+                                                      AuditEntry.object_type == "risk_profile_entry"))
+    assert removed is not None and removed.changes["harm_score"] == [6.0, None]
+    assert removed.object_label == "RIV 2026–27: AWI"
+    profiles.approve_profile(session, profile, actor=approver, now=now)
+    with pytest.raises(Conflict, match="approved"):
+        profiles.remove_entry(session, profile.entries[0], actor=officer, now=now)

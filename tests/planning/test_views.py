@@ -1,4 +1,5 @@
-"""Risk profile pages: list, detail, entry edit, approval, import, and who may do what."""
+"""Risk profile pages: list, detail, new profile, entries added, changed and removed, approval, import,
+and who may do what."""
 
 from __future__ import annotations
 
@@ -7,14 +8,18 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+import pytest
 from flask.testing import FlaskClient
+from sqlalchemy import select
 
+from commsplan.audit.models import AuditEntry
 from commsplan.auth.models import Role, User
 from commsplan.planning import profiles
 from commsplan.planning.models import ProfileStatus, RiskProfile
 from commsplan.reference.models import BusinessUnit, ViolenceElement
 from tests.conftest import count_queries
 from tests.factories import make_unit
+from tests.helpers import count, fresh
 from tests.planning.conftest import make_profile
 from tests.planning.test_csv import csv_of, row
 
@@ -143,3 +148,160 @@ def test_list_queries_do_not_grow_with_profiles(
     assert measure("/planning/profiles") == few
     assert measure(f"/planning/profiles/{first.id}") == detail_few
     assert profiles.entry_counts(session, [first.id]) == {first.id: 3}
+
+
+# --- New profile, adding and removing elements ------------------------------------------------
+
+def new_profile_form(chosen: BusinessUnit, **values: str) -> dict[str, str]:
+    return {"unit": str(chosen.id), "year": "2026", "notes": "From the spring assessment", **values}
+
+
+def test_an_officer_starts_a_profile(client: FlaskClient, signed_in: Callable[..., User], session: Any,
+                                     units: list[BusinessUnit], elements: list[ViolenceElement]) -> None:
+    session.commit()
+    signed_in(Role.COMMS_OFFICER)
+    assert "/planning/profiles/new" in client.get("/planning/profiles").text
+    page = client.get(f"/planning/profiles/new?unit={units[1].id}")
+    assert page.status_code == 200 and 'value="2026"' in page.text
+    assert f'<option value="{units[1].id}" selected>' in page.text
+    made = client.post("/planning/profiles/new", data=new_profile_form(units[0]))
+    assert made.status_code == 302
+    profile = session.scalars(select(RiskProfile)).one()
+    assert made.headers["Location"] == f"/planning/profiles/{profile.id}"
+    shown = client.get(made.headers["Location"]).text
+    assert "Risk profile started: Riverside, 2026–27" in shown and "From the spring assessment" in shown
+    assert f"/planning/profiles/{profile.id}/entries/new" in shown
+    assert session.scalar(select(AuditEntry).where(AuditEntry.object_type == "risk_profile",
+                                                   AuditEntry.action == "create")) is not None
+    again = client.post("/planning/profiles/new", data=new_profile_form(units[0], notes="Kept"))
+    assert again.status_code == 200
+    assert "<title>Error: New risk profile" in again.text
+    assert '<a href="#unit">Riverside already has a profile for 2026–27</a>' in again.text
+    assert "Kept</textarea>" in again.text
+    assert count(RiskProfile) == 1
+
+
+@pytest.mark.parametrize(("values", "message"), [
+    ({"unit": ""}, "Select a business unit"),
+    ({"unit": "abc"}, "Select a business unit"),
+    ({"unit": "99999"}, "Select a business unit"),
+    ({"year": ""}, "Enter the financial year"),
+    ({"year": "twenty"}, "Enter the year as a whole number, like 2026"),
+    ({"year": "1999"}, "Enter a year from 2000 to 2100"),
+    ({"notes": "x" * 4001}, "Use 4,000 characters or fewer"),
+])
+def test_new_profile_bad_input(client: FlaskClient, signed_in: Callable[..., User], session: Any,
+                               units: list[BusinessUnit], values: dict[str, str], message: str) -> None:
+    session.commit()
+    signed_in(Role.ADMIN)
+    response = client.post("/planning/profiles/new", data=new_profile_form(units[0], **values))
+    assert response.status_code == 200
+    assert "<title>Error: " in response.text and message in response.text
+    assert 'class="govuk-error-message"' in response.text
+    assert count(RiskProfile) == 0
+
+
+def entry_form(chosen: ViolenceElement, **values: str) -> dict[str, str]:
+    return {"element": str(chosen.id), "volume": "40", "harm_score": "120.5", "harm_method": "CCHI",
+            "likelihood": "high", "victims": "Shop workers", **values}
+
+
+def test_an_officer_adds_and_removes_an_element(
+    client: FlaskClient, signed_in: Callable[..., User], session: Any, now: datetime, officer: User,
+    units: list[BusinessUnit], elements: list[ViolenceElement],
+) -> None:
+    profile = make_profile(session, unit=units[0], year=2026, elements=elements[:1], harms=[5],
+                           actor=officer, now=now)
+    session.commit()
+    signed_in(Role.COMMS_OFFICER)
+    url = f"/planning/profiles/{profile.id}/entries/new"
+    page = client.get(url).text
+    assert "Assault with injury" in page and "Personal robbery" in page
+    assert f'value="{elements[0].id}"' not in page  # already in the profile
+    added = client.post(url, data=entry_form(elements[2]))
+    assert added.status_code == 302
+    shown = client.get(added.headers["Location"]).text
+    assert "Added: Personal robbery" in shown and "120.5" in shown
+    rob = next(e for e in fresh(RiskProfile, profile.id).entries if e.element_id == elements[2].id)
+    remove_url = f"/planning/profiles/{profile.id}/entries/{rob.id}/remove"
+    assert remove_url in shown
+    assert "Remove Personal robbery from the profile?" in client.get(remove_url).text
+    removed = client.post(remove_url)
+    assert removed.status_code == 302 and "Removed: Personal robbery" in client.get(
+        removed.headers["Location"]).text
+    assert [e.element_id for e in fresh(RiskProfile, profile.id).entries] == [elements[0].id]
+    assert session.scalar(select(AuditEntry).where(AuditEntry.action == "delete")) is not None
+    assert client.post(remove_url).status_code == 404
+
+
+@pytest.mark.parametrize(("values", "field", "message"), [
+    ({"element": ""}, "element", "Select the violence element to add"),
+    ({"element": "already"}, "element", "Select the violence element to add"),
+    ({"volume": "lots"}, "volume", "Enter the volume as a whole number"),
+    ({"volume": "-3"}, "volume", "Volume must be 0 or more"),
+    ({"harm_score": ""}, "harm_score", "Enter the harm score as a number"),
+    ({"harm_method": " "}, "harm_method", "Enter the harm method"),
+    ({"likelihood": "certain"}, "likelihood", "Choose low, medium or high"),
+    ({"confidence": "120"}, "confidence", "Enter a percentage from 0 to 100"),
+    ({"priority_override": "1"}, "override_reason", "Enter why this rank overrides"),
+])
+def test_add_element_bad_input_keeps_what_was_typed(
+    client: FlaskClient, signed_in: Callable[..., User], session: Any, now: datetime, officer: User,
+    units: list[BusinessUnit], elements: list[ViolenceElement], values: dict[str, str], field: str,
+    message: str,
+) -> None:
+    profile = make_profile(session, unit=units[0], year=2026, elements=elements[:1], harms=[5],
+                           actor=officer, now=now)
+    session.commit()
+    signed_in(Role.COMMS_OFFICER)
+    if values.get("element") == "already":
+        values = {**values, "element": str(elements[0].id)}
+    response = client.post(f"/planning/profiles/{profile.id}/entries/new",
+                           data=entry_form(elements[1], **values))
+    assert response.status_code == 200
+    assert "<title>Error: " in response.text and message in response.text
+    assert f'href="#{field}' in response.text
+    assert "Shop workers</textarea>" in response.text
+    assert len(fresh(RiskProfile, profile.id).entries) == 1
+
+
+def test_elements_cannot_change_in_an_approved_or_full_profile(
+    client: FlaskClient, signed_in: Callable[..., User], session: Any, now: datetime, officer: User,
+    approver: User, units: list[BusinessUnit], elements: list[ViolenceElement],
+) -> None:
+    full = make_profile(session, unit=units[0], year=2026, elements=elements, harms=[1, 2, 3],
+                        actor=officer, now=now)
+    done = make_profile(session, unit=units[1], year=2026, elements=elements[:1], harms=[1],
+                        actor=officer, now=now)
+    profiles.approve_profile(session, done, actor=approver, now=now)
+    session.commit()
+    signed_in(Role.COMMS_OFFICER)
+    assert "Every violence element in use is already in this profile" in client.get(
+        f"/planning/profiles/{full.id}/entries/new").text
+    assert "Add an element" not in client.get(f"/planning/profiles/{full.id}").text
+    page = client.get(f"/planning/profiles/{done.id}").text
+    assert "Add an element" not in page and "/remove" not in page
+    assert client.get(f"/planning/profiles/{done.id}/entries/new").status_code == 409
+    remove_url = f"/planning/profiles/{done.id}/entries/{done.entries[0].id}/remove"
+    assert client.get(remove_url).status_code == 409
+    assert client.post(remove_url).status_code == 409
+    assert len(fresh(RiskProfile, done.id).entries) == 1
+
+
+def test_viewers_read_pictures_but_cannot_create(
+    client: FlaskClient, signed_in: Callable[..., User], session: Any, now: datetime, officer: User,
+    units: list[BusinessUnit], elements: list[ViolenceElement],
+) -> None:
+    profile = make_profile(session, unit=units[0], year=2026, elements=elements[:1], harms=[5],
+                           actor=officer, now=now)
+    session.commit()
+    signed_in(Role.VIEWER)
+    assert client.get("/planning/heat-map").status_code == 200
+    assert client.get(f"/planning/units/{units[0].id}/trend").status_code == 200
+    assert "/planning/profiles/new" not in client.get("/planning/profiles").text
+    entry = profile.entries[0]
+    for url in ("/planning/profiles/new", f"/planning/profiles/{profile.id}/entries/new",
+                f"/planning/profiles/{profile.id}/entries/{entry.id}/remove"):
+        assert client.get(url).status_code == 403, url
+        assert client.post(url, data={}).status_code == 403, url
+    assert len(fresh(RiskProfile, profile.id).entries) == 1 and count(RiskProfile) == 1
