@@ -124,6 +124,7 @@ def decision_json(incident: Incident, entry: DecisionEntry) -> dict[str, Any]:
 
 @bp.get("/incidents")
 def list_incidents() -> Response:
+    require_role(api_user(), service.READERS, "read incidents")
     query = select(Incident).order_by(Incident.created_at.desc(), Incident.id.desc())
     status, mode = choice_arg("status", IncidentStatus), choice_arg("mode", IncidentMode)
     if status is not None:
@@ -144,6 +145,7 @@ def list_incidents() -> Response:
 
 @bp.get("/incidents/<int:item_id>")
 def get_incident(item_id: int) -> Response:
+    require_role(api_user(), service.READERS, "read incidents")
     return jsonify(incident_json(service.get_incident(current_session(), item_id)))
 
 

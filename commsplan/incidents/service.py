@@ -44,6 +44,9 @@ from commsplan.reference.models import BusinessUnit
 from commsplan.timeutil import to_london
 
 WORKERS = (Role.DUTY_OFFICER,)
+# Incidents hold details that identify victims, complainants and suspects: staff read them, partner
+# agencies' viewer accounts do not.
+READERS = (Role.COMMS_OFFICER, Role.APPROVER, Role.DUTY_OFFICER, Role.ADMIN)
 TASKS = cast(Table, IncidentTask.__table__)
 DUE_SOON = timedelta(minutes=10)
 LONGEST_REASON = 2000

@@ -140,6 +140,10 @@ IDENTITY_RULES = {
 }
 
 
+# The law protects these for good (lifelong anonymity; children not identified): no decision overrides them.
+NEVER_OVERRIDDEN = {"complainant", "child"}
+
+
 def identity_checks(incident: Incident, playbook: Playbook, text: str, clocks: dict[str, datetime]
                     ) -> list[Check]:
     """For each kind of identifying input in the playbook: is any of its values in the text?"""
@@ -152,7 +156,8 @@ def identity_checks(incident: Incident, playbook: Playbook, text: str, clocks: d
                       if mentions(text, part)), None)
         allowed = allowed_after is not None and allowed_after in clocks
         passed = named is None or allowed
-        results.append(Check(rule, passed, "" if passed else reason.format(name=named)))
+        results.append(Check(rule, passed, "" if passed else reason.format(name=named),
+                             overridable=kind not in NEVER_OVERRIDDEN))
     return results
 
 

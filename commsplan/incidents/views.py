@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -27,6 +28,13 @@ from commsplan.web import ConfirmForm, role_required, signed_in_user
 bp = Blueprint("incidents", __name__, url_prefix="/incidents")
 INPUT_PREFIX = "in_"
 BOARD_REFRESH_SECONDS = 60
+
+
+@bp.before_request
+def staff_only() -> None:
+    """Every incident page, the board included, is for staff; a viewer-only account gets 403."""
+    if current_user.is_authenticated and not signed_in_user().has_role(*service.READERS):
+        abort(403)
 
 
 def incident_or_404(incident_id: int) -> Incident:

@@ -59,8 +59,9 @@ def headers(token_for: TokenFactory) -> Headers:
 
 
 @pytest.fixture
-def viewer(token_for: TokenFactory) -> Headers:
-    return token_for(Role.VIEWER)[1]
+def reader(token_for: TokenFactory) -> Headers:
+    """A comms officer's token: staff read incidents; partner viewers do not."""
+    return token_for(Role.COMMS_OFFICER)[1]
 
 
 def launch_body(unit: BusinessUnit, **changes: Any) -> dict[str, Any]:
@@ -230,13 +231,13 @@ def test_an_exercise_says_so_in_every_response(client: FlaskClient, headers: Hea
 
 # --- Reading -------------------------------------------------------------------------------------
 
-def test_the_list_is_newest_first_filtered_and_paginated(client: FlaskClient, viewer: Headers,
+def test_the_list_is_newest_first_filtered_and_paginated(client: FlaskClient, reader: Headers,
                                                          launch: Launch) -> None:
     first, second = launch(title="First"), launch(title="Second", mode=IncidentMode.EXERCISE)
     third = launch(title="Third")
     third.status = IncidentStatus.STOOD_DOWN
     db.session.commit()
-    listing = client.get(BASE, headers=viewer).json
+    listing = client.get(BASE, headers=reader).json
     assert [item["id"] for item in listing["items"]] == [third.id, second.id, first.id]
     assert (listing["page"], listing["per_page"], listing["total"], listing["pages"]) == (1, 50, 3, 1)
     item = listing["items"][2]
@@ -246,7 +247,7 @@ def test_the_list_is_newest_first_filtered_and_paginated(client: FlaskClient, vi
         1, "2026-11-20T09:45:00+00:00", "Dana Duty")
 
     def ids(query: str) -> list[int]:
-        return [i["id"] for i in client.get(f"{BASE}?{query}", headers=viewer).json["items"]]
+        return [i["id"] for i in client.get(f"{BASE}?{query}", headers=reader).json["items"]]
 
     assert ids("status=active") == [second.id, first.id]
     assert ids("status=stood_down") == [third.id]
@@ -258,14 +259,14 @@ def test_the_list_is_newest_first_filtered_and_paginated(client: FlaskClient, vi
 
 
 @pytest.mark.parametrize("query", ["status=open", "mode=drill"])
-def test_an_unknown_filter_is_a_field_error(client: FlaskClient, viewer: Headers, query: str) -> None:
-    assert query.split("=")[0] in field_errors(client.get(f"{BASE}?{query}", headers=viewer))
+def test_an_unknown_filter_is_a_field_error(client: FlaskClient, reader: Headers, query: str) -> None:
+    assert query.split("=")[0] in field_errors(client.get(f"{BASE}?{query}", headers=reader))
 
 
-def test_one_incident_has_its_clocks_tasks_and_inputs(client: FlaskClient, viewer: Headers,
+def test_one_incident_has_its_clocks_tasks_and_inputs(client: FlaskClient, reader: Headers,
                                                       launch: Launch) -> None:
     incident = launch()
-    body = client.get(f"{BASE}/{incident.id}", headers=viewer).json
+    body = client.get(f"{BASE}/{incident.id}", headers=reader).json
     assert body["id"] == incident.id and body["reference"] == incident.reference
     assert body["inputs"]["general_location"] == "Acre Lane"
     assert [a["id"] for a in body["anchors"]] == ["notified"]
@@ -275,7 +276,7 @@ def test_one_incident_has_its_clocks_tasks_and_inputs(client: FlaskClient, viewe
     assert (task["due_at"], task["waiting_for"], task["status"]) == (None, "First arrest", "open")
 
 
-def test_the_list_uses_a_bounded_number_of_queries(client: FlaskClient, viewer: Headers, session: Any,
+def test_the_list_uses_a_bounded_number_of_queries(client: FlaskClient, reader: Headers, session: Any,
                                                    playbook: Playbook, unit: BusinessUnit,
                                                    now: datetime) -> None:
     """Each incident has its own launcher, so a lazy load per row would show."""
@@ -288,9 +289,9 @@ def test_the_list_uses_a_bounded_number_of_queries(client: FlaskClient, viewer: 
         db.session.commit()
 
     def measure() -> int:
-        client.get(BASE, headers=viewer)
+        client.get(BASE, headers=reader)
         with count_queries() as counter:
-            response = client.get(BASE, headers=viewer)
+            response = client.get(BASE, headers=reader)
         assert response.status_code == 200
         return counter.count
 
@@ -298,7 +299,7 @@ def test_the_list_uses_a_bounded_number_of_queries(client: FlaskClient, viewer: 
     small = measure()
     add(18)
     assert measure() == small
-    assert len(client.get(BASE, headers=viewer).json["items"]) == 20
+    assert len(client.get(BASE, headers=reader).json["items"]) == 20
 
 
 # --- Clocks --------------------------------------------------------------------------------------
@@ -496,7 +497,9 @@ def test_writes_need_the_duty_officer_role(client: FlaskClient, token_for: Token
             assert response.status_code == 403, (method, url, response.text)
             assert response.json["error"]["status"] == 403
         for method, url, _ in operations(incident.id, 1)[:2]:
-            assert client.open(url, method=method, headers=sent).status_code == 200
+            # Staff read incidents; a partner's viewer token reads none of them.
+            expected = 403 if role is Role.VIEWER else 200
+            assert client.open(url, method=method, headers=sent).status_code == expected
 
 
 def test_unknown_incidents_and_tasks_are_not_found(client: FlaskClient, headers: Headers,

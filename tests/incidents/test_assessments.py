@@ -292,7 +292,7 @@ def test_viewers_see_the_assessment_but_cannot_record_one(
         clock: Any) -> None:
     incident = launch()
     assess(incident, duty, now)
-    signed_in(Role.VIEWER)
+    signed_in(Role.COMMS_OFFICER)
     page = client.get(f"/incidents/{incident.id}").text
     assert ">Amber</strong>" in page and "Record version 2" not in page and 'name="rag-mood"' not in page
     assert client.post(f"/incidents/{incident.id}/assessments", data={"overall": "red"}).status_code == 403
@@ -303,7 +303,7 @@ def test_an_overdue_review_is_flagged_in_words(client: FlaskClient, signed_in: C
                                                launch: Launch, duty: User, now: datetime, clock: Any) -> None:
     incident = launch()
     assess(incident, duty, now)
-    signed_in(Role.VIEWER)
+    signed_in(Role.COMMS_OFFICER)
     clock(now + timedelta(hours=9))
     assert "Review overdue" in client.get(f"/incidents/{incident.id}").text
 
@@ -315,7 +315,7 @@ def test_the_version_page_shows_what_changed_in_words(
     assess(incident, duty, now)
     assess(incident, duty, now + timedelta(hours=1), ratings={"mood": "red", "response": "green"},
            evidence={"mood": "Fight outside the gates"}, overall="red")
-    signed_in(Role.VIEWER)
+    signed_in(Role.COMMS_OFFICER)
     page = client.get(f"/incidents/{incident.id}").text
     assert "Earlier versions" in page and f'href="/incidents/{incident.id}/assessments/1"' in page
     assert "See what changed from version 1" in page

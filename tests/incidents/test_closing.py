@@ -267,7 +267,7 @@ def everything(launch: Launch, session: Any, now: datetime, duty: User, **change
 def test_the_report_holds_everything(client: FlaskClient, signed_in: Callable[..., User], launch: Launch,
                                      session: Any, now: datetime, duty: User) -> None:
     incident = everything(launch, session, now, duty)
-    signed_in(Role.VIEWER)
+    signed_in(Role.COMMS_OFFICER)
     page = client.get(f"/incidents/{incident.id}/report")
     assert page.status_code == 200
     for words in ("Time to first holding statement", "38 minutes", "1 of 2",
@@ -289,7 +289,7 @@ def test_the_report_holds_everything(client: FlaskClient, signed_in: Callable[..
 def test_the_report_downloads_as_markdown(client: FlaskClient, signed_in: Callable[..., User],
                                           launch: Launch, session: Any, now: datetime, duty: User) -> None:
     incident = everything(launch, session, now, duty)
-    signed_in(Role.VIEWER)
+    signed_in(Role.COMMS_OFFICER)
     download = client.get(f"/incidents/{incident.id}/report.md")
     assert download.status_code == 200
     assert download.headers["Content-Type"] == "text/markdown; charset=utf-8"
@@ -309,7 +309,7 @@ def test_the_report_downloads_as_markdown(client: FlaskClient, signed_in: Callab
 def test_exercise_reports_say_so_at_the_top(client: FlaskClient, signed_in: Callable[..., User],
                                             launch: Launch) -> None:
     incident = launch(mode=IncidentMode.EXERCISE)
-    signed_in(Role.VIEWER)
+    signed_in(Role.COMMS_OFFICER)
     page = client.get(f"/incidents/{incident.id}/report").text
     assert page.index("EXERCISE") < page.index("<h1")
     text = client.get(f"/incidents/{incident.id}/report.md").text
@@ -356,7 +356,7 @@ def test_approvers_close_but_do_not_stand_down(client: FlaskClient, signed_in: C
 def test_viewers_cannot_stand_down_or_close(client: FlaskClient, signed_in: Callable[..., User],
                                             launch: Launch, session: Any, now: datetime, duty: User) -> None:
     incident = launch()
-    signed_in(Role.VIEWER)
+    signed_in(Role.COMMS_OFFICER)
     assert client.post(f"/incidents/{incident.id}/stand-down", data={"reason": "x"}).status_code == 403
     closing.stand_down(session, incident, "Done", actor=duty, now=now)
     session.commit()
@@ -372,7 +372,7 @@ def test_the_figures_page_leaves_exercises_out(client: FlaskClient, signed_in: C
     stood_down_and_closed(worked(launch, session, now, duty, mode=IncidentMode.EXERCISE,
                                  title="Practice robbery"), duty, now)
     session.commit()
-    signed_in(Role.VIEWER)
+    signed_in(Role.COMMS_OFFICER)
     page = client.get("/incidents/figures").text
     assert "exercises are left out" in page and "Practice robbery" not in page
     assert "CI-2026-0001: Robbery of a pupil, Acre Lane" in page and "<strong>38 minutes</strong>" in page
@@ -390,7 +390,7 @@ def measure(client: FlaskClient, path: str) -> int:
 def test_the_figures_page_uses_the_same_queries_for_2_or_12_incidents(
         client: FlaskClient, signed_in: Callable[..., User], launch: Launch, session: Any, now: datetime,
         duty: User) -> None:
-    signed_in(Role.VIEWER)
+    signed_in(Role.COMMS_OFFICER)
 
     def close_some(number: int) -> None:
         for _ in range(number):
@@ -422,7 +422,7 @@ def test_the_report_uses_the_same_queries_for_1_or_10_decisions_and_statements(
     session.commit()
     assert (len(decisions.decisions_of(session, many)), closing.figures(session, many).statements_released) \
         == (10, 10)
-    signed_in(Role.VIEWER)
+    signed_in(Role.COMMS_OFFICER)
     for suffix in ("report", "report.md"):
         assert measure(client, f"/incidents/{many.id}/{suffix}") == \
             measure(client, f"/incidents/{one.id}/{suffix}")

@@ -271,7 +271,7 @@ def test_times_are_shown_in_london(client: FlaskClient, signed_in: Callable[...,
     incident = launch()
     log(db.session, incident, duty, datetime(2026, 7, 1, 12, 30, tzinfo=now.tzinfo))  # BST: 13:30
     db.session.commit()
-    signed_in(Role.VIEWER)
+    signed_in(Role.COMMS_OFFICER)
     assert "13:30, 1 Jul · Dana Duty as Senior investigating officer" in client.get(
         f"/incidents/{incident.id}").text
 
@@ -330,7 +330,7 @@ def test_the_check_page_names_a_broken_entry(client: FlaskClient, signed_in: Cal
     db.session.execute(text("UPDATE incident_decisions SET threat_risk = 'None' WHERE id = :id"),
                        {"id": three[1].id})
     db.session.commit()
-    signed_in(Role.VIEWER)
+    signed_in(Role.COMMS_OFFICER)
     page = client.get(f"/incidents/{three[0].incident_id}/decisions/verify").text
     assert "The log has been changed outside Commsplan" in page
     assert "Entry 2: hash does not match its contents (the row was changed)" in page

@@ -24,9 +24,9 @@ def test_demo_load_adds_one_active_and_one_closed_incident(runner: FlaskCliRunne
     active = closing.figures(session, incidents[IncidentStatus.ACTIVE])
     assert active.minutes_to_holding == 41 and active.decisions == 1
     assert runner.invoke(args=["incidents", "verify-log"]).exit_code == 0
-    viewer = session.scalar(select(User).where(User.email == "viewer@commsplan.test"))
-    assert viewer is not None
-    sign_in(client, viewer, DEMO_PASSWORD)
+    officer = session.scalar(select(User).where(User.email == "officer@commsplan.test"))
+    assert officer is not None
+    sign_in(client, officer, DEMO_PASSWORD)
     for incident in incidents.values():
         for path in ("", "/report", "/report.md"):
             assert client.get(f"/incidents/{incident.id}{path}").status_code == 200

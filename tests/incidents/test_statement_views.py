@@ -104,8 +104,7 @@ def test_viewers_cannot_touch_statements(client: FlaskClient, signed_in: Callabl
     signed_in(Role.VIEWER)
     statement = holding(incident)
     assert post(client, incident, statement, action="edit", body="x").status_code == 403
-    page = client.get(f"/incidents/{incident.id}").text
-    assert "Edit the words" not in page and "Change the details" not in page
+    assert client.get(f"/incidents/{incident.id}").status_code == 403
 
 
 def test_changing_the_details_fills_the_gap(client: FlaskClient, signed_in: Callable[..., User],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -241,3 +242,16 @@ def test_a_private_person_is_never_named_even_after_charge(session: Any, duty: U
                                                {"charge": now})
     assert [(c.rule, c.passed) for c in checks if c.rule.startswith("No private")] == [
         ("No private person is named", False)]
+
+
+@pytest.mark.parametrize(("kind", "overridable"), [("complainant", False), ("child", False),
+                                                    ("victim", True), ("suspect", True), ("private", True)])
+def test_only_complainant_and_child_rules_can_never_be_overridden(kind: str, overridable: bool) -> None:
+    """The law protects complainants and children for good; consent and charge can change the others."""
+    playbook = stabbing_playbook()
+    spec = next(spec for spec in playbook.inputs if spec.identifies == "victim")
+    only_this = replace(playbook, inputs=tuple(replace(s, identifies=kind if s.id == spec.id else None)
+                                               for s in playbook.inputs))
+    incident = Incident(inputs={spec.id: "Jordan Ellis"})
+    [result] = statement_service.identity_checks(incident, only_this, "Jordan Ellis died.", {})
+    assert not result.passed and result.overridable is overridable

@@ -73,7 +73,7 @@ def test_bad_answers_come_back_by_field_with_what_was_typed(
     assert db.session.scalar(select(func.count()).select_from(Incident)) == 0
 
 
-@pytest.mark.parametrize("role", [Role.VIEWER, Role.COMMS_OFFICER, Role.APPROVER, Role.ADMIN])
+@pytest.mark.parametrize("role", [Role.COMMS_OFFICER, Role.APPROVER, Role.ADMIN])
 def test_only_duty_officers_launch_or_change_incidents(client: FlaskClient, signed_in: Callable[..., User],
                                                       unit: BusinessUnit, launch: Launch, role: Role) -> None:
     incident = launch()
@@ -83,6 +83,18 @@ def test_only_duty_officers_launch_or_change_incidents(client: FlaskClient, sign
     assert page.status_code == 200 and "Record clock" not in page.text and ">Done" not in page.text
     for path in ("anchors", "notes", "roles", "tasks/1"):
         assert client.post(f"/incidents/{incident.id}/{path}", data={"text": "x"}).status_code == 403
+
+
+def test_partner_viewers_see_no_incident_at_all(client: FlaskClient, signed_in: Callable[..., User],
+                                                launch: Launch) -> None:
+    """Incidents name victims, complainants and suspects: a viewer-only account reads none of it."""
+    incident = launch()
+    signed_in(Role.VIEWER)
+    for path in ("/incidents/", f"/incidents/{incident.id}", f"/incidents/{incident.id}/report",
+                 f"/incidents/{incident.id}/report.md", f"/incidents/{incident.id}/decisions/verify",
+                 "/incidents/figures"):
+        assert client.get(path).status_code == 403, path
+    assert ">Incidents<" not in client.get("/").text
 
 
 def test_recording_a_clock_and_finishing_tasks_from_the_page(
@@ -148,7 +160,7 @@ def test_roles_and_notes_from_the_page(client: FlaskClient, signed_in: Callable[
 def test_exercises_are_marked_on_every_incident_page(client: FlaskClient, signed_in: Callable[..., User],
                                                      launch: Launch) -> None:
     incident = launch(mode=IncidentMode.EXERCISE)
-    signed_in(Role.VIEWER)
+    signed_in(Role.COMMS_OFFICER)
     assert "This is an exercise, not a real incident" in client.get(f"/incidents/{incident.id}").text
     assert "Exercise</strong>" in client.get("/incidents/").text
 
