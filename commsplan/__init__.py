@@ -83,8 +83,9 @@ def register_commands(app: Flask) -> None:
     from commsplan.demo.cli import demo_cli
     from commsplan.incidents.cli import incidents_cli
     from commsplan.notifications.cli import scheduler_cli
+    from commsplan.plans.cli import plans_cli
     from commsplan.playbooks.cli import playbooks_cli
     from commsplan.reference.cli import reference_cli
 
-    for group in (users_cli, reference_cli, demo_cli, scheduler_cli, playbooks_cli, incidents_cli):
+    for group in (users_cli, reference_cli, demo_cli, scheduler_cli, playbooks_cli, incidents_cli, plans_cli):
         app.cli.add_command(group)

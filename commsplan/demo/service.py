@@ -23,6 +23,8 @@ from commsplan.notifications import service as reminders
 from commsplan.notifications.dispatch import expand_due
 from commsplan.notifications.kinds import Urgency
 from commsplan.notifications.settings import DeliverySettings
+from commsplan.planning.demo import load_profiles
+from commsplan.plans.demo import load_plans
 from commsplan.reference import membership
 from commsplan.reference import service as catalogue
 from commsplan.reference.models import BusinessUnit, Qualifier, ViolenceElement
@@ -230,8 +232,11 @@ def load_demo(session: Session, *, now: datetime) -> list[str]:
     approver = accounts.find_by_email(session, "approver@commsplan.test")
     assert approver is not None
     added += load_message_maps(session, author=officer, approver=approver, now=now)
+    added += load_profiles(session, officer=officer, approver=approver, now=now)
     duty = accounts.find_by_email(session, "duty@commsplan.test")
     assert duty is not None
     added += load_incidents(session, people=People(duty=duty, approver=approver, officer=officer),
                             settings=DeliverySettings(), now=now)
+    # Plans are drafted from the risk profiles, so they come after them.
+    added += load_plans(session, officer=officer, approver=approver, now=now)
     return added

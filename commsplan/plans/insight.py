@@ -34,6 +34,8 @@ SEGMENT_WORDS: dict[Segment, tuple[str, ...]] = {
     Segment.GOVERNANCE: (),
     Segment.INTERNAL: (),
 }
+# The adults around children, who matter whenever the victims or offenders are under 18.
+AROUND_CHILDREN = {Segment.PARENTS_CARERS, Segment.EDUCATION}
 MAX_SUGGESTED = 3
 
 
@@ -82,6 +84,9 @@ def suggest_audiences(entry: RiskProfileEntry, audiences: Sequence[Audience], ma
         if people and overlaps(audience.age_band, people):
             suggestion.score += 2
             suggestion.reasons.append(f"the VOLT notes name people aged {format_ages(people)}")
+        if people and audience.segment in AROUND_CHILDREN and any(low < 18 for low, _ in people):
+            suggestion.score += 1
+            suggestion.reasons.append("the victims or offenders include under-18s")
         words = [word for word in SEGMENT_WORDS.get(audience.segment, ()) if word in text]
         if words:
             suggestion.score += min(len(words), 2)

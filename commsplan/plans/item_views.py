@@ -140,10 +140,10 @@ KINDS = {kind.slug: kind for kind in (
 FIELD_FOR = {"starts_at": "start_date", "ends_at": "end_date"}
 
 
-def kind_of(slug: str) -> ItemKind:
-    if slug not in KINDS:
+def kind_of(part: str) -> ItemKind:
+    if part not in KINDS:
         abort(404)
-    return KINDS[slug]
+    return KINDS[part]
 
 
 def show_errors(form: FlaskForm, errors: dict[str, list[str]]) -> None:
@@ -181,23 +181,23 @@ def item_page(kind: ItemKind, plan: CommPlan, item: Any) -> str | Response:
                            remove_form=ConfirmForm())
 
 
-@bp.route("/<int:plan_id>/<slug>/new", methods=["GET", "POST"])
-def new_item(plan_id: int, slug: str) -> str | Response:
+@bp.route("/<int:plan_id>/<part>/new", methods=["GET", "POST"])
+def new_item(plan_id: int, part: str) -> str | Response:
     writer()
-    return item_page(kind_of(slug), get_plan(plan_id), None)
+    return item_page(kind_of(part), get_plan(plan_id), None)
 
 
-@bp.route("/<int:plan_id>/<slug>/<int:item_id>", methods=["GET", "POST"])
-def edit_item(plan_id: int, slug: str, item_id: int) -> str | Response:
+@bp.route("/<int:plan_id>/<part>/<int:item_id>", methods=["GET", "POST"])
+def edit_item(plan_id: int, part: str, item_id: int) -> str | Response:
     writer()
-    kind, plan = kind_of(slug), get_plan(plan_id)
+    kind, plan = kind_of(part), get_plan(plan_id)
     return item_page(kind, plan, items.get_item(current_session(), kind.model, plan, item_id))
 
 
-@bp.post("/<int:plan_id>/<slug>/<int:item_id>/remove")
-def remove_item(plan_id: int, slug: str, item_id: int) -> Response:
+@bp.post("/<int:plan_id>/<part>/<int:item_id>/remove")
+def remove_item(plan_id: int, part: str, item_id: int) -> Response:
     writer()
-    kind, plan = kind_of(slug), get_plan(plan_id)
+    kind, plan = kind_of(part), get_plan(plan_id)
     item = items.get_item(current_session(), kind.model, plan, item_id)
     if ConfirmForm().validate_on_submit():
         try:

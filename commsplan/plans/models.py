@@ -208,7 +208,7 @@ class PlanObjective(Base):
     __tablename__ = "plan_objectives"
     __audit_type__: ClassVar[str] = "plan_objective"
     __audit_fields__: ClassVar[tuple[str, ...]] = (
-        "statement", "element_id", "metric", "unit_of_measure", "baseline", "target", "deadline",
+        "statement", "element_name", "metric", "unit_of_measure", "baseline", "target", "deadline",
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -222,6 +222,10 @@ class PlanObjective(Base):
     deadline: Mapped[date] = mapped_column()
 
     element: Mapped[ViolenceElement | None] = relationship(lazy="joined")
+
+    @property
+    def element_name(self) -> str | None:
+        return self.element.name if self.element is not None else None
 
     @property
     def audit_label(self) -> str:
@@ -271,7 +275,7 @@ class Activity(TimestampMixin, Base):
     )
     __audit_type__: ClassVar[str] = "plan_activity"
     __audit_fields__: ClassVar[tuple[str, ...]] = (
-        "title", "element_code", "audience_names", "channel_name", "message_map_id", "starts_at",
+        "title", "element_code", "audience_names", "channel_name", "message_map_title", "starts_at",
         "ends_at", "owner_name", "status", "ripe_strand", "cost_pounds", "reminder_days", "notes",
     )
 
@@ -318,6 +322,10 @@ class Activity(TimestampMixin, Base):
         return [audience.name for audience in self.audiences]
 
     @property
+    def message_map_title(self) -> str | None:
+        return self.message_map.title if self.message_map is not None else None
+
+    @property
     def uses_unapproved_message(self) -> bool:
         """The words it will use have never been approved (a draft or in-review map)."""
         return self.message_map is not None and self.message_map.approved_number is None
@@ -333,7 +341,7 @@ class Milestone(TimestampMixin, Base):
     __tablename__ = "plan_milestones"
     __audit_type__: ClassVar[str] = "plan_milestone"
     __audit_fields__: ClassVar[tuple[str, ...]] = (
-        "title", "target_date", "lead_name", "lead_id", "rag", "completed_on", "notes",
+        "title", "target_date", "lead_name", "lead_account", "rag", "completed_on", "notes",
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -349,6 +357,10 @@ class Milestone(TimestampMixin, Base):
     notes: Mapped[str] = mapped_column(Text, default="")
 
     lead: Mapped[User | None] = relationship(lazy="joined")
+
+    @property
+    def lead_account(self) -> str | None:
+        return self.lead.name if self.lead is not None else None
 
     @property
     def lead_label(self) -> str:

@@ -100,6 +100,10 @@ def plans_query(criteria: PlanFilter) -> Select[Any]:
     return query
 
 
+def find_plan(session: Session, *, unit_id: int, year: int) -> CommPlan | None:
+    return session.scalar(select(CommPlan).where(CommPlan.unit_id == unit_id, CommPlan.year == year))
+
+
 def linked_profile(session: Session, plan: CommPlan) -> RiskProfile | None:
     """The unit's risk profile for the plan's year, whenever it was made."""
     return session.scalar(select(RiskProfile).where(RiskProfile.unit_id == plan.unit_id,
