@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
@@ -195,15 +196,57 @@ def edit(session: Session, incident: Incident, statement: IncidentStatement, bod
                 now=now)
 
 
+@dataclass(frozen=True)
+class SignOff:
+    """Who signs a statement off: the holder of its step's approval role, or else any approver."""
+
+    role: str | None  # the playbook's role id, such as "sio"
+    label: str
+    holder: User | None
+
+    def refusal(self, actor: User, statement: IncidentStatement) -> str | None:
+        """Why `actor` may not approve the statement, or None when they may."""
+        if statement.drafted_by_id == actor.id:
+            return "You drafted this statement: another approver must approve it"
+        if self.holder is not None:
+            return None if self.holder.id == actor.id else \
+                f"The {self.label} signs this statement off, and {self.holder.name} holds that role"
+        return None if actor.has_role(Role.APPROVER) else \
+            "Your roles do not allow you to approve incident statements"
+
+
+def sign_offs(playbook: Playbook, statements: Iterable[IncidentStatement], tasks: Iterable[IncidentTask],
+              holders: dict[str, Any]) -> dict[int, SignOff]:
+    """Each statement's sign-off, from the steps, tasks and role holders already loaded."""
+    steps = {step.id: step for step in playbook.steps}
+    step_of_task = {task.id: steps.get(task.step_id) for task in tasks}
+    found = {}
+    for statement in statements:
+        step = step_of_task.get(statement.task_id) if statement.task_id else None
+        role = step.approval if step is not None else None
+        assignment = holders.get(role) if role else None
+        found[statement.id] = SignOff(role, playbook.roles.get(role, role) if role else "approver",
+                                      assignment.user if assignment is not None else None)
+    return found
+
+
+def sign_off_of(session: Session, incident: Incident, statement: IncidentStatement) -> SignOff:
+    tasks = [session.get(IncidentTask, statement.task_id)] if statement.task_id else []
+    return sign_offs(service.playbook_of(incident), [statement], [t for t in tasks if t is not None],
+                     service.role_holders(session, incident))[statement.id]
+
+
 def approve(session: Session, incident: Incident, statement: IncidentStatement, *, actor: User,
             now: datetime, override: object | None = None) -> None:
-    """Sign off a draft. Blocked guardrails stop it unless `override` (a decision) is given."""
-    require_role(actor, (Role.APPROVER,), "approve incident statements")
+    """Sign off a draft. Blocked guardrails stop it unless `override` (a decision) is given.
+
+    When the step names an approval role (the SIO, say) and someone holds it, only they approve;
+    until then any approver may. Nobody approves words they drafted."""
     service.require_active(incident)
     if statement.status is not StatementStatus.DRAFT:
         raise Conflict(f"This statement is {statement.status.label.lower()}, not a draft")
-    if statement.drafted_by_id == actor.id:
-        raise PermissionDenied("You drafted this statement: another approver must approve it")
+    if (refusal := sign_off_of(session, incident, statement).refusal(actor, statement)) is not None:
+        raise PermissionDenied(refusal)
     failed = blocking(check(incident, service.playbook_of(incident), statement.body))
     if any(not c.overridable for c in failed) or (failed and override is None):
         raise ValidationError({"guardrails": [f"{c.rule}: {c.reason}" for c in failed]})

@@ -10,7 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from commsplan.auth.models import Role, User
+from commsplan.auth.models import User
 from commsplan.db import current_session, unit_of_work
 from commsplan.errors import ValidationError
 from commsplan.incidents import closing, decisions, report, service
@@ -112,10 +112,11 @@ def render_incident(incident: Incident, *, errors: dict[str, list[str]] | None =
     active = incident.status is IncidentStatus.ACTIVE
     clocks = incident.anchor_times()
     decision_entries = decisions.decisions_of(session, incident)
+    tasks, holders = service.tasks_of(session, incident), service.role_holders(session, incident)
+    statements = statement_service.statements_of(session, incident)
     return render_template(
         "incidents/show.html", incident=incident, playbook=playbook, now=now, clocks=clocks,
-        tasks=service.tasks_of(session, incident), events=service.timeline(session, incident),
-        roles=service.role_holders(session, incident), people=assignable_people(),
+        tasks=tasks, events=service.timeline(session, incident), roles=holders, people=assignable_people(),
         waiting_anchors=[a for a in playbook.anchors if a not in clocks], form=ConfirmForm(),
         inputs=service.shown_inputs(session, playbook, incident.inputs), errors=errors or {},
         can_work=user.has_role(*service.WORKERS) and active,
@@ -124,10 +125,10 @@ def render_incident(incident: Incident, *, errors: dict[str, list[str]] | None =
         debrief=closing.debrief_of(session, incident), can_close=user.has_role(*closing.CLOSERS),
         decisions=decision_entries, corrected=decisions.superseded_ids(decision_entries),
         ndm_parts=decisions.NDM_PARTS, can_decide=user.has_role(*decisions.LOGGERS) and active,
-        statements=[(item, statement_service.check(incident, playbook, item.body))
-                    for item in statement_service.statements_of(session, incident)],
+        statements=[(item, statement_service.check(incident, playbook, item.body)) for item in statements],
+        sign_offs=statement_service.sign_offs(playbook, statements, tasks, holders),
         can_edit=user.has_role(*statement_service.EDITORS) and active,
-        can_approve=user.has_role(Role.APPROVER) and active,
+        can_approve=active,
         can_release=user.has_role(*statement_service.RELEASERS) and active,
         raw_inputs=raw_inputs(playbook, incident.inputs), units=active_items(session, UNITS),
         details_failed=any(name.startswith(INPUT_PREFIX) for name in errors or {}),

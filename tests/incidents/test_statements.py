@@ -255,3 +255,20 @@ def test_only_complainant_and_child_rules_can_never_be_overridden(kind: str, ove
     incident = Incident(inputs={spec.id: "Jordan Ellis"})
     [result] = statement_service.identity_checks(incident, only_this, "Jordan Ellis died.", {})
     assert not result.passed and result.overridable is overridable
+
+
+def test_the_steps_approval_role_signs_off_once_someone_holds_it(session: Any, stabbing: Playbook, duty: User,
+                                                                unit: BusinessUnit, now: datetime,
+                                                                approver: User) -> None:
+    incident = launch_stabbing(session, stabbing, duty, unit, now)
+    holding = statement(session, incident, "holding")
+    assert statement_service.sign_off_of(session, incident, holding).holder is None  # any approver, for now
+    sio = make_user(session, roles=(Role.DUTY_OFFICER,), name="Dana Sio", now=now)
+    service.assign_role(session, incident, "sio", sio, note="", actor=duty, now=now,
+                        settings=current_settings())
+    with pytest.raises(PermissionDenied) as refused:
+        statement_service.approve(session, incident, holding, actor=approver, now=now)
+    assert refused.value.message == ("The Senior investigating officer signs this statement off, and "
+                                     "Dana Sio holds that role")
+    statement_service.approve(session, incident, holding, actor=sio, now=now)
+    assert holding.status is StatementStatus.APPROVED and holding.approved_by_id == sio.id
