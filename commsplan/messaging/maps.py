@@ -493,6 +493,7 @@ def update_settings(session: Session, message_map: MessageMap, settings: MapSett
     require_role(actor, WRITERS, "change message maps")
     _refuse_if_retired(message_map)
     errors = check_settings(session, settings, current=message_map, today=to_london(now).date())
+    errors = errors or _fixed_subject(message_map, settings)
     if errors:
         raise ValidationError(errors)
     before = audit.snapshot(message_map)
@@ -506,6 +507,23 @@ def update_settings(session: Session, message_map: MessageMap, settings: MapSett
     if {"review_date", "owner_name"} & set(changes):
         _schedule_review(session, message_map, now=now, delivery=delivery, actor=actor)
     return changes
+
+
+def _fixed_subject(message_map: MessageMap, settings: MapSettings) -> dict[str, list[str]]:
+    """Once approved (or in review), what a map is about stays as approved; only its owner and review
+    date change. Speaking to another audience or about another element is a new map."""
+    if message_map.approved_number is None and message_map.status is not MessageStatus.IN_REVIEW:
+        return {}
+    reason = ("This map has been approved for its element, qualifiers, audience and unit, so they cannot "
+              "change: write a new map instead" if message_map.approved_number is not None else
+              "This map is in review: send it back to draft before changing what it is about")
+    current = (message_map.element_id, tuple(sorted(q.id for q in message_map.qualifiers)),
+               message_map.audience_id, message_map.unit_id)
+    wanted = (settings.element_id, tuple(sorted(set(settings.qualifier_ids))), settings.audience_id,
+              settings.unit_id)
+    names = ("element_id", "qualifier_ids", "audience_id", "unit_id")
+    return {name: [reason] for name, before, after in zip(names, current, wanted, strict=True)
+            if before != after}
 
 
 def _refuse_if_retired(message_map: MessageMap) -> None:

@@ -1052,3 +1052,19 @@ def test_markdown_keeps_safe_formatting_and_links() -> None:
     assert '<a href="https://example.org/advice" rel="noopener noreferrer">the advice</a>' in html
     assert "<ul>" in html and "<li>one</li>" in html
     assert render_markdown(None) == Markup("")
+
+
+def test_an_approved_map_keeps_what_it_is_about(session: Session, now: datetime, approved_map: MessageMap,
+                                                 people: People, delivery: DeliverySettings,
+                                                 needy_audience: Audience, reference: Reference) -> None:
+    item = approved_map
+    moved = settings_of(item, audience_id=needy_audience.id, element_id=reference.elements["MSV"].id)
+    with pytest.raises(ValidationError) as raised:
+        maps.update_settings(session, item, moved, actor=people.author, now=at(now, 5), delivery=delivery)
+    reason = ("This map has been approved for its element, qualifiers, audience and unit, so they cannot "
+              "change: write a new map instead")
+    assert raised.value.errors == {"element_id": [reason], "audience_id": [reason]}
+    assert item.audience_id != needy_audience.id
+    changes = maps.update_settings(session, item, settings_of(item, owner_id=people.second_officer.id),
+                                   actor=people.author, now=at(now, 6), delivery=delivery)
+    assert "owner_name" in changes
