@@ -283,3 +283,25 @@ def test_a_snoozed_incident_reminder_goes_on_the_timeline(launch: Launch, sessio
     texts = [e.text for e in session.scalars(select(TimelineEvent).where(
         TimelineEvent.incident_id == incident.id, TimelineEvent.kind == "snooze"))]
     assert texts == [f"Dana Duty snoozed “{item.title}” until 10:30 on 20 November."]
+
+
+def test_status_updates_fall_due_on_the_playbooks_cadence(launch: Any, session: Any, now: datetime,
+                                                          duty: User) -> None:
+    """Every two hours (the fixture's cadence) from launch, then two hours from each update posted."""
+    incident = launch()
+
+    def pending_updates() -> list[Reminder]:
+        return list(session.scalars(select(Reminder).where(Reminder.kind == "status_update_due",
+                                                           Reminder.subject_id == str(incident.id),
+                                                           Reminder.status == ReminderStatus.PENDING)))
+
+    [first] = pending_updates()
+    assert first.due_at == now + timedelta(hours=2) and first.urgency.value == "urgent"
+    later = now + timedelta(minutes=50)
+    service.post_status_update(session, incident, "Cordon lifted; appeal continues", actor=duty, now=later,
+                               settings=current_settings())
+    [second] = pending_updates()
+    assert second.due_at == later + timedelta(hours=2)
+    assert session.get(Reminder, first.id).status is ReminderStatus.CANCELLED
+    assert [e.text for e in service.timeline(session, incident) if e.kind == "status_update"] == [
+        "Cordon lifted; appeal continues"]
