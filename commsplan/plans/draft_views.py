@@ -66,6 +66,10 @@ def show_row_errors(form: ProposalForm, error: DomainError) -> None:
             form.form_errors.extend(messages)
         else:
             target.errors = [*target.errors, *messages]
+    # The list keeps the errors it found while validating; without the service's, the page would
+    # have no error summary and no "Error:" title for a row the rules refused.
+    rows = form.activity_rows
+    rows.errors = [entry.errors for entry in rows] if any(entry.errors for entry in rows) else []
 
 
 def error_target(form: ProposalForm, name: str) -> Any:

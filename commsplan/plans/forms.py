@@ -233,6 +233,12 @@ class ProposedActivityForm(Form):
     start_date = GovDateField("Starts")
     end_date = GovDateField("Ends")
 
+    def validate(self, extra_validators: Any = None) -> bool:
+        """An unticked row is not kept, so what is typed in it does not matter."""
+        if not self.include.data:
+            return True
+        return super().validate(extra_validators)
+
     def values(self, owner_id: int | None) -> activities.ActivityValues:
         return activities.ActivityValues(
             title=self.title.data or "", element_id=hidden_int(self.element_id.data),

@@ -43,7 +43,8 @@ def build() -> integrated.IntegratedPlan:
 def integrated_plan() -> str:
     result = build()
     return render_template("plans/integrated_plan.html", result=result, max_per_week=MAX_PER_WEEK,
-                           bad_per_week="per_week" in request.args and chosen_per_week() is None)
+                           bad_per_week="per_week" in request.args and chosen_per_week() is None,
+                           gap_priorities=current_rules().gap_priorities)
 
 
 @bp.get("/integrated/calendar")

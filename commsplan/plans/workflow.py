@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -30,6 +30,10 @@ from commsplan.plans.service import (
 from commsplan.timeutil import to_london
 
 
+def day_text(day: date | None) -> str:
+    return "" if day is None else f"{day:%-d %B %Y}"
+
+
 def london_text(moment: datetime) -> str:
     return to_london(moment).strftime("%-d %b %Y, %H:%M")
 
@@ -38,11 +42,12 @@ def snapshot(session: Session, plan: CommPlan) -> dict[str, Any]:
     """Everything an approver reads, as plain values, so the version stays readable for good."""
     return jsonable({
         "title": plan.title, "unit": plan.unit.name, "year": plan.year_label, "owner": plan.owner.name,
-        "review_date": plan.review_date,
+        "review_date": day_text(plan.review_date),
         "sections": {name: getattr(plan, name) for name in SECTION_NAMES},
         "objectives": [{"statement": o.statement, "element": o.element.name if o.element else "",
                         "metric": o.metric, "unit_of_measure": o.unit_of_measure, "baseline": o.baseline,
-                        "target": o.target, "deadline": o.deadline} for o in objectives(session, plan)],
+                        "target": o.target, "deadline": day_text(o.deadline)}
+                       for o in objectives(session, plan)],
         "metrics": [{"level": m.level.label, "name": m.name, "data_source": m.data_source,
                      "unit_of_measure": m.unit_of_measure, "baseline": m.baseline, "target": m.target,
                      "is_confidence": m.is_confidence} for m in metrics(session, plan)],
@@ -52,8 +57,8 @@ def snapshot(session: Session, plan: CommPlan) -> dict[str, Any]:
                         "owner": a.owner.name,
                         "status": a.status.label, "ripe": a.ripe_strand.label, "cost": a.cost_pounds}
                        for a in activities(session, plan)],
-        "milestones": [{"title": m.title, "target_date": m.target_date, "lead": m.lead_label,
-                        "rag": m.rag.label, "completed_on": m.completed_on}
+        "milestones": [{"title": m.title, "target_date": day_text(m.target_date), "lead": m.lead_label,
+                        "rag": m.rag.label, "completed_on": day_text(m.completed_on)}
                        for m in milestones(session, plan)],
     })
 
