@@ -23,9 +23,6 @@ from commsplan.plans.models import (
     Activity,
     ActivityStatus,
     CommPlan,
-    Milestone,
-    PlanMetric,
-    PlanObjective,
     activity_audiences,
 )
 from commsplan.reference.models import BusinessUnit, ViolenceElement
@@ -39,16 +36,11 @@ CSV_COLUMNS = ("unit", "plan", "activity", "element", "audiences", "channel", "m
 class PlanDocument:
     plan: CommPlan
     profile: RiskProfile | None
-    objectives: list[PlanObjective]
-    metrics: list[PlanMetric]
-    activities: list[Activity]
-    milestones: list[Milestone]
+    contents: service.Contents
 
 
 def plan_document(session: Session, plan: CommPlan) -> PlanDocument:
-    return PlanDocument(plan, service.linked_profile(session, plan), service.objectives(session, plan),
-                        service.metrics(session, plan), service.activities(session, plan),
-                        service.milestones(session, plan))
+    return PlanDocument(plan, service.linked_profile(session, plan), service.contents(session, plan))
 
 
 def london(moment: datetime) -> str:
@@ -67,21 +59,21 @@ def plan_markdown(document: PlanDocument) -> str:
         lines += ["", f"## {number}. {heading}", "", getattr(plan, name) or "_Not written yet._"]
     lines += ["", "## SMART objectives", ""]
     lines += [f"- {o.statement}: {o.metric} from {o.baseline:g} to {o.target:g} {o.unit_of_measure} by "
-              f"{o.deadline:%-d %B %Y}".rstrip() for o in document.objectives] or ["_None yet._"]
+              f"{o.deadline:%-d %B %Y}".rstrip() for o in document.contents.objectives] or ["_None yet._"]
     lines += ["", "## Evaluation metrics", ""]
     lines += [f"- {m.level.label}: {m.name}{' (the confidence measure)' if m.is_confidence else ''}"
               f"{f', from {m.data_source}' if m.data_source else ''}"
-              for m in document.metrics] or ["_None yet._"]
+              for m in document.contents.metrics] or ["_None yet._"]
     lines += ["", "## Activities", "",
               "| Starts | Activity | Element | Audiences | Channel | Owner | Status |",
               "| --- | --- | --- | --- | --- | --- | --- |"]
     lines += [f"| {london(a.starts_at)} | {cell(a.title)} | {a.element.name} "
               f"| {cell(', '.join(a.audience_names))} | {cell(a.channel.name)} | {cell(a.owner.name)} "
-              f"| {a.status.label} |" for a in document.activities]
+              f"| {a.status.label} |" for a in document.contents.activities]
     lines += ["", "## Milestones", "", "| Target date | Milestone | Lead | RAG |",
               "| --- | --- | --- | --- |"]
     lines += [f"| {m.target_date:%-d %b %Y} | {cell(m.title)} | {cell(m.lead_label)} | {m.rag.label} |"
-              for m in document.milestones]
+              for m in document.contents.milestones]
     return "\n".join(lines) + "\n"
 
 

@@ -181,29 +181,45 @@ def check_sections(sections: Sections) -> dict[str, list[str]]:
             for name, heading, _ in OASIS_SECTIONS if len(getattr(sections, name)) > SECTION_LIMIT}
 
 
-def submission_problems(session: Session, plan: CommPlan) -> dict[str, list[str]]:
+@dataclass(frozen=True)
+class Contents:
+    """What a plan holds, read once for a page that shows and checks it."""
+
+    objectives: list[PlanObjective]
+    metrics: list[PlanMetric]
+    activities: list[Activity]
+    milestones: list[Milestone]
+
+
+def contents(session: Session, plan: CommPlan) -> Contents:
+    return Contents(objectives(session, plan), metrics(session, plan), activities(session, plan),
+                    milestones(session, plan))
+
+
+def submission_problems(session: Session, plan: CommPlan, loaded: Contents | None = None
+                        ) -> dict[str, list[str]]:
     """What stops the plan going for approval, by the part of the page that needs fixing."""
+    held = loaded or contents(session, plan)
     errors = {name: [f"Write the {heading.lower()} section"]
               for name, heading, _ in OASIS_SECTIONS if not getattr(plan, name).strip()}
-    if not objectives(session, plan):
+    if not held.objectives:
         errors["objective_list"] = ["Add at least one SMART objective"]
-    plan_metrics = metrics(session, plan)
-    if not plan_metrics:
+    if not held.metrics:
         errors["metric_list"] = ["Add the evaluation metrics, from inputs to impact"]
-    elif not any(metric.is_confidence for metric in plan_metrics):
+    elif not any(metric.is_confidence for metric in held.metrics):
         errors["metric_list"] = ["Add the confidence measure to the evaluation metrics"]
-    if not activities(session, plan) and not milestones(session, plan):
+    if not held.activities and not held.milestones:
         errors["activity_list"] = ["Add at least one activity or milestone"]
     return errors
 
 
-def warnings(session: Session, plan: CommPlan) -> list[str]:
+def warnings(plan: CommPlan, held: Contents, profile: RiskProfile | None) -> list[str]:
     """What an approver should know but that does not block submission."""
     found = []
-    if linked_profile(session, plan) is None:
+    if profile is None:
         found.append(f"There is no risk profile for {plan.unit.name} in {plan.year_label}, so the "
                      "plan's priorities cannot be checked against it")
-    unapproved = [a.title for a in activities(session, plan) if a.uses_unapproved_message]
+    unapproved = [a.title for a in held.activities if a.uses_unapproved_message]
     if unapproved:
         found.append(f"{len(unapproved)} activit{'y uses' if len(unapproved) == 1 else 'ies use'} a "
                      f"message map not yet approved: {', '.join(unapproved[:5])}")

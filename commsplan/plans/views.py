@@ -153,14 +153,14 @@ def show_plan(plan_id: int) -> str:
     plan = get_plan(plan_id)
     user = signed_in_user()
     profile = service.linked_profile(session, plan)
-    problems = service.submission_problems(session, plan) if plan.status is PlanStatus.DRAFT else {}
+    held = service.contents(session, plan)
+    problems = service.submission_problems(session, plan, held) if plan.status is PlanStatus.DRAFT else {}
     return render_template(
         "plans/show_plan.html", plan=plan, sections=OASIS_SECTIONS, profile=profile,
         priorities=profiles.ranked_entries(session, profile)[:5] if profile else [],
-        objectives=service.objectives(session, plan), metrics=service.metrics(session, plan),
-        activities=service.activities(session, plan), milestones=service.milestones(session, plan),
-        versions=service.versions(session, plan), problems=problems,
-        warnings=service.warnings(session, plan), confirm=ConfirmForm(), comment_form=CommentForm(),
+        objectives=held.objectives, metrics=held.metrics, activities=held.activities,
+        milestones=held.milestones, versions=service.versions(session, plan), problems=problems,
+        warnings=service.warnings(plan, held, profile), confirm=ConfirmForm(), comment_form=CommentForm(),
         can_write=user.has_role(*service.WRITERS), can_approve=service.may_approve(plan, user),
         history=audit.history(session, CommPlan.__audit_type__, [str(plan.id)]))
 

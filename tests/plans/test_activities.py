@@ -179,7 +179,8 @@ def test_a_message_map_must_fit_the_element_and_an_audience(
         rules=rules,
     )
     assert parents_map.status is MessageStatus.DRAFT and kept.uses_unapproved_message
-    assert any("not yet approved" in warning for warning in service.warnings(session, plan))
+    warned = service.warnings(plan, service.contents(session, plan), service.linked_profile(session, plan))
+    assert any("not yet approved" in warning for warning in warned)
 
 
 def test_a_draft_plan_sends_no_activity_reminders_until_approved(
