@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -22,8 +23,10 @@ from commsplan.plans.rules import PlanRules
 from commsplan.reference.models import BusinessUnit, ViolenceElement
 from commsplan.reference.seed import seed_reference
 from commsplan.timeutil import london_moment
+from tests.conftest import sign_in
 from tests.factories import make_user
 from tests.messaging.helpers import make_audience, make_channel
+from tests.plans.pages import pin_clock
 
 YEAR = 2026  # the tests' clock is 20 November 2026, in financial year 2026–27
 
@@ -117,6 +120,25 @@ SECTIONS = service.Sections(
 
 
 PlanMaker = Callable[..., CommPlan]
+Login = Callable[[User], FlaskClient]
+
+
+@pytest.fixture
+def pinned_clock(monkeypatch: pytest.MonkeyPatch, now: datetime) -> None:
+    """Plan pages read the clock, which decides the financial year: pin it to the tests' clock."""
+    pin_clock(monkeypatch, now)
+
+
+@pytest.fixture
+def login(client: FlaskClient, session: Session) -> Login:
+    """The test client signed in as `user`, after committing what the test has built."""
+
+    def as_user(user: User) -> FlaskClient:
+        session.commit()
+        sign_in(client, user)
+        return client
+
+    return as_user
 
 
 @pytest.fixture

@@ -4,50 +4,31 @@ unit that already has a plan."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 
 import pytest
-from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from commsplan.auth.models import User
 from commsplan.messaging import service as messaging
 from commsplan.planning import profiles
 from commsplan.planning.models import RiskProfile
 from commsplan.plans import service
 from commsplan.plans.models import PlanStatus
-from tests.conftest import sign_in
-from tests.plans.conftest import YEAR, Catalogue, People, PlanMaker, Reference
+from tests.plans.conftest import YEAR, Catalogue, Login, People, PlanMaker, Reference
 from tests.plans.pages import (
     as_post,
     field_error,
     form_fields,
     fresh_plan,
     page_title,
-    pin_clock,
     plan_id_from,
     text_of,
     written,
 )
 
-Login = Callable[[User], FlaskClient]
 Fields = list[tuple[str, str]]
 
-
-@pytest.fixture(autouse=True)
-def clock(monkeypatch: pytest.MonkeyPatch, now: datetime) -> None:
-    pin_clock(monkeypatch, now)
-
-
-@pytest.fixture
-def login(client: FlaskClient, session: Session) -> Login:
-    def as_user(user: User) -> FlaskClient:
-        session.commit()
-        sign_in(client, user)
-        return client
-
-    return as_user
+pytestmark = pytest.mark.usefixtures("pinned_clock")
 
 
 @pytest.fixture

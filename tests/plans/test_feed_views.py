@@ -4,7 +4,6 @@ address that works without signing in, and every way an address stops working.""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -16,34 +15,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from commsplan.auth import service as accounts
-from commsplan.auth.models import Role, User
+from commsplan.auth.models import Role
 from commsplan.extensions import db
 from commsplan.notifications.settings import DeliverySettings
 from commsplan.plans.models import CalendarFeed, CommPlan, FeedScope
 from commsplan.plans.rules import PlanRules
-from tests.conftest import sign_in
 from tests.factories import make_user
-from tests.plans.conftest import People, PlanMaker, approved
-from tests.plans.pages import pin_clock, written
+from tests.plans.conftest import Login, People, PlanMaker, approved
+from tests.plans.pages import written
 
-Login = Callable[[User], FlaskClient]
 LONDON = ZoneInfo("Europe/London")
 ADDRESS = re.compile(r'value="(http://127\.0\.0\.1:5000/plans/feeds/([A-Za-z0-9_-]+)\.ics)"')
 
-
-@pytest.fixture(autouse=True)
-def clock(monkeypatch: pytest.MonkeyPatch, now: datetime) -> None:
-    pin_clock(monkeypatch, now)
-
-
-@pytest.fixture
-def login(client: FlaskClient, session: Session) -> Login:
-    def as_user(user: User) -> FlaskClient:
-        session.commit()
-        sign_in(client, user)
-        return client
-
-    return as_user
+pytestmark = pytest.mark.usefixtures("pinned_clock")
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ which each may change (the document in draft; the calendar in draft, approved an
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,31 +19,15 @@ from commsplan.notifications.settings import DeliverySettings
 from commsplan.plans import service, workflow
 from commsplan.plans.models import Activity, CommPlan, Milestone, PlanMetric, PlanObjective, Rag
 from commsplan.plans.rules import PlanRules
-from tests.conftest import sign_in
-from tests.plans.conftest import Catalogue, People, PlanMaker, Reference, approved
-from tests.plans.pages import field_error, page_title, pin_clock, written
-
-Login = Callable[[User], FlaskClient]
-
-
-@pytest.fixture(autouse=True)
-def clock(monkeypatch: pytest.MonkeyPatch, now: datetime) -> None:
-    pin_clock(monkeypatch, now)
-
-
-@pytest.fixture
-def login(client: FlaskClient, session: Session) -> Login:
-    def as_user(user: User) -> FlaskClient:
-        session.commit()
-        sign_in(client, user)
-        return client
-
-    return as_user
+from tests.plans.conftest import Catalogue, Login, People, PlanMaker, Reference, approved
+from tests.plans.pages import field_error, page_title, written
 
 
 @pytest.fixture
 def draft(make_plan: PlanMaker) -> CommPlan:
     return make_plan()
+
+pytestmark = pytest.mark.usefixtures("pinned_clock")
 
 
 @pytest.fixture

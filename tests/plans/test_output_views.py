@@ -6,22 +6,19 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
 from datetime import date, datetime
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from commsplan.auth.models import User
 from commsplan.notifications.settings import DeliverySettings
 from commsplan.plans import activities, items
 from commsplan.plans.models import CommPlan
 from commsplan.plans.rules import PlanRules
-from tests.conftest import sign_in
 from tests.plans.conftest import (
     Catalogue,
+    Login,
     People,
     PlanMaker,
     Reference,
@@ -30,24 +27,7 @@ from tests.plans.conftest import (
     london,
     make_profile,
 )
-from tests.plans.pages import page_title, pin_clock, text_of
-
-Login = Callable[[User], FlaskClient]
-
-
-@pytest.fixture(autouse=True)
-def clock(monkeypatch: pytest.MonkeyPatch, now: datetime) -> None:
-    pin_clock(monkeypatch, now)
-
-
-@pytest.fixture
-def login(client: FlaskClient, session: Session) -> Login:
-    def as_user(user: User) -> FlaskClient:
-        session.commit()
-        sign_in(client, user)
-        return client
-
-    return as_user
+from tests.plans.pages import page_title, text_of
 
 
 @pytest.fixture
@@ -67,6 +47,8 @@ def plan(session: Session, now: datetime, people: People, catalogue: Catalogue, 
     items.save_milestone(session, made, items.MilestoneValues("Schools toolkit published", date(2027, 1, 20)),
                          actor=people.officer, now=now, delivery=delivery, rules=rules)
     return approved(session, made, people.approver, now=now, delivery=delivery, rules=rules)
+
+pytestmark = pytest.mark.usefixtures("pinned_clock")
 
 
 # --- One plan ----------------------------------------------------------------------------------

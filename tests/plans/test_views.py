@@ -20,41 +20,23 @@ from commsplan.plans import service, workflow
 from commsplan.plans.models import CommPlan, PlanStatus, VersionOutcome
 from commsplan.plans.rules import PlanRules
 from tests.conftest import sign_in
-from tests.plans.conftest import People, PlanMaker, Reference, approved
+from tests.plans.conftest import Login, People, PlanMaker, Reference, approved
 from tests.plans.pages import (
     field_error,
     fresh_plan,
     page_title,
-    pin_clock,
     plan_id_from,
     text_of,
     written,
 )
-
-Login = Callable[[User], FlaskClient]
-
-
-@pytest.fixture(autouse=True)
-def clock(monkeypatch: pytest.MonkeyPatch, now: datetime) -> None:
-    pin_clock(monkeypatch, now)
-
-
-@pytest.fixture
-def login(client: FlaskClient, session: Session) -> Login:
-    """The test client signed in as `user`, after committing what the test has built."""
-
-    def as_user(user: User) -> FlaskClient:
-        session.commit()
-        sign_in(client, user)
-        return client
-
-    return as_user
 
 
 def submitted(session: Session, plan: CommPlan, by: User, now: datetime,
               delivery: DeliverySettings) -> CommPlan:
     workflow.submit_plan(session, plan, actor=by, now=now, delivery=delivery)
     return plan
+
+pytestmark = pytest.mark.usefixtures("pinned_clock")
 
 
 # --- The list ----------------------------------------------------------------------------------
