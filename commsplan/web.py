@@ -27,6 +27,14 @@ def signed_in_user() -> User:
     return cast(User, current_user._get_current_object())
 
 
+def signed_in_with(*roles: Role) -> User:
+    """The signed-in person, if they hold one of `roles`; 403 otherwise."""
+    user = signed_in_user()
+    if not user.has_role(*roles):
+        abort(403)
+    return user
+
+
 def role_required(*roles: Role) -> Callable[[F], F]:
     """Let through only people holding one of `roles`; everyone else gets 403."""
 

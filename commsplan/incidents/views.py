@@ -116,7 +116,8 @@ def render_incident(incident: Incident, *, errors: dict[str, list[str]] | None =
     statements = statement_service.statements_of(session, incident)
     return render_template(
         "incidents/show.html", incident=incident, playbook=playbook, now=now, clocks=clocks,
-        tasks=tasks, events=service.timeline(session, incident), roles=holders, people=assignable_people(),
+        tasks=tasks, steps={step.id: step for step in playbook.steps},
+        events=service.timeline(session, incident), roles=holders, people=assignable_people(),
         waiting_anchors=[a for a in playbook.anchors if a not in clocks], form=ConfirmForm(),
         inputs=service.shown_inputs(session, playbook, incident.inputs), errors=errors or {},
         can_work=user.has_role(*service.WORKERS) and active,

@@ -32,17 +32,21 @@ from commsplan.notifications.jobs import current_settings
 from commsplan.reference.kinds import ELEMENTS, QUALIFIERS, UNITS
 from commsplan.reference.service import active_items
 from commsplan.timeutil import utcnow
-from commsplan.web import ConfirmForm, add_form_errors, page_number, pagination_params, signed_in_user
+from commsplan.web import (
+    ConfirmForm,
+    add_form_errors,
+    page_number,
+    pagination_params,
+    signed_in_user,
+    signed_in_with,
+)
 
 bp = Blueprint("messages", __name__, url_prefix="/messages")
 
 
 def writer() -> User:
     """The signed-in person, if they may write message maps; 403 otherwise."""
-    user = signed_in_user()
-    if not user.has_role(*maps.WRITERS):
-        abort(403)
-    return user
+    return signed_in_with(*maps.WRITERS)
 
 
 def message_map(map_id: int) -> MessageMap:

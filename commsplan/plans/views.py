@@ -35,6 +35,7 @@ from commsplan.web import (
     pagination_params,
     role_required,
     signed_in_user,
+    signed_in_with,
 )
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
@@ -42,10 +43,7 @@ bp = Blueprint("plans", __name__, url_prefix="/plans")
 
 def writer() -> User:
     """The signed-in person, if they may write plans; 403 otherwise."""
-    user = signed_in_user()
-    if not user.has_role(*service.WRITERS):
-        abort(403)
-    return user
+    return signed_in_with(*service.WRITERS)
 
 
 def current_rules() -> PlanRules:

@@ -199,3 +199,12 @@ def test_unknown_incidents_and_playbooks_are_404(client: FlaskClient, signed_in:
     signed_in(Role.DUTY_OFFICER)
     assert client.get("/incidents/999").status_code == 404
     assert client.get("/incidents/launch/no-such-playbook").status_code == 404
+
+
+def test_each_task_says_how_to_do_it_from_the_launched_playbook(
+        client: FlaskClient, signed_in: Callable[..., User], launch: Launch) -> None:
+    incident = launch()
+    signed_in(Role.DUTY_OFFICER)
+    page = client.get(f"/incidents/{incident.id}").text
+    assert "How to do it" in page
+    assert "<li>Facts checked with the SIO</li>" in page and "<li>Family told first</li>" in page
