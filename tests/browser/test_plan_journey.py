@@ -118,7 +118,7 @@ def add_activity(page: Page, title: str, day: str, month: str, *, check_lead_tim
     if check_lead_time:
         page.get_by_label("Remind the owner this many days before").fill("5")
         page.get_by_role("button", name="Save activity").click()
-        expect(page).to_have_title(re.compile(r"^Error: Add activity – "))
+        expect(page).to_have_title(re.compile(r"^Error: Add an activity – "))
         expect(page.locator(".govuk-error-summary")).to_be_focused()
         expect(page.locator(".govuk-error-summary")).to_contain_text(
             f"{POSTERS} needs 21 days' notice: remind at least 21 days before it starts")
