@@ -31,7 +31,7 @@ from commsplan.plans.insight import suggest_audiences
 from commsplan.plans.models import CommPlan, Milestone
 from commsplan.plans.rules import PlanRules
 from commsplan.reference.kinds import ELEMENTS
-from commsplan.reference.models import BusinessUnit, ViolenceElement
+from commsplan.reference.models import BusinessUnit, UnitKind, ViolenceElement
 from commsplan.reference.service import active_items
 from commsplan.timeutil import to_london
 
@@ -94,6 +94,15 @@ class IntegratedPlan:
     units: list[UnitSummary]
     per_week: int
     months: list[tuple[int, int, int]]  # (year, month, activities starting)
+
+    @property
+    def corporate_gaps(self) -> list[Gap]:
+        """The corporate unit's gaps: its profile sums the force, so its harm dwarfs any borough's."""
+        return [gap for gap in self.gaps if gap.unit.kind is UnitKind.CORPORATE]
+
+    @property
+    def unit_gaps(self) -> list[Gap]:
+        return [gap for gap in self.gaps if gap.unit.kind is not UnitKind.CORPORATE]
 
     @property
     def counted_rows(self) -> list[ActivityRow]:
@@ -255,8 +264,10 @@ def as_markdown(result: IntegratedPlan) -> str:
              "| Unit | Plan | Top priority | Activities | Gaps |", "| --- | --- | --- | --- | --- |"]
     lines += [f"| {s.unit.name} | {s.plan.status.label if s.plan else 'None'} | "
               f"{s.top.element.name if s.top else '—'} | {s.activities} | {s.gaps} |" for s in result.units]
-    lines += ["", "## Gaps, highest harm first", ""]
-    lines += [f"- {gap.text} (harm {gap.harm:,.0f})" for gap in result.gaps] or ["_No gaps._"]
+    for heading, gaps in (("Corporate plan gaps", result.corporate_gaps),
+                          ("Business-unit gaps, highest harm first", result.unit_gaps)):
+        lines += ["", f"## {heading}", ""]
+        lines += [f"- {gap.text} (harm {gap.harm:,.0f})" for gap in gaps] or ["_No gaps._"]
     lines += ["", f"## Audience overload (more than {result.per_week} activities in a week)", ""]
     lines += [f"- Week of {o.week:%-d %b %Y}: {o.audience.name}, {o.count} activities"
               for o in result.overloads] or ["_None._"]

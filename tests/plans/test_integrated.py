@@ -91,8 +91,7 @@ def test_coverage_is_weighted_by_harm_and_gaps_ranked_by_it(
     hackney = [gap.text for gap in result.gaps if gap.unit.code == "GD"]
     assert (
         "Hackney borough command: most serious violence is priority 2, "
-        "but no activity in its plan addresses it"
-        in hackney
+        "but no activity in its plan addresses it" in hackney
     )
     assert (
         "Hackney borough command: personal robbery is priority 1, but no activity reaches Parents and carers"
@@ -186,3 +185,21 @@ def test_markdown_holds_units_gaps_and_coverage(
         in text
     )
     assert "| Personal robbery | Secondary school pupils aged 11–16 | 1 | 1 | 86% | no |" in text
+
+
+def test_the_corporate_units_gaps_are_listed_apart(
+    session: Session, now: datetime, people: People, reference: Reference, rules: PlanRules
+) -> None:
+    """The corporate profile sums the force, so its harm would top every borough's."""
+    profiles_for_two_units(session, now, people, reference)
+    make_profile(
+        session,
+        unit=reference.units["CORP"],
+        year=YEAR,
+        harms={reference.elements["MSV"]: 9_999.0},
+        actor=people.officer,
+        now=now,
+    )
+    result = integrated.build(session, YEAR, rules=rules)
+    assert [gap.unit.code for gap in result.corporate_gaps] == ["CORP"]
+    assert result.unit_gaps[0].unit.code == "QK" and "CORP" not in {g.unit.code for g in result.unit_gaps}
