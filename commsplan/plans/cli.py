@@ -51,4 +51,4 @@ def export(year: int, kind: str) -> None:
     """Print the integrated plan for a year as Markdown, or its activities as CSV."""
     result = integrated.build(current_session(), year, rules=plan_rules(current_app.config))
     click.echo(integrated.as_markdown(result) if kind == "markdown"
-               else exports.activities_csv(result.counted_rows), nl=False)
+               else exports.activities_csv(integrated.export_rows(current_session(), result)), nl=False)

@@ -15,20 +15,21 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from commsplan.messaging.kinds import AUDIENCES
 from commsplan.messaging.map_models import MessageMap, MessageStatus
-from commsplan.messaging.models import Audience
+from commsplan.messaging.models import Audience, Channel
 from commsplan.planning import profiles
 from commsplan.planning.models import RiskProfile, RiskProfileEntry, year_label
 from commsplan.plans.calendar import week_start, year_months
 from commsplan.plans.exports import ActivityRow, activity_rows
 from commsplan.plans.insight import suggest_audiences
-from commsplan.plans.models import CommPlan, Milestone
+from commsplan.plans.models import Activity, ActivityStatus, CommPlan, Milestone, activity_audiences
 from commsplan.plans.rules import PlanRules
 from commsplan.reference.kinds import ELEMENTS
 from commsplan.reference.models import BusinessUnit, UnitKind, ViolenceElement
@@ -36,6 +37,40 @@ from commsplan.reference.service import active_items
 from commsplan.timeutil import to_london
 
 MAX_OVERLOADS_SHOWN = 50
+
+
+class Reach(NamedTuple):
+    """What the integrated plan needs of one activity: a light row, as there may be tens of thousands."""
+
+    id: int
+    plan_id: int
+    unit_code: str
+    title: str
+    element_id: int
+    channel: str
+    starts_at: datetime
+    ends_at: datetime
+    status: ActivityStatus
+    audience_ids: tuple[int, ...]
+
+
+def reach_rows(session: Session, plans: Sequence[CommPlan]) -> list[Reach]:
+    """The plans' activities with the audiences they reach, in two queries, by start time."""
+    ids, unit_code = [plan.id for plan in plans], {plan.id: plan.unit.code for plan in plans}
+    audiences: dict[int, list[int]] = defaultdict(list)
+    of_plans = select(Activity.id).where(Activity.plan_id.in_(ids))
+    for activity_id, audience_id in session.execute(select(activity_audiences.c.activity_id,
+                                                           activity_audiences.c.audience_id)
+                                                    .where(activity_audiences.c.activity_id.in_(of_plans))):
+        audiences[activity_id].append(audience_id)
+    query = (select(Activity.id, Activity.plan_id, Activity.title, Activity.element_id, Channel.name,
+                    Activity.starts_at, Activity.ends_at, Activity.status)
+             .join(Channel, Channel.id == Activity.channel_id).where(Activity.plan_id.in_(ids))
+             .order_by(Activity.starts_at, Activity.id))
+    return [Reach(activity_id, plan_id, unit_code[plan_id], title, element_id, channel, starts_at, ends_at,
+                  status, tuple(audiences.get(activity_id, ())))
+            for activity_id, plan_id, title, element_id, channel, starts_at, ends_at, status
+            in session.execute(query)]
 
 
 @dataclass
@@ -89,7 +124,7 @@ class IntegratedPlan:
     gaps: list[Gap]
     overloads: list[Overload]
     overload_total: int
-    rows: list[ActivityRow]
+    rows: list[Reach]
     milestones: list[Milestone]
     units: list[UnitSummary]
     per_week: int
@@ -105,14 +140,19 @@ class IntegratedPlan:
         return [gap for gap in self.gaps if gap.unit.kind is not UnitKind.CORPORATE]
 
     @property
-    def counted_rows(self) -> list[ActivityRow]:
+    def counted_rows(self) -> list[Reach]:
         return [row for row in self.rows if counts(row, self.counted_plan_ids)]
 
     def cell(self, element_id: int, audience_id: int) -> Cell:
         return self.cells.get((element_id, audience_id)) or Cell()
 
 
-def counts(row: ActivityRow, counted_plan_ids: set[int]) -> bool:
+def export_rows(session: Session, result: IntegratedPlan) -> list[ActivityRow]:
+    """The counted activities with everything they name, for the CSV."""
+    return [row for row in activity_rows(session, sorted(result.counted_plan_ids)) if row.status.counts]
+
+
+def counts(row: Reach, counted_plan_ids: set[int]) -> bool:
     return row.plan_id in counted_plan_ids and row.status.counts
 
 
@@ -137,7 +177,7 @@ def build(session: Session, year: int, *, rules: PlanRules, per_week: int | None
     """The integrated plan for a financial year."""
     plans = year_plans(session, year)
     counted = {plan.id for plan in plans if plan.has_been_approved}
-    rows = activity_rows(session, [plan.id for plan in plans])
+    rows = reach_rows(session, plans)
     milestones = list(session.scalars(select(Milestone).where(Milestone.plan_id.in_([p.id for p in plans]))
                                       .order_by(Milestone.target_date)))
     year_profile_list = year_profiles(session, year)
@@ -160,7 +200,7 @@ def build(session: Session, year: int, *, rules: PlanRules, per_week: int | None
         month_counts(year, counted_rows))
 
 
-def coverage(rows: Sequence[ActivityRow], unit_of_plan: dict[int, int], harm: dict[tuple[int, int], float],
+def coverage(rows: Sequence[Reach], unit_of_plan: dict[int, int], harm: dict[tuple[int, int], float],
              approved: set[tuple[int, int]]) -> dict[tuple[int, int], Cell]:
     cells: dict[tuple[int, int], Cell] = defaultdict(Cell)
     for row in rows:
@@ -178,7 +218,7 @@ def coverage(rows: Sequence[ActivityRow], unit_of_plan: dict[int, int], harm: di
     return dict(cells)
 
 
-def find_gaps(year_profile_list: Sequence[RiskProfile], rows: Sequence[ActivityRow],
+def find_gaps(year_profile_list: Sequence[RiskProfile], rows: Sequence[Reach],
               unit_of_plan: dict[int, int], plans: Sequence[CommPlan], audiences: Sequence[Audience],
               mapped: set[tuple[int, int]], approved: set[tuple[int, int]], rules: PlanRules) -> list[Gap]:
     """Each unit's top priorities with no activity, or with activities that miss a needed audience."""
@@ -214,7 +254,7 @@ def missing(plan: CommPlan | None) -> str:
     return "no activity in its plan addresses it"
 
 
-def find_overloads(rows: Sequence[ActivityRow], audiences: dict[int, Audience], threshold: int
+def find_overloads(rows: Sequence[Reach], audiences: dict[int, Audience], threshold: int
                    ) -> list[Overload]:
     """Audience-weeks with more activities live than `threshold`, busiest first."""
     live: dict[tuple[int, date], list[str]] = defaultdict(list)
@@ -232,7 +272,7 @@ def find_overloads(rows: Sequence[ActivityRow], audiences: dict[int, Audience], 
 
 
 def unit_summaries(plans: Sequence[CommPlan], year_profile_list: Sequence[RiskProfile],
-                   rows: Sequence[ActivityRow], unit_of_plan: dict[int, int], gaps: Sequence[Gap]
+                   rows: Sequence[Reach], unit_of_plan: dict[int, int], gaps: Sequence[Gap]
                    ) -> list[UnitSummary]:
     plan_of = {plan.unit_id: plan for plan in plans}
     profile_of = {profile.unit_id: profile for profile in year_profile_list}
@@ -251,7 +291,7 @@ def unit_summaries(plans: Sequence[CommPlan], year_profile_list: Sequence[RiskPr
     return summaries
 
 
-def month_counts(year: int, rows: Sequence[ActivityRow]) -> list[tuple[int, int, int]]:
+def month_counts(year: int, rows: Sequence[Reach]) -> list[tuple[int, int, int]]:
     starting = Counter((to_london(row.starts_at).year, to_london(row.starts_at).month) for row in rows)
     return [(y, m, starting[(y, m)]) for y, m in year_months(year)]
 

@@ -77,7 +77,7 @@ def integrated_markdown() -> Response:
 @bp.get("/integrated/activities.csv")
 def integrated_activities_csv() -> Response:
     result = build()
-    return attachment(exports.activities_csv(result.counted_rows), "text/csv",
+    return attachment(exports.activities_csv(integrated.export_rows(current_session(), result)), "text/csv",
                       f"integrated-activities-{result.year}.csv")
 
 
