@@ -6,7 +6,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar, cast
 
-from flask import abort, request
+from flask import Response, abort, request
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
@@ -68,6 +68,12 @@ def add_form_errors(form: Form, error: DomainError) -> None:
             form.form_errors.extend(messages)
         else:
             field.errors = [*field.errors, *messages]
+
+
+def attachment(text: str, mimetype: str, filename: str) -> Response:
+    """A download: the browser saves it under `filename` rather than showing it."""
+    return Response(text, mimetype=mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 def client_address() -> str:

@@ -23,7 +23,7 @@ from commsplan.playbooks.model import Playbook
 from commsplan.reference.kinds import UNITS
 from commsplan.reference.service import active_items
 from commsplan.timeutil import to_london, utcnow
-from commsplan.web import ConfirmForm, role_required, signed_in_user
+from commsplan.web import ConfirmForm, attachment, role_required, signed_in_user
 
 bp = Blueprint("incidents", __name__, url_prefix="/incidents")
 INPUT_PREFIX = "in_"
@@ -338,8 +338,7 @@ def report_page(incident_id: int) -> str:
 @bp.get("/<int:incident_id>/report.md")
 def report_markdown(incident_id: int) -> Response:
     built = report.build(current_session(), incident_or_404(incident_id))
-    return Response(report.as_markdown(built), mimetype="text/markdown", headers={
-        "Content-Disposition": f'attachment; filename="{built.incident.reference}.md"'})
+    return attachment(report.as_markdown(built), "text/markdown", f"{built.incident.reference}.md")
 
 
 @bp.get("/figures")

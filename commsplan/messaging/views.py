@@ -18,7 +18,7 @@ from commsplan.messaging.models import SCORE_LABELS, Audience, Channel, ChannelK
 from commsplan.notifications.jobs import current_settings
 from commsplan.reference.kinds import ReferenceKind
 from commsplan.timeutil import utcnow
-from commsplan.web import add_form_errors, role_required, signed_in_user
+from commsplan.web import add_form_errors, attachment, role_required, signed_in_user
 
 bp = Blueprint("messaging", __name__, url_prefix="/messaging")
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -184,5 +184,4 @@ def export_csv(what: str) -> Response:
         text = csv_io.export_kind(session, csv_io.IMPORTABLE[what])
     else:
         abort(404)
-    return Response(text, mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="commsplan-{what}.csv"'})
+    return attachment(text, "text/csv", f"commsplan-{what}.csv")

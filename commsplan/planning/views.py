@@ -31,6 +31,7 @@ from commsplan.timeutil import utcnow
 from commsplan.web import (
     ConfirmForm,
     add_form_errors,
+    attachment,
     page_number,
     pagination_params,
     role_required,
@@ -209,8 +210,7 @@ def import_profiles() -> str | BaseResponse:
 def profile_template() -> Response:
     year = request.args.get("year", type=int) or this_year()
     text = profile_csv.template_csv(current_session(), year)
-    return Response(text, mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="risk-profiles-{year}.csv"'})
+    return attachment(text, "text/csv", f"risk-profiles-{year}.csv")
 
 
 @bp.get("/heat-map")

@@ -17,6 +17,7 @@ from commsplan.auth.models import User
 from commsplan.messaging.models import Audience, Channel
 from commsplan.notifications.settings import DeliverySettings
 from commsplan.planning.models import RiskProfile
+from commsplan.planning.profiles import financial_year
 from commsplan.plans import activities, items, proposal, service, workflow
 from commsplan.plans.delivery_plan import DELIVERY_PLAN_YEAR, add_delivery_plan
 from commsplan.plans.models import CommPlan, PlanStatus
@@ -403,8 +404,7 @@ def load_plans(
     added = []
     if add_delivery_plan(session, owner=officer, approver=approver, now=now, delivery=delivery, rules=rules):
         added.append(f"plan: delivery plan {DELIVERY_PLAN_YEAR}")
-    local = to_london(now)
-    year = local.year if local.month >= 4 else local.year - 1
+    year = financial_year(to_london(now))
     if (
         add_corporate_plan(
             session, year=year, officer=officer, approver=approver, now=now, delivery=delivery, rules=rules

@@ -124,7 +124,7 @@ class IntegratedPlan:
     gaps: list[Gap]
     overloads: list[Overload]
     overload_total: int
-    rows: list[Reach]
+    counted_rows: list[Reach]  # activities of approved plans that still reach people
     milestones: list[Milestone]
     units: list[UnitSummary]
     per_week: int
@@ -138,10 +138,6 @@ class IntegratedPlan:
     @property
     def unit_gaps(self) -> list[Gap]:
         return [gap for gap in self.gaps if gap.unit.kind is not UnitKind.CORPORATE]
-
-    @property
-    def counted_rows(self) -> list[Reach]:
-        return [row for row in self.rows if counts(row, self.counted_plan_ids)]
 
     def cell(self, element_id: int, audience_id: int) -> Cell:
         return self.cells.get((element_id, audience_id)) or Cell()
@@ -195,7 +191,7 @@ def build(session: Session, year: int, *, rules: PlanRules, per_week: int | None
     overloads = find_overloads(counted_rows, {a.id: a for a in audiences}, threshold)
     return IntegratedPlan(
         year, plans, counted, elements, audiences, cells, dict(element_harm), gaps,
-        overloads[:MAX_OVERLOADS_SHOWN], len(overloads), rows, milestones,
+        overloads[:MAX_OVERLOADS_SHOWN], len(overloads), counted_rows, milestones,
         unit_summaries(plans, year_profile_list, counted_rows, unit_of_plan, gaps), threshold,
         month_counts(year, counted_rows))
 

@@ -11,10 +11,9 @@ from commsplan.planning.models import year_label
 from commsplan.planning.profiles import FIRST_YEAR, LAST_YEAR
 from commsplan.plans import calendar, exports, feeds, integrated, service
 from commsplan.plans.models import FeedScope
-from commsplan.plans.output_views import attachment
 from commsplan.plans.views import bp, current_rules, financial_year
 from commsplan.timeutil import utcnow
-from commsplan.web import ConfirmForm, signed_in_user
+from commsplan.web import ConfirmForm, attachment, signed_in_user
 
 MAX_PER_WEEK = 50
 

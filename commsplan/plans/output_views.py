@@ -8,11 +8,7 @@ from commsplan.db import current_session
 from commsplan.plans import calendar, exports, service
 from commsplan.plans.models import OASIS_SECTIONS, CommPlan
 from commsplan.plans.views import bp, get_plan
-
-
-def attachment(text: str, mimetype: str, filename: str) -> Response:
-    return Response(text, mimetype=mimetype,
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+from commsplan.web import attachment
 
 
 def entries_of(plan: CommPlan) -> list[calendar.Entry]:

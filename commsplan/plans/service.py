@@ -143,10 +143,14 @@ def get_version(session: Session, plan: CommPlan, number: int) -> PlanVersion:
     return version
 
 
+def authors(plan: CommPlan) -> set[int | None]:
+    """Whoever owns, submitted or last changed the plan: none of them may approve it."""
+    return {plan.owner_id, plan.submitted_by_id, plan.updated_by_id}
+
+
 def may_approve(plan: CommPlan, user: User) -> bool:
-    """An approver who neither owns, submitted nor last changed the plan."""
-    return (user.has_role(*APPROVERS) and plan.status is PlanStatus.SUBMITTED
-            and user.id not in {plan.owner_id, plan.submitted_by_id, plan.updated_by_id})
+    """An approver who is not one of the plan's authors, while it waits for a decision."""
+    return user.has_role(*APPROVERS) and plan.status is PlanStatus.SUBMITTED and user.id not in authors(plan)
 
 
 # --- Checks ------------------------------------------------------------------------------------

@@ -27,7 +27,7 @@ from commsplan.plans.models import OASIS_SECTIONS, CommPlan, PlanStatus
 from commsplan.plans.rules import PlanRules, plan_rules
 from commsplan.reference.kinds import UNITS
 from commsplan.reference.service import active_items
-from commsplan.timeutil import utcnow
+from commsplan.timeutil import to_london, utcnow
 from commsplan.web import (
     ConfirmForm,
     add_form_errors,
@@ -55,8 +55,8 @@ def get_plan(plan_id: int) -> CommPlan:
 
 
 def financial_year() -> int:
-    now = utcnow()
-    return now.year if now.month >= 4 else now.year - 1
+    """The financial year today falls in."""
+    return profiles.financial_year(to_london(utcnow()))
 
 
 def active_people(roles: tuple[Any, ...] = ()) -> list[User]:

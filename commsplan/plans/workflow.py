@@ -21,6 +21,7 @@ from commsplan.plans.service import (
     COMMENT_LIMIT,
     WRITERS,
     activities,
+    authors,
     get_version,
     metrics,
     milestones,
@@ -94,7 +95,7 @@ def _waiting_version(session: Session, plan: CommPlan, number: int, actor: User)
         raise Conflict("This plan is not waiting for approval")
     if number != plan.version_number:
         raise Conflict(f"Version {plan.version_number} is the one waiting; review that version")
-    if actor.id in {plan.owner_id, plan.submitted_by_id, plan.updated_by_id}:
+    if actor.id in authors(plan):
         raise PermissionDenied("You own, submitted or last changed this plan, so another approver "
                                "must decide on it")
     return get_version(session, plan, number)

@@ -8,6 +8,7 @@ from flask.testing import FlaskCliRunner
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from commsplan.planning.profiles import financial_year
 from commsplan.plans import integrated, service
 from commsplan.plans.models import CommPlan, Milestone, PlanStatus
 from commsplan.plans.rules import PlanRules
@@ -30,8 +31,7 @@ def test_the_demo_tracks_the_delivery_plan_and_a_years_plans(
         "2C": (date(2010, 8, 1), "TBD"),
     }
     assert delivery.status is PlanStatus.ACTIVE
-    today = to_london(utcnow())
-    year = today.year if today.month >= 4 else today.year - 1  # the demo is for the year it is loaded in
+    year = financial_year(to_london(utcnow()))  # the demo is for the year it is loaded in
     corporate = plans[("CORP", year)]
     assert corporate.status is PlanStatus.ACTIVE and len(service.activities(session, corporate)) >= 8
     boroughs = {code: plan.status for (code, made), plan in plans.items() if code != "CORP" and made == year}
