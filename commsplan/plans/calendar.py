@@ -27,10 +27,6 @@ class Entry:
     status: str = ""
     unit_code: str = ""
 
-    @property
-    def slug(self) -> str:
-        return "activities" if self.kind == "activity" else "milestones"
-
 
 @dataclass
 class Day:
