@@ -8,7 +8,7 @@ times and schedules their reminders. Views, the API, the CLI and the demo loader
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
@@ -457,14 +457,14 @@ def assign_role(session: Session, incident: Incident, role: str, person: User | 
     log(session, incident, "role", f"{roles[role]}: {person.name}{handover}"
         f"{'. Handover: ' + note.strip() if note.strip() else ''}", actor=actor, now=now)
     session.flush()
-    owned = session.scalars(select(IncidentTask).where(
+    owned = list(session.scalars(select(IncidentTask).where(
         IncidentTask.incident_id == incident.id, IncidentTask.status == TaskStatus.OPEN,
-        IncidentTask.due_at.is_not(None),
-        (IncidentTask.owner_role == role) if role != "duty_officer" else IncidentTask.id.is_not(None)))
-    owned_tasks = list(owned)
-    for task in owned_tasks:
-        cancel_reminders(session, task, now=now, actor=actor)
-    remind(session, incident, owned_tasks, now=now, settings=settings, actor=actor)
+        (IncidentTask.owner_role == role) if role != "duty_officer" else IncidentTask.id.is_not(None))
+        .order_by(IncidentTask.due_at, IncidentTask.id)))
+    follow_handover(session, incident, [task for task in owned if task.due_at is not None], now=now,
+                    settings=settings, actor=actor)
+    tell_new_holder(session, incident, assignment, roles[role], owned, now=now, settings=settings,
+                    actor=actor)
     return assignment
 
 
@@ -483,7 +483,7 @@ def holder(session: Session, incident: Incident, role: str) -> User | None:
 
 def remind(session: Session, incident: Incident, tasks: Sequence[IncidentTask], *, now: datetime,
            settings: DeliverySettings, actor: User | None) -> None:
-    """"Due soon" to each task's owner, "overdue" to the owner and the duty officer.
+    """"Due soon" to each newly timed task's owner, "overdue" to the owner and the duty officer.
 
     The owner is whoever holds the task's role; until someone does, the duty officer. Exercise
     reminders stay in the app. However many tasks, this takes a fixed number of queries.
@@ -491,30 +491,103 @@ def remind(session: Session, incident: Incident, tasks: Sequence[IncidentTask], 
     timed = [task for task in tasks if task.due_at is not None]
     if not timed:
         return
-    holders = {role: assignment.user for role, assignment in role_holders(session, incident).items()}
-    duty = holders.get("duty_officer") or incident.launched_by
+    owner_of, duty = responsible(session, incident)
     requests = []
     for task in timed:
-        task.reminder_round = (task.reminder_round or 0) + 1  # a handover reminds afresh, under new keys
-        requests += task_reminders(incident, task, holders.get(task.owner_role) or duty, duty, now)
+        task.reminder_round = (task.reminder_round or 0) + 1
+        requests += task_reminders(incident, task, owner_of(task), duty, now)
     reminders.schedule_many(session, requests, now=now, settings=settings, actor=actor)
 
 
-def task_reminders(incident: Incident, task: IncidentTask, owner: User, duty: User, now: datetime
-                   ) -> list[reminders.ReminderRequest]:
+def responsible(session: Session, incident: Incident) -> tuple[Callable[[IncidentTask], User], User]:
+    """Who owns a task now (its role's holder, else the duty officer), and the duty officer."""
+    holders = {role: assignment.user for role, assignment in role_holders(session, incident).items()}
+    duty = holders.get("duty_officer") or incident.launched_by
+    return (lambda task: holders.get(task.owner_role) or duty), duty
+
+
+def follow_handover(session: Session, incident: Incident, tasks: Sequence[IncidentTask], *, now: datetime,
+                    settings: DeliverySettings, actor: User) -> None:
+    """After a handover, reminders still to come follow the new holders; nothing already sent goes
+    again (the new holder gets one summary instead), and nobody keeps a reminder for a task no
+    longer theirs."""
+    owner_of, duty = responsible(session, incident)
+    waiting = pending_task_reminders(session, incident)
+    requests = []
+    for task in tasks:
+        wanted = task_reminders(incident, task, owner_of(task), duty, now,
+                                reminder_round=task.reminder_round + 1)
+        wanted_events = {(request.kind, request.recipient.user_id) for request in wanted}
+        for (task_id, kind, person_id), reminder in waiting.items():
+            if task_id == task.id and (kind, person_id) not in wanted_events:
+                reminders.cancel(session, key=reminder.idempotency_key, now=now, actor=actor)
+        new = [request for request in wanted if request.due_at > now
+               and (task.id, request.kind, request.recipient.user_id) not in waiting]
+        if new:
+            task.reminder_round += 1
+            requests += new
+    reminders.schedule_many(session, requests, now=now, settings=settings, actor=actor)
+
+
+def pending_task_reminders(session: Session, incident: Incident) -> dict[tuple[int, str, int], Reminder]:
+    """The incident's task reminders not yet sent, by (task id, kind, person id)."""
+    pending = session.scalars(select(Reminder).where(
+        Reminder.idempotency_key.startswith(f"incident:{incident.id}:task:", autoescape=True),
+        Reminder.status == ReminderStatus.PENDING))
+    found = {}
+    for reminder in pending:
+        task_id = int(reminder.idempotency_key.split(":")[3])
+        found[(task_id, reminder.kind, reminder.recipient_user_id or 0)] = reminder
+    return found
+
+
+def task_reminders(incident: Incident, task: IncidentTask, owner: User, duty: User, now: datetime,
+                   reminder_round: int | None = None) -> list[reminders.ReminderRequest]:
+    """One reminder per task event and person: its owner's "due soon" (only while the task is not
+    yet due; the overdue notice replaces it if both would go together), and "overdue" to the owner
+    and the duty officer (once, when they are the same person)."""
     if task.due_at is None:
         return []
     subject = reminders.Subject(type="incident", id=str(incident.id),
                                 title=f"{incident.reference}: {task.title}"[:200],
                                 link=f"/incidents/{incident.id}#task-{task.id}")
-    plan = [(f"due:{owner.id}", "incident_task_due", owner, max(task.due_at - DUE_SOON, now))]
-    plan += [(f"overdue:{person.id}", "incident_task_overdue", person, task.due_at)
+    prefix = f"{task_key(task)}{reminder_round or task.reminder_round}:"
+    due_soon = f"{prefix}due:{owner.id}"
+    plan: list[tuple[str, str, User, datetime, str | None]] = []
+    if task.due_at > now:
+        plan.append((due_soon, "incident_task_due", owner, max(task.due_at - DUE_SOON, now), None))
+    plan += [(f"{prefix}overdue:{person.id}", "incident_task_overdue", person, task.due_at,
+              due_soon if person.id == owner.id else None)
              for person in {owner.id: owner, duty.id: duty}.values()]
+    body = f"Due {to_london(task.due_at):%H:%M on %-d %B}."
     return [reminders.ReminderRequest(
-        key=f"{task_key(task)}{task.reminder_round}:{suffix}", kind=kind,
-        recipient=reminders.Recipient.person(person), subject=subject, due_at=due_at,
-        in_app_only=incident.mode is IncidentMode.EXERCISE,
-        body=f"Due {to_london(task.due_at):%H:%M on %-d %B}.") for suffix, kind, person, due_at in plan]
+        key=key, kind=kind, recipient=reminders.Recipient.person(person), subject=subject, due_at=due_at,
+        in_app_only=incident.mode is IncidentMode.EXERCISE, supersedes=supersedes, body=body)
+        for key, kind, person, due_at, supersedes in plan]
+
+
+def tell_new_holder(session: Session, incident: Incident, assignment: RoleAssignment, role_label: str,
+                    owned: Sequence[IncidentTask], *, now: datetime, settings: DeliverySettings,
+                    actor: User) -> None:
+    """One message to the person taking a role: its open tasks, rather than each task again."""
+    lines = [f"You are now {role_label} for {incident.title}."]
+    if assignment.handover_note:
+        lines.append(f"Handover note: {assignment.handover_note}")
+    lines.append(f"Open tasks: {len(owned)}." if owned else "No open tasks are yours yet.")
+    for task in owned[:20]:
+        when = "waiting for its clock" if task.due_at is None else \
+            f"{'overdue since' if task.due_at <= now else 'due'} {to_london(task.due_at):%H:%M on %-d %B}"
+        lines.append(f"- {task.title} ({when})")
+    if len(owned) > 20:
+        lines.append(f"… and {len(owned) - 20} more on the incident page.")
+    reminders.schedule(
+        session, key=f"incident:{incident.id}:role:{assignment.role}:{assignment.id}",
+        kind="incident_role_given", recipient=reminders.Recipient.person(assignment.user),
+        subject=reminders.Subject(type="incident", id=str(incident.id),
+                                  title=f"{incident.reference}: you are now {role_label}"[:200],
+                                  link=f"/incidents/{incident.id}"),
+        due_at=now, now=now, settings=settings, actor=actor, body="\n".join(lines),
+        in_app_only=incident.mode is IncidentMode.EXERCISE)
 
 
 def cancel_reminders(session: Session, task: IncidentTask, *, now: datetime, actor: User) -> None:

@@ -193,18 +193,23 @@ def test_skipping_needs_a_reason_and_is_audited(launch: Launch, session: Any, no
         e.text for e in session.scalars(select(TimelineEvent))]
 
 
-def test_overdue_tasks_reach_the_owner_and_duty_officer_inbox(launch: Launch, session: Any, now: datetime,
-                                                              duty: User) -> None:
+def test_overdue_tasks_reach_the_duty_officer_and_a_new_holder_gets_one_summary(
+        launch: Launch, session: Any, now: datetime, duty: User) -> None:
     incident = launch()
     press = make_user(session, roles=(Role.COMMS_OFFICER,), name="Pat Press", now=now)
-    service.assign_role(session, incident, "duty_press_officer", press, note="", actor=duty, now=now,
-                        settings=current_settings())
+    service.assign_role(session, incident, "duty_press_officer", press, note="Call the SIO first", actor=duty,
+                        now=now, settings=current_settings())
     session.commit()
     run_dispatch(now=lambda: now)
-    inbox = {(item.user_id, item.kind, item.title) for item in session.scalars(select(InboxItem))}
+    items = list(session.scalars(select(InboxItem)))
+    inbox = {(item.user_id, item.kind, item.title) for item in items}
     monitor = "CI-2026-0001: Check social media for the footage"
-    assert (press.id, "incident_task_overdue", monitor) in inbox
     assert (duty.id, "incident_task_overdue", monitor) in inbox
+    [summary] = [item for item in items if item.user_id == press.id]
+    assert summary.kind == "incident_role_given"
+    assert summary.title == "CI-2026-0001: you are now Duty press officer"
+    assert "Handover note: Call the SIO first" in summary.body
+    assert "- Check social media for the footage (overdue since 09:45 on 20 November)" in summary.body
     holding = "CI-2026-0001: Publish the holding statement"  # due 10:15: "due soon" comes at 10:05
     assert not any(title == holding for _, _, title in inbox)
     run_dispatch(now=lambda: now + timedelta(minutes=5))
@@ -225,9 +230,11 @@ def test_handover_ends_the_old_holder_and_moves_the_reminders(launch: Launch, se
     session.commit()
     holders = service.role_holders(session, incident)
     assert holders["duty_press_officer"].user_id == second.id
-    holding = tasks(incident)["holding"]
-    due = [r for r in pending(service.task_key(holding)) if r.kind == "incident_task_due"]
-    assert [r.recipient_user_id for r in due] == [second.id]
+    holding = tasks(incident)["holding"]  # due 10:15; handed over at 10:05, when "due soon" is due
+    waiting = {(r.kind, r.recipient_user_id) for r in pending(service.task_key(holding))}
+    assert waiting == {("incident_task_overdue", second.id), ("incident_task_overdue", duty.id)}
+    summaries = pending(f"incident:{incident.id}:role:duty_press_officer:")
+    assert [r.recipient_user_id for r in summaries] == [first.id, second.id]  # each told once, in one summary
     assert ("Duty press officer: Second Press from First Press. Handover: Holding line agreed"
             in [e.text for e in session.scalars(select(TimelineEvent))])
     with pytest.raises(ValidationError, match="already holds"):
