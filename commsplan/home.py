@@ -8,6 +8,7 @@ from commsplan.audit import service as audit
 from commsplan.auth.models import Role, sorted_roles
 from commsplan.db import current_session
 from commsplan.extensions import db
+from commsplan.notifications import holidays
 from commsplan.notifications import service as inbox
 from commsplan.notifications.models import InboxItem
 from commsplan.timeutil import utcnow
@@ -38,4 +39,5 @@ def index() -> str:
 @bp.get("/admin")
 @role_required(Role.ADMIN)
 def admin() -> str:
-    return render_template("home/admin.html")
+    runs_out = holidays.runs_out_soon(current_session(), now=utcnow())
+    return render_template("home/admin.html", runs_out=runs_out)

@@ -141,3 +141,10 @@ class WebhookForm(FlaskForm):
                                widget=GovCheckboxInput())
     is_active = BooleanField("Active", widget=GovCheckboxInput(), default=True)
     submit = SubmitField("Save webhook", widget=GovSubmitInput())
+
+
+class BankHolidayForm(FlaskForm):
+    day = GovDateField("Date")
+    name = StringField("Name", widget=GovTextInput(), validators=[Length(max=100)],
+                       description="As the government announces it, like Christmas Day (substitute day)")
+    submit = SubmitField("Add the bank holiday", widget=GovSubmitInput())

@@ -1,12 +1,14 @@
 """Working hours in London: non-urgent reminders outside them wait for the next working morning.
 
 Weekends and England-and-Wales bank holidays are not working days. Bank holidays come from the
-govuk-bank-holidays package's bundled data; nothing is fetched at run time.
+govuk-bank-holidays package's bundled data (nothing is fetched at run time) and from the dates an
+admin adds for the years that list does not reach.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 
@@ -18,10 +20,16 @@ MONDAY_TO_FRIDAY = frozenset({0, 1, 2, 3, 4})
 
 
 @cache
-def bank_holidays() -> frozenset[date]:
-    """England-and-Wales bank holidays from the package's bundled copy (no network)."""
+def bundled_holidays() -> dict[date, str]:
+    """England-and-Wales bank holidays and their names, from the package's bundled copy (no network)."""
     source = BankHolidays(use_cached_holidays=True)
-    return frozenset(item["date"] for item in source.get_holidays(division=BankHolidays.ENGLAND_AND_WALES))
+    holidays = source.get_holidays(division=BankHolidays.ENGLAND_AND_WALES)
+    return {item["date"]: item["title"] for item in holidays}
+
+
+@cache
+def bank_holidays() -> frozenset[date]:
+    return frozenset(bundled_holidays())
 
 
 @dataclass(frozen=True)
@@ -29,9 +37,13 @@ class WorkingHours:
     start: time = time(8, 0)
     end: time = time(18, 0)
     days: frozenset[int] = field(default=MONDAY_TO_FRIDAY)
+    added_holidays: frozenset[date] = frozenset()
+
+    def with_holidays(self, days: Iterable[date]) -> WorkingHours:
+        return replace(self, added_holidays=self.added_holidays | frozenset(days))
 
     def is_working_day(self, day: date) -> bool:
-        return day.weekday() in self.days and day not in bank_holidays()
+        return day.weekday() in self.days and day not in bank_holidays() and day not in self.added_holidays
 
     def morning_of(self, day: date) -> datetime:
         """The start of work on a London calendar day, as UTC."""
