@@ -40,6 +40,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from commsplan import extensions, rendering, security
     from commsplan.errors import register_error_handlers
+    from commsplan.notifications.settings import delivery_settings
+
+    delivery_settings(app.config)  # refuses settings that cannot work before anything starts
 
     extensions.init_app(app)
     rendering.init_app(app)
@@ -62,6 +65,7 @@ def register_blueprints(app: Flask) -> None:
     from commsplan.incidents.views import bp as incidents_bp
     from commsplan.messaging.map_views import bp as messages_bp
     from commsplan.messaging.views import bp as messaging_bp
+    from commsplan.notifications import holiday_views as _holiday_routes  # noqa: F401 (adds routes)
     from commsplan.notifications.views import bp as notifications_bp
     from commsplan.planning.views import bp as planning_bp
     from commsplan.plans import draft_views as _draft_routes  # noqa: F401 (adds routes to plans_bp)

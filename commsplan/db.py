@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import itertools
+import random
 import sqlite3
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import current_app
-from sqlalchemy import DateTime, Dialect, Engine, MetaData, event
+from sqlalchemy import DateTime, Dialect, Engine, MetaData, event, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, registry
 from sqlalchemy.types import TypeDecorator
 
@@ -71,6 +75,55 @@ def unit_of_work() -> Iterator[Session]:
     except BaseException:
         db.session.rollback()
         raise
+
+
+T = TypeVar("T")
+SQLITE_BUSY = ("database is locked", "database is busy", "database table is locked")
+POSTGRES_RETRYABLE = {"40001", "40P01"}  # serialization failure, deadlock detected
+
+
+def is_transient(error: DBAPIError) -> bool:
+    """A failure that trying again shortly can cure: a busy SQLite file, a PostgreSQL deadlock."""
+    original = error.orig
+    if isinstance(original, sqlite3.OperationalError):
+        return any(message in str(original) for message in SQLITE_BUSY)
+    return getattr(original, "sqlstate", None) in POSTGRES_RETRYABLE
+
+
+def holds_write_lock(session: Session) -> bool:
+    """SQLite: the session's connection has already written in its open transaction."""
+    return bool(session.connection().connection.dbapi_connection.in_transaction)  # type: ignore[union-attr]
+
+
+def write_transaction(work: Callable[[Session], T], *, patience: float = 30.0, first_wait: float = 0.005,
+                      longest_wait: float = 0.5) -> T:
+    """Run `work` in a transaction of its own and commit it, retrying while the database is busy.
+
+    On SQLite the write lock is taken first (BEGIN IMMEDIATE), so a transaction never reads and
+    then fails to upgrade to a writer. A busy file, a deadlock or a serialisation failure is tried
+    again after a jittered wait that doubles each time, for up to `patience` seconds; `work` must
+    be safe to run again from the start.
+    """
+    from commsplan.extensions import db
+
+    deadline = time.monotonic() + patience
+    for attempt in itertools.count(1):
+        session = db.session()
+        try:
+            if session.get_bind().dialect.name == "sqlite" and not holds_write_lock(session):
+                session.execute(text("BEGIN IMMEDIATE"))
+            result = work(session)
+            session.commit()
+            return result
+        except DBAPIError as error:
+            session.rollback()
+            if not is_transient(error) or time.monotonic() > deadline:
+                raise
+        except BaseException:
+            session.rollback()
+            raise
+        time.sleep(random.uniform(0, min(longest_wait, first_wait * 2 ** min(attempt, 16))))
+    raise AssertionError("unreachable: the loop returns or raises")
 
 
 @event.listens_for(Engine, "connect")

@@ -19,6 +19,7 @@ from commsplan.auth.models import Role, User
 from commsplan.auth.service import create_api_token
 from commsplan.extensions import db
 from tests.factories import PASSWORD, make_user
+from tests.receivers import SmtpSink, WebhookReceiver
 
 TEST_DATABASE_URL = os.environ.get("COMMSPLAN_TEST_DATABASE_URL", "")
 FIXED_NOW = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
@@ -219,3 +220,37 @@ def token_for(session: Any, now: datetime) -> TokenFactory:
         return user, {"Authorization": f"Bearer {secret}"}
 
     return make
+
+
+# --- real receivers for the notifiers (tests/receivers.py) -------------------------------------
+
+
+@pytest.fixture
+def make_smtp_sink() -> Iterator[Callable[..., SmtpSink]]:
+    """Build SMTP sinks: `make_smtp_sink(up=False)` gives one that refuses connections until `.up()`."""
+    sinks: list[SmtpSink] = []
+
+    def factory(*, up: bool = True, delay: float = 0.0) -> SmtpSink:
+        sink = SmtpSink(delay=delay)
+        sinks.append(sink)
+        if up:
+            sink.up()
+        return sink
+
+    yield factory
+    for sink in sinks:
+        sink.release()
+        sink.down()
+
+
+@pytest.fixture
+def smtp_sink(make_smtp_sink: Callable[..., SmtpSink]) -> SmtpSink:
+    return make_smtp_sink()
+
+
+@pytest.fixture
+def webhook_receiver() -> Iterator[WebhookReceiver]:
+    receiver = WebhookReceiver()
+    receiver.start()
+    yield receiver
+    receiver.stop()

@@ -20,7 +20,7 @@ from commsplan.messaging.kinds import AUDIENCES, CHANNELS
 from commsplan.messaging.map_models import MessageMap, RipeStrand, Tone, TranslationStatus
 from commsplan.messaging.models import Audience, Channel
 from commsplan.notifications import service as reminders
-from commsplan.notifications.dispatch import expand_due
+from commsplan.notifications.expand import expand_due
 from commsplan.notifications.kinds import Urgency
 from commsplan.notifications.settings import DeliverySettings
 from commsplan.planning.demo import load_profiles

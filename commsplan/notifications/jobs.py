@@ -1,7 +1,8 @@
 """What the scheduler process runs: dispatching, the daily digest and housekeeping.
 
 Each job is an app context, units of work and idempotent service calls; they can run again
-after a crash without sending anything twice (receivers get the same idempotency keys).
+after a crash without sending anything twice (receivers get the same idempotency keys). The
+dispatcher itself (dispatcher.py) runs in the scheduler process beside these cron jobs.
 """
 
 from __future__ import annotations
@@ -12,19 +13,21 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.orm import Session
 
 from commsplan.auth.models import LoginAttempt, User
-from commsplan.db import unit_of_work
-from commsplan.notifications import dispatch, notifiers, service
+from commsplan.db import current_session, unit_of_work
+from commsplan.notifications import holidays, notifiers, service
+from commsplan.notifications.deliveries import DispatchReport
+from commsplan.notifications.dispatcher import Dispatcher
 from commsplan.notifications.kinds import DIGEST
-from commsplan.notifications.models import DigestSubscription
+from commsplan.notifications.models import DigestSubscription, InboxItem, Reminder, ReminderStatus
 from commsplan.notifications.settings import DeliverySettings, delivery_settings
 from commsplan.reference.membership import units_of
 from commsplan.timeutil import to_london, utcnow
 
-Sender = Callable[[notifiers.Outgoing, DeliverySettings], None]
+Sender = Callable[[notifiers.Message, DeliverySettings], None]
 
 
 def worker_name() -> str:
@@ -32,7 +35,8 @@ def worker_name() -> str:
 
 
 def current_settings() -> DeliverySettings:
-    return delivery_settings(current_app.config)
+    """The app's delivery settings, with the bank holidays admins have added."""
+    return delivery_settings(current_app.config, holidays.added_holidays(current_session()))
 
 
 def run_dispatch(
@@ -41,31 +45,42 @@ def run_dispatch(
     worker: str | None = None,
     settings: DeliverySettings | None = None,
     send: Sender = notifiers.send,
-    max_batches: int = 10_000,
-) -> dispatch.DispatchReport:
-    """Expand every due reminder, then send every due delivery, committing once per batch."""
-    worker = worker or worker_name()
-    settings = settings or current_settings()
-    report = dispatch.DispatchReport()
-    for _ in range(max_batches):
-        with unit_of_work() as session:
-            claimed = dispatch.expand_due(session, now=now(), worker=worker, settings=settings)
-        report.reminders += claimed
-        if claimed < settings.batch_size:
-            break
-    try:
-        for _ in range(max_batches):
-            with unit_of_work() as session:
-                batch = dispatch.claim_deliveries(session, now=now(), worker=worker, settings=settings)
-            if not batch:
-                break
-            results = dispatch.send_all(batch, settings, send)
-            with unit_of_work() as session:
-                dispatch.record_results(session, results, now=now(), worker=worker,
-                                        settings=settings, report=report)
-    finally:
-        notifiers.close_connections()
-    return report
+) -> DispatchReport:
+    """Expand every due reminder and send every due delivery, once, then return what happened."""
+    dispatcher = Dispatcher(current_app._get_current_object(),  # type: ignore[attr-defined]
+                            settings=settings or current_settings(), worker=worker or worker_name(),
+                            send=send, clock=now)
+    return dispatcher.drain()
+
+
+def digest_body(session: Session, user: User, *, now: datetime, units: set[int]) -> str:
+    """What is due this week for the person and what is overdue, as plain text; '' when nothing."""
+    week = now + timedelta(days=7)
+    addressed = or_(Reminder.recipient_user_id == user.id,
+                    and_(Reminder.recipient_role.in_(list(user.roles)),
+                         or_(Reminder.recipient_unit_id.is_(None),
+                             Reminder.recipient_unit_id.in_(list(units)))))
+    upcoming = session.scalars(
+        select(Reminder).where(Reminder.status == ReminderStatus.PENDING, Reminder.kind != DIGEST,
+                               Reminder.due_at >= now, Reminder.due_at < week, addressed)
+        .order_by(Reminder.due_at).limit(50)).unique().all()
+    overdue = session.scalars(
+        select(InboxItem).where(InboxItem.user_id == user.id, InboxItem.read_at.is_(None),
+                                InboxItem.kind != DIGEST, InboxItem.due_at < now)
+        .order_by(InboxItem.due_at).limit(50)).all()
+    if not upcoming and not overdue:
+        return ""
+    lines = []
+    if overdue:
+        lines += ["Overdue:"] + [f"- {when(i.due_at)}  {i.kind_label}: {i.title}" for i in overdue] + [""]
+    if upcoming:
+        lines += ["Due in the next 7 days:"]
+        lines += [f"- {when(r.due_at)}  {r.kind_label}: {r.subject_title}" for r in upcoming]
+    return "\n".join(lines)
+
+
+def when(moment: datetime) -> str:
+    return to_london(moment).strftime("%a %-d %b, %H:%M")
 
 
 def schedule_digests(session: Session, *, now: datetime, settings: DeliverySettings) -> int:
@@ -79,7 +94,7 @@ def schedule_digests(session: Session, *, now: datetime, settings: DeliverySetti
                                                    DigestSubscription.user_id == User.id)
                                   .where(User.is_active).order_by(User.id)).unique().all()
     for user in subscribers:
-        body = dispatch.digest_body(session, user, now=now, units=set(units_of(session, user.id)))
+        body = digest_body(session, user, now=now, units=set(units_of(session, user.id)))
         if not body:
             continue
         service.schedule(

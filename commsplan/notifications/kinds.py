@@ -32,6 +32,8 @@ class ReminderKind:
     default_channels: ChannelChoice
     description: str
     user_choice: bool = True  # shown on the preferences page
+    # Starts an email's subject, so "due soon" and "overdue" about one task never read the same.
+    subject_prefix: str = ""
 
 
 KINDS = {kind.code: kind for kind in (
@@ -42,15 +44,18 @@ KINDS = {kind.code: kind for kind in (
     ReminderKind("milestone_due", "Milestone due", Urgency.NORMAL, ChannelChoice.IN_APP,
                  "A milestone you lead is coming up"),
     ReminderKind("milestone_overdue", "Milestone overdue", Urgency.NORMAL, ChannelChoice.BOTH,
-                 "A milestone you lead has passed its target date"),
+                 "A milestone you lead has passed its target date", subject_prefix="Overdue: "),
     ReminderKind("review_due", "Review due", Urgency.NORMAL, ChannelChoice.IN_APP,
                  "A message, plan or playbook you own has reached its review date"),
     ReminderKind("approval_waiting", "Approval waiting", Urgency.NORMAL, ChannelChoice.BOTH,
                  "Something is waiting for your approval"),
     ReminderKind("incident_task_due", "Incident task due", Urgency.URGENT, ChannelChoice.BOTH,
-                 "A task in a live incident is due soon"),
+                 "A task in a live incident is due soon", subject_prefix="Due soon: "),
     ReminderKind("incident_task_overdue", "Incident task overdue", Urgency.URGENT,
-                 ChannelChoice.BOTH, "A task in a live incident is overdue"),
+                 ChannelChoice.BOTH, "A task in a live incident is overdue", subject_prefix="Overdue: "),
+    ReminderKind("incident_role_given", "Incident role given to you", Urgency.URGENT,
+                 ChannelChoice.BOTH, "You now hold a role in a live incident: its open tasks in one message"
+                 ),
     ReminderKind("status_update_due", "Incident status update due", Urgency.URGENT,
                  ChannelChoice.BOTH, "The next status update of a live incident is due"),
     ReminderKind("daily_digest", "Daily digest", Urgency.NORMAL, ChannelChoice.EMAIL,
@@ -62,3 +67,8 @@ DIGEST = "daily_digest"
 def kind_label(code: str) -> str:
     kind = KINDS.get(code)
     return kind.label if kind else code.replace("_", " ").capitalize()
+
+
+def subject_prefix(code: str) -> str:
+    kind = KINDS.get(code)
+    return kind.subject_prefix if kind else ""

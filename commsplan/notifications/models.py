@@ -8,7 +8,7 @@ receiver can drop a duplicate. In-app deliveries become InboxItems.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import ClassVar
 
@@ -20,6 +20,9 @@ from commsplan.db import Base, TimestampMixin
 from commsplan.notifications.kinds import ChannelChoice, Urgency, kind_label
 from commsplan.reference.models import BusinessUnit
 from commsplan.types import enum_column
+
+# PostgreSQL: services NOTIFY this channel when a reminder may fall due sooner; dispatchers LISTEN.
+WAKE_CHANNEL = "commsplan_dispatch"
 
 
 class ReminderStatus(StrEnum):
@@ -74,6 +77,9 @@ class Reminder(TimestampMixin, Base):
     late: Mapped[bool] = mapped_column(default=False)
     # Exercises remind people in the app only: no email and no webhook ever leaves for them.
     in_app_only: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # A reminder that makes another pointless ("overdue" after "due soon") names it: whichever of the
+    # two has not gone out yet when this one does is cancelled, so the two never arrive together.
+    supersedes_key: Mapped[str | None] = mapped_column(String(200))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     recipient_user: Mapped[User | None] = relationship(foreign_keys=[recipient_user_id], lazy="joined")
@@ -95,9 +101,22 @@ class Reminder(TimestampMixin, Base):
         return f"{self.kind_label}: {self.subject_title}"
 
 
+URGENT_FIRST, ROUTINE = 0, 1  # Delivery.priority: senders take the lowest number first
+
+
 class Delivery(Base):
+    """One reminder to one person by one channel (or to one webhook), sent at least once.
+
+    A sender claims it with a lease (`lease_until`), which it renews while it works; another
+    scheduler takes it over only once the lease has lapsed.
+    """
+
     __tablename__ = "deliveries"
-    __table_args__ = (Index("ix_deliveries_status_next_attempt_at", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_deliveries_status_next_attempt_at", "status", "next_attempt_at"),
+        Index("ix_deliveries_queue", "channel", "status", "priority", "next_attempt_at"),
+        Index("ix_deliveries_user_id_status", "user_id", "status"),
+    )
     __audit_type__: ClassVar[str] = "delivery"
     __audit_fields__: ClassVar[tuple[str, ...]] = ("status", "attempts", "next_attempt_at")
 
@@ -109,12 +128,16 @@ class Delivery(Base):
         ForeignKey("webhook_targets.id", ondelete="CASCADE"))
     idempotency_key: Mapped[str] = mapped_column(String(260), unique=True)
     status: Mapped[DeliveryStatus] = mapped_column(enum_column(DeliveryStatus))
+    priority: Mapped[int] = mapped_column(default=ROUTINE, server_default=str(ROUTINE))
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column()
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     claimed_at: Mapped[datetime | None] = mapped_column()
+    lease_until: Mapped[datetime | None] = mapped_column()
     claim_token: Mapped[str | None] = mapped_column(String(32), index=True)
     sent_at: Mapped[datetime | None] = mapped_column()
+    # Sent later than NOTIFY_LATE_AFTER_SECONDS after it was due, whether on the first try or a retry.
+    late: Mapped[bool] = mapped_column(default=False, server_default=false())
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column()
 
@@ -135,13 +158,16 @@ class Delivery(Base):
 
 
 class DeliveryAttempt(Base):
+    """One try at sending, stamped when it started. `succeeded` is None when the sender stopped
+    (a crash, a kill) before it could record the outcome: the message may or may not have arrived."""
+
     __tablename__ = "delivery_attempts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     delivery_id: Mapped[int] = mapped_column(ForeignKey("deliveries.id", ondelete="CASCADE"), index=True)
     at: Mapped[datetime] = mapped_column()
     worker: Mapped[str] = mapped_column(String(64))
-    succeeded: Mapped[bool] = mapped_column()
+    succeeded: Mapped[bool | None] = mapped_column()
     error: Mapped[str | None] = mapped_column(Text)
     duration_ms: Mapped[int] = mapped_column(default=0)
 
@@ -221,3 +247,21 @@ class WebhookTarget(TimestampMixin, Base):
     @property
     def audit_label(self) -> str:
         return self.name
+
+
+class BankHoliday(Base):
+    """A bank holiday an admin added, for years the bundled England-and-Wales list does not reach."""
+
+    __tablename__ = "bank_holidays"
+    __audit_type__: ClassVar[str] = "bank_holiday"
+    __audit_fields__: ClassVar[tuple[str, ...]] = ("day", "name")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column()
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    @property
+    def audit_label(self) -> str:
+        return f"{self.name} ({self.day:%-d %B %Y})"

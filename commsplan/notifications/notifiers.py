@@ -18,9 +18,11 @@ from email.mime.text import MIMEText
 from email.utils import formataddr, formatdate
 from typing import Any
 
+from commsplan.notifications.kinds import subject_prefix
 from commsplan.notifications.settings import DeliverySettings, MailSettings
 
 SIGNATURE_HEADER = "X-Commsplan-Signature"
+DELIVERIES_HEADER = "X-Commsplan-Deliveries"  # every delivery key an email carries
 BODY_CHARSET = Charset("utf-8")
 BODY_CHARSET.body_encoding = QP  # readable in the raw message, unlike base64
 KEY_HEADER = "X-Commsplan-Idempotency-Key"
@@ -32,7 +34,7 @@ class NotifierError(Exception):
 
 @dataclass(frozen=True)
 class Outgoing:
-    """Everything needed to send one delivery, gathered while it was claimed."""
+    """Everything needed to send one delivery, gathered when it was claimed."""
 
     delivery_id: int
     key: str
@@ -49,7 +51,32 @@ class Outgoing:
     name: str = ""
     webhook_url: str = ""
     webhook_secret: str = ""
-    claim_token: str = ""
+    webhook_target_id: int | None = None
+
+    @property
+    def subject(self) -> str:
+        return subject_prefix(self.kind) + self.title
+
+
+@dataclass(frozen=True)
+class Message:
+    """What goes out in one send: one webhook post, or one email carrying one person's deliveries
+    that fell due together (most urgent first), so a burst arrives as one email, not nine."""
+
+    channel: str
+    items: tuple[Outgoing, ...]
+
+    @property
+    def key(self) -> str:
+        """The first item's key when alone; for a group, one derived from all of them."""
+        if len(self.items) == 1:
+            return self.items[0].key
+        joined = "\n".join(sorted(item.key for item in self.items))
+        return f"group:{hashlib.sha256(joined.encode()).hexdigest()[:40]}"
+
+    @property
+    def urgent(self) -> bool:
+        return any(item.urgency == "urgent" for item in self.items)
 
 
 def message_id(key: str) -> str:
@@ -57,25 +84,45 @@ def message_id(key: str) -> str:
     return f"<{hashlib.sha256(key.encode()).hexdigest()[:40]}@commsplan.invalid>"
 
 
-def build_email(outgoing: Outgoing, settings: DeliverySettings) -> MIMEText:
+def due_line(item: Outgoing) -> str:
+    return f"Due: {item.due_at}{' (this reminder is late)' if item.late else ''}"
+
+
+def open_line(item: Outgoing, settings: DeliverySettings) -> str:
+    return f"Open it in Commsplan: {settings.base_url + item.link}"
+
+
+def email_text(message: Message, settings: DeliverySettings) -> str:
+    """One reminder as before; several as a numbered list, most urgent first."""
+    if len(message.items) == 1:
+        item = message.items[0]
+        lines = [f"{item.kind_label}: {item.title}", due_line(item), ""]
+        lines += [item.body, ""] if item.body else []
+        lines.append(open_line(item, settings))
+    else:
+        lines = [f"You have {len(message.items)} reminders from Commsplan, most urgent first.", ""]
+        for number, item in enumerate(message.items, start=1):
+            details = [due_line(item), *item.body.splitlines(), open_line(item, settings)]
+            lines += [f"{number}. {item.kind_label}: {item.title}", *(f"   {line}" for line in details), ""]
+        lines.pop()
+    return "\n".join(lines + ["", "You get this email because of your notification settings in Commsplan."])
+
+
+def build_email(message: Message, settings: DeliverySettings) -> MIMEText:
     """A plain-text email. The compat32 MIME classes are used because they are several times
     faster to build than EmailMessage, which matters when a backlog is being cleared."""
-    url = settings.base_url + outgoing.link
-    lines = [f"{outgoing.kind_label}: {outgoing.title}", f"Due: {outgoing.due_at}", ""]
-    if outgoing.body:
-        lines += [outgoing.body, ""]
-    lines += [f"Open it in Commsplan: {url}", "",
-              "You get this email because of your notification settings in Commsplan."]
-    message = MIMEText("\n".join(lines), "plain", BODY_CHARSET)  # type: ignore[arg-type]
-    subject = f"{'[Urgent] ' if outgoing.urgency == 'urgent' else ''}{outgoing.title}"
-    message["Subject"] = Header(subject, "utf-8").encode()
-    message["From"] = settings.mail.sender
-    message["To"] = formataddr((str(Header(outgoing.name, "utf-8")), outgoing.email)) \
-        if outgoing.name else outgoing.email
-    message["Message-ID"] = message_id(outgoing.key)
-    message["Date"] = formatdate(localtime=False)
-    message[KEY_HEADER] = outgoing.key
-    return message
+    first, others = message.items[0], len(message.items) - 1
+    email = MIMEText(email_text(message, settings), "plain", BODY_CHARSET)  # type: ignore[arg-type]
+    more = f" (and {others} more)" if others else ""
+    subject = " ".join(f"{'[Urgent] ' if message.urgent else ''}{first.subject}{more}".split())
+    email["Subject"] = Header(subject, "utf-8", header_name="Subject")  # type: ignore[assignment]
+    email["From"] = settings.mail.sender
+    email["To"] = formataddr((str(Header(first.name, "utf-8")), first.email)) if first.name else first.email
+    email["Message-ID"] = message_id(message.key)
+    email["Date"] = formatdate(localtime=False)
+    email[KEY_HEADER] = message.key
+    email[DELIVERIES_HEADER] = ", ".join(item.key for item in message.items)
+    return email
 
 
 _local = threading.local()
@@ -107,20 +154,21 @@ def close_connections() -> None:
             smtp.close()
 
 
-def send_email(outgoing: Outgoing, settings: DeliverySettings) -> None:
+def send_email(message: Message, settings: DeliverySettings) -> None:
     """Send over the thread's connection, reconnecting once if the server dropped it."""
-    message = build_email(outgoing, settings)
+    email = build_email(message, settings)
+    address = message.items[0].email
     for attempt in (1, 2):
         try:
-            _connection(settings.mail).send_message(message)
+            _connection(settings.mail).send_message(email)
             return
         except smtplib.SMTPServerDisconnected as error:
             close_connections()
             if attempt == 2:
-                raise NotifierError(f"Email to {outgoing.email} failed: {error}") from error
+                raise NotifierError(f"Email to {address} failed: {error}") from error
         except (OSError, smtplib.SMTPException) as error:
             close_connections()
-            raise NotifierError(f"Email to {outgoing.email} failed: {error}") from error
+            raise NotifierError(f"Email to {address} failed: {error}") from error
 
 
 def webhook_payload(outgoing: Outgoing, settings: DeliverySettings) -> dict[str, Any]:
@@ -174,11 +222,13 @@ def post_webhook(url: str, secret: str, payload: dict[str, Any], key: str, timeo
         raise NotifierError(f"Webhook answered HTTP {status}")
 
 
-def send(outgoing: Outgoing, settings: DeliverySettings) -> None:
-    if outgoing.channel == "email":
-        send_email(outgoing, settings)
-    elif outgoing.channel == "webhook":
-        post_webhook(outgoing.webhook_url, outgoing.webhook_secret,
-                     webhook_payload(outgoing, settings), outgoing.key, settings.webhook_timeout)
+def send(message: Message, settings: DeliverySettings) -> None:
+    """Send one message by its channel; anything but success raises NotifierError."""
+    if message.channel == "email":
+        send_email(message, settings)
+    elif message.channel == "webhook" and len(message.items) == 1:
+        item = message.items[0]
+        post_webhook(item.webhook_url, item.webhook_secret, webhook_payload(item, settings), item.key,
+                     settings.webhook_timeout)
     else:
-        raise NotifierError(f"No notifier for channel {outgoing.channel}")
+        raise NotifierError(f"No notifier for channel {message.channel}")

@@ -10,10 +10,10 @@ import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
-from sqlalchemy import Select, func, insert, or_, select, update
+from sqlalchemy import Select, Table, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from commsplan.audit import service as audit
@@ -22,6 +22,7 @@ from commsplan.errors import Conflict, NotFound, ValidationError
 from commsplan.links import is_local_path
 from commsplan.notifications.kinds import KINDS, ChannelChoice, Urgency
 from commsplan.notifications.models import (
+    WAKE_CHANNEL,
     Delivery,
     DeliveryStatus,
     DigestSubscription,
@@ -116,6 +117,13 @@ class ReminderRequest:
     urgency: Urgency | None = None
     body: str = ""
     in_app_only: bool = False
+    supersedes: str | None = None  # the key of a reminder this one makes pointless once it goes
+
+
+def wake_dispatchers(session: Session) -> None:
+    """Tell listening dispatchers something may fall due sooner (PostgreSQL, sent on commit)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_notify(WAKE_CHANNEL, "")))
 
 
 def schedule(
@@ -132,9 +140,11 @@ def schedule(
     urgency: Urgency | None = None,
     body: str = "",
     in_app_only: bool = False,
+    supersedes: str | None = None,
 ) -> Reminder:
     """Add a reminder, or return the one already scheduled under `key` (moved if still pending)."""
-    request = ReminderRequest(key, kind, recipient, subject, due_at, urgency, body, in_app_only)
+    request = ReminderRequest(key, kind, recipient, subject, due_at, urgency, body, in_app_only,
+                              supersedes)
     return schedule_many(session, [request], now=now, settings=settings, actor=actor)[0]
 
 
@@ -171,10 +181,12 @@ def schedule_many(session: Session, requests: Sequence[ReminderRequest], *, now:
         elif request.key not in new_rows:
             new_rows[request.key] = _new_row(request, now=now, settings=settings, actor=actor)
     if new_rows:  # one INSERT and one SELECT, whatever the number (so launching stays cheap)
-        session.execute(insert(Reminder), list(new_rows.values()))
+        # Core, not the ORM's bulk insert, which starts a new batch whenever a value turns None.
+        session.execute(insert(cast(Table, Reminder.__table__)), list(new_rows.values()))
         added = list(session.scalars(select(Reminder).where(Reminder.idempotency_key.in_(list(new_rows)))))
         audit.record_created(session, added, actor=actor, now=now)
         existing |= {reminder.idempotency_key: reminder for reminder in added}
+        wake_dispatchers(session)
     return [existing[key] for key in keys]
 
 
@@ -188,6 +200,7 @@ def _new_row(request: ReminderRequest, *, now: datetime, settings: DeliverySetti
         "recipient_unit_id": recipient.unit_id, "subject_type": subject.type, "subject_id": subject.id,
         "subject_title": subject.title.strip(), "subject_link": subject.link, "body": request.body,
         "due_at": request.due_at, "in_app_only": request.in_app_only,
+        "supersedes_key": request.supersedes,
         "deliver_at": deliver_time(request.due_at, urgency, settings), "status": ReminderStatus.PENDING,
         "round": 1, "late": False, "created_by_id": actor.id if actor else None, "created_at": now,
         "updated_at": now}
@@ -254,6 +267,7 @@ def reschedule(
         values |= {"status": ReminderStatus.PENDING, "round": reminder.round + 1,
                    "dispatched_at": None, "late": False}
     audit.update_audited(session, reminder, values, actor=actor, now=now, action="reschedule")
+    wake_dispatchers(session)
     return reminder
 
 
@@ -458,3 +472,4 @@ def resend(session: Session, delivery: Delivery, *, actor: User, now: datetime) 
     audit.update_audited(session, delivery, {"status": DeliveryStatus.PENDING, "attempts": 0,
                                              "next_attempt_at": now}, actor=actor, now=now,
                          action="resend")
+    wake_dispatchers(session)

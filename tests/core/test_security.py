@@ -30,7 +30,8 @@ URL_VALUES = {"slug": "business-units", "item_id": 1, "user_id": 1, "token_id": 
               "what": "audiences", "map_id": 1, "variant_id": 1, "number": 1,
               "playbook_id": "fatal-stabbing-young-person", "incident_id": 1, "task_id": 1,
               "version": 1, "statement_id": 1, "profile_id": 1, "entry_id": 1,
-              "unit_id": 1, "plan_id": 1, "part": "activities", "feed_id": 1, "token": "x" * 43}
+              "unit_id": 1, "plan_id": 1, "part": "activities", "feed_id": 1, "token": "x" * 43,
+              "holiday_id": 1}
 CHECKED_METHODS = {"GET", "POST", "PUT", "PATCH", "DELETE"}
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable
 from datetime import datetime
@@ -14,9 +16,12 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from commsplan import create_app
+from commsplan.auth.models import User
+from commsplan.db import unit_of_work
 from commsplan.extensions import db
 from commsplan.notifications import jobs, notifiers
-from commsplan.notifications.dispatch import DispatchReport
+from commsplan.notifications.deliveries import DispatchReport
+from commsplan.notifications.dispatcher import Dispatcher
 from commsplan.notifications.models import (
     Channel,
     Delivery,
@@ -27,9 +32,11 @@ from commsplan.notifications.models import (
     ReminderStatus,
 )
 from commsplan.notifications.settings import DeliverySettings
+from commsplan.timeutil import utcnow
 from tests.conftest import app_settings, postgres_answers
 from tests.factories import make_user
 from tests.notifications.conftest import schedule_urgent
+from tests.receivers import wait_until
 
 
 class CountingSender:
@@ -40,9 +47,10 @@ class CountingSender:
     ) -> None:
         self.worker, self.sends, self.by_worker, self.lock = worker, sends, by_worker, lock
 
-    def __call__(self, outgoing: notifiers.Outgoing, settings: DeliverySettings) -> None:
+    def __call__(self, message: notifiers.Message, settings: DeliverySettings) -> None:
         with self.lock:
-            self.sends[outgoing.key] += 1
+            for item in message.items:
+                self.sends[item.key] += 1
             self.by_worker[self.worker] += 1
 
 
@@ -156,3 +164,63 @@ def test_two_dispatchers_on_sqlite_never_send_a_delivery_twice(sqlite_app: Flask
         check_sent_exactly_once(sends, 300)
         db.session.remove()
     assert sum(r.reminders for r in reports) == 300
+
+
+def test_three_schedulers_on_sqlite_while_reminders_pour_in_send_each_once_and_strand_nothing(
+    sqlite_app: Flask, instance_dir: str, caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Three dispatchers running as the scheduler runs them, on one SQLite file, while another
+    writer schedules 300 reminders in 30 transactions. The dispatchers wait only 20 ms for a lock,
+    so the file is often "locked" to them: they must retry, and strand nothing."""
+    writer = create_app(app_settings(sqlite_app.config["SQLALCHEMY_DATABASE_URI"], instance_dir))
+    sqlite_app.config.update(NOTIFY_BATCH_SIZE=20, SCHEDULER_POLL_SECONDS=0.1, NOTIFY_LEASE_SECONDS=15,
+                             SQLITE_BUSY_TIMEOUT_MS=20)
+    sends: Counter[str] = Counter()
+    by_worker: Counter[str] = Counter()
+    lock = threading.Lock()
+    with sqlite_app.app_context():
+        db.engine.dispose()  # new connections take the short busy timeout
+        people = [make_user(db.session, now=utcnow()).id for _ in range(25)]
+        db.session.commit()
+        dispatchers = [Dispatcher(sqlite_app, settings=jobs.current_settings(), worker=f"scheduler-{n}",
+                                  send=CountingSender(f"scheduler-{n}", sends, by_worker, lock))
+                       for n in range(3)]
+
+    def serve(dispatcher: Dispatcher) -> None:
+        with sqlite_app.app_context():
+            dispatcher.run_forever()
+
+    def pour_in() -> None:
+        for batch in range(30):
+            with writer.app_context(), unit_of_work() as session:
+                moment, settings = utcnow(), jobs.current_settings()
+                for number in range(batch * 10, batch * 10 + 10):
+                    person = db.session.get(User, people[number % len(people)])
+                    assert person is not None
+                    schedule_urgent(session, person, key=f"incident:{number}:task:1", now=moment,
+                                    settings=settings)
+            time.sleep(0.02)
+
+    threads = [threading.Thread(target=serve, args=(d,), daemon=True) for d in dispatchers]
+    for thread in threads:
+        thread.start()
+    pour_in()
+    with sqlite_app.app_context():
+        def sent() -> int:
+            try:
+                return db.session.scalar(select(func.count()).select_from(Delivery).where(
+                    Delivery.channel == Channel.EMAIL, Delivery.status == DeliveryStatus.SENT)) or 0
+            finally:
+                db.session.rollback()
+
+        assert wait_until(lambda: sent() == 300, timeout=60, interval=0.1)
+        for dispatcher in dispatchers:
+            dispatcher.shutdown()
+        for thread in threads:
+            thread.join(timeout=10)
+        check_sent_exactly_once(sends, 300)
+        db.session.remove()
+    with writer.app_context():
+        db.engine.dispose()
+    assert len(by_worker) >= 2  # they really shared the work
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text

@@ -26,7 +26,8 @@ from commsplan.notifications.models import (
     WebhookTarget,
 )
 from tests.factories import make_user
-from tests.notifications.conftest import SmtpSink, WebhookReceiver, schedule_urgent
+from tests.notifications.conftest import schedule_urgent
+from tests.receivers import SmtpSink, WebhookReceiver
 
 BASE_URL = "https://commsplan.example.test"
 
@@ -69,7 +70,7 @@ def test_an_email_arrives_with_recipient_subject_link_and_message_id_from_its_ke
     assert mail.rcpt_tos == ["duty.officer@example.test"]
     assert mail.mail_from == "noreply@commsplan.example.test"
     assert mail.message["To"] == "Dana Duty <duty.officer@example.test>"
-    assert mail.message["Subject"] == "[Urgent] Confirm the family has been told"
+    assert mail.message["Subject"] == "[Urgent] Due soon: Confirm the family has been told"
     assert f"{BASE_URL}/incidents/7/tasks/3" in mail.message.get_content()
     assert mail.message[notifiers.KEY_HEADER] == email.idempotency_key
     digest = hashlib.sha256(email.idempotency_key.encode()).hexdigest()[:40]

@@ -2,41 +2,36 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
-import uuid
+import threading
+import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-import flask_migrate
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from commsplan import create_app
 from commsplan.auth.models import Role
+from commsplan.db import write_transaction
 from commsplan.extensions import db
 from commsplan.notifications import jobs, notifiers, service
+from commsplan.notifications.deliveries import DispatchReport, take_over_lapsed
+from commsplan.notifications.dispatcher import Dispatcher
 from commsplan.notifications.models import (
     Channel,
     Delivery,
     DeliveryAttempt,
     DeliveryStatus,
     InboxItem,
-    Reminder,
-    ReminderStatus,
     WebhookTarget,
 )
-from tests.conftest import app_settings
+from commsplan.timeutil import utcnow
 from tests.factories import PASSWORD, make_user
-from tests.notifications.conftest import SmtpSink, WebhookReceiver, schedule_urgent, wait_until
-
-PROJECT_DIR = Path(__file__).resolve().parents[2]
+from tests.notifications.conftest import schedule_urgent
+from tests.receivers import SmtpSink, WebhookReceiver, wait_until
 
 
 def email_deliveries(session: Session) -> list[Delivery]:
@@ -210,7 +205,7 @@ def test_a_webhook_answering_something_that_is_not_http_is_an_error_not_a_crash(
     notify_app: Callable[..., Flask], smtp_sink: SmtpSink, webhook_receiver: WebhookReceiver,
     now: datetime,
 ) -> None:
-    notify_app(MAIL_PORT=smtp_sink.port, NOTIFY_CLAIM_TIMEOUT_SECONDS=60)
+    notify_app(MAIL_PORT=smtp_sink.port, NOTIFY_LEASE_SECONDS=60)
     session = db.session
     add_webhook(session, webhook_receiver, now)
     schedule_urgent(session, make_user(session, now=now), key="incident:3:task:1", now=now,
@@ -231,11 +226,12 @@ def test_a_webhook_answering_something_that_is_not_http_is_an_error_not_a_crash(
 def test_a_title_with_a_line_break_is_emailed_on_one_line_and_holds_nothing_else_up(
     notify_app: Callable[..., Flask], smtp_sink: SmtpSink, now: datetime,
 ) -> None:
-    notify_app(MAIL_PORT=smtp_sink.port, NOTIFY_CLAIM_TIMEOUT_SECONDS=60)
+    notify_app(MAIL_PORT=smtp_sink.port, NOTIFY_LEASE_SECONDS=60)
     session = db.session
-    person, settings = make_user(session, now=now), jobs.current_settings()
-    schedule_urgent(session, person, key="a", now=now, settings=settings, title="Call the family\nliaison")
-    schedule_urgent(session, person, key="b", now=now, settings=settings, title="Brief the borough")
+    first, second = make_user(session, now=now), make_user(session, now=now)
+    settings = jobs.current_settings()
+    schedule_urgent(session, first, key="a", now=now, settings=settings, title="Call the family\nliaison")
+    schedule_urgent(session, second, key="b", now=now, settings=settings, title="Brief the borough")
     db.session.commit()
 
     report = jobs.run_dispatch(now=lambda: now, worker="w")
@@ -243,7 +239,64 @@ def test_a_title_with_a_line_break_is_emailed_on_one_line_and_holds_nothing_else
 
     assert (report.sent, later.sent) == (2, 0)
     assert sorted(str(m.message["Subject"]) for m in smtp_sink.messages()) == [
-        "[Urgent] Brief the borough", "[Urgent] Call the family liaison"]
+        "[Urgent] Due soon: Brief the borough", "[Urgent] Due soon: Call the family liaison"]
+
+
+# --- a receiver that hangs ----------------------------------------------------------------------
+
+
+@contextmanager
+def running(app: Flask) -> Iterator[Dispatcher]:
+    """The scheduler's dispatcher, on the real clock, in a thread of its own for the block."""
+    dispatcher = Dispatcher(app, settings=jobs.current_settings(), worker="background")
+
+    def serve() -> None:
+        with app.app_context():
+            dispatcher.run_forever()
+
+    thread = threading.Thread(target=serve, name="dispatcher", daemon=True)
+    thread.start()
+    try:
+        yield dispatcher
+    finally:
+        dispatcher.shutdown()
+        thread.join(timeout=10)
+        assert not thread.is_alive(), "the dispatcher did not stop"
+
+
+def test_a_hung_webhook_receiver_holds_up_no_email_and_no_other_receiver(
+    notify_app: Callable[..., Flask], smtp_sink: SmtpSink, webhook_receiver: WebhookReceiver,
+) -> None:
+    app = notify_app(MAIL_PORT=smtp_sink.port, WEBHOOK_TIMEOUT_SECONDS=2, NOTIFY_LEASE_SECONDS=15,
+                     SCHEDULER_POLL_SECONDS=0.2)
+    session, start = db.session, utcnow()
+    hung = webhook_receiver
+    add_webhook(session, hung, start)
+    hung.mode, hung.hang_seconds = "hang", 10.0
+    healthy = WebhookReceiver()
+    healthy.start()
+    target = service.create_webhook(session, values={
+        "name": "Press office chat", "url": healthy.url, "business_unit_id": None}, actor=None, now=start)
+    healthy.secret = target.secret
+    due = start + timedelta(seconds=1.5)  # the dispatcher is asleep until then
+    settings = jobs.current_settings()
+    for number in range(10):
+        schedule_urgent(session, make_user(session, now=start), key=f"incident:9:task:{number}", now=due,
+                        settings=settings)
+    db.session.commit()
+
+    try:
+        with running(app):
+            assert wait_until(lambda: smtp_sink.count == 10 and len(healthy.posts()) == 10, timeout=10)
+            posts_to_hung = len(hung.posts())
+        arrivals = [mail.arrived_at for mail in smtp_sink.messages()]
+        arrivals += [post.arrived_at for post in healthy.posts()]
+    finally:
+        healthy.stop()
+
+    lateness = [arrived - due.timestamp() for arrived in arrivals]
+    assert 0 <= min(lateness) and max(lateness) < 1.0, lateness  # on time, none early
+    assert 1 <= posts_to_hung <= 2  # the hung receiver holds only its share of the webhook senders
 
 
 # --- a dispatcher that vanished ------------------------------------------------------------------
@@ -253,16 +306,16 @@ class DispatcherCrashed(BaseException):
     """Stands in for a process dying while it sends: nothing after the send runs."""
 
 
-def test_a_claim_older_than_the_claim_timeout_is_taken_over_and_delivered(
+def test_a_lapsed_lease_is_taken_over_and_the_lost_attempt_is_logged_as_unknown(
     notify_app: Callable[..., Flask], smtp_sink: SmtpSink, now: datetime,
 ) -> None:
-    notify_app(MAIL_PORT=smtp_sink.port, NOTIFY_CLAIM_TIMEOUT_SECONDS=60)
+    notify_app(MAIL_PORT=smtp_sink.port, NOTIFY_LEASE_SECONDS=60)
     session = db.session
     schedule_urgent(session, make_user(session, now=now), key="incident:8:task:1", now=now,
                     settings=jobs.current_settings())
     db.session.commit()
 
-    def crash(outgoing: notifiers.Outgoing, settings: object) -> None:
+    def crash(message: notifiers.Message, settings: object) -> None:
         raise DispatcherCrashed
 
     with pytest.raises(DispatcherCrashed):
@@ -278,130 +331,69 @@ def test_a_claim_older_than_the_claim_timeout_is_taken_over_and_delivered(
     stale = jobs.run_dispatch(now=lambda: now + timedelta(seconds=61), worker="live-worker")
 
     [delivery] = email_deliveries(session)
-    assert stale.sent == 1
+    assert (stale.sent, stale.taken_over) == (1, 1)
     assert (delivery.status, delivery.claimed_by, delivery.attempts) == (
-        DeliveryStatus.SENT, "live-worker", 1)
+        DeliveryStatus.SENT, "live-worker", 2)
+    lost, sent = attempts_of(session, delivery)
+    assert (lost.worker, lost.at, lost.succeeded) == ("dead-worker", now, None)
+    assert "Outcome unknown" in (lost.error or "")
+    assert (sent.worker, sent.at, sent.succeeded) == ("live-worker", now + timedelta(seconds=61), True)
     assert smtp_sink.key_counts() == {delivery.idempotency_key: 1}
 
 
-# --- the scheduler process killed mid-batch -------------------------------------------------------
-
-REMINDERS = 200
+# --- on time: asleep until due, woken by a change -----------------------------------------------
 
 
-@pytest.fixture
-def migrated_database(database_url: str, instance_dir: str, tmp_path: Path) -> Iterator[str]:
-    """A database built by the migrations, as production has: a new SQLite file or PostgreSQL schema."""
-    if database_url.startswith("sqlite"):
-        url = f"sqlite:///{tmp_path / 'scheduler.sqlite3'}"
-        schema = None
-    else:
-        schema = f"scheduler_{uuid.uuid4().hex[:10]}"
-        engine = create_engine(database_url)
-        with engine.begin() as connection:
-            connection.execute(text(f"CREATE SCHEMA {schema}"))
-        engine.dispose()
-        url = f"{database_url}?options=-csearch_path%3D{schema}"
-    app = create_app(app_settings(url, instance_dir))
-    with app.app_context():
-        flask_migrate.upgrade()
-        db.session.remove()
-        db.engine.dispose()
-    try:
-        yield url
-    finally:
-        if schema is not None:
-            engine = create_engine(database_url)
-            with engine.begin() as connection:
-                connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-            engine.dispose()
-
-
-def start_scheduler(
-    database_url: str, instance_dir: str, sink: SmtpSink, log: Path
-) -> subprocess.Popen[bytes]:
-    env = {**os.environ,
-           "COMMSPLAN_DATABASE_URL": database_url, "COMMSPLAN_INSTANCE_PATH": instance_dir,
-           "COMMSPLAN_MAIL_HOST": sink.host, "COMMSPLAN_MAIL_PORT": str(sink.port),
-           "COMMSPLAN_NOTIFY_CLAIM_TIMEOUT_SECONDS": "1", "COMMSPLAN_SCHEDULER_INTERVAL_SECONDS": "1",
-           "COMMSPLAN_NOTIFY_BATCH_SIZE": "10"}
-    flask = Path(sys.executable).parent / "flask"
-    with log.open("ab") as output:
-        return subprocess.Popen([str(flask), "--app", "wsgi", "scheduler", "run"], cwd=PROJECT_DIR,
-                                env=env, stdout=output, stderr=subprocess.STDOUT)
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.kill()
-    process.wait(timeout=10)
-
-
-def count_emails(status: DeliveryStatus) -> int:
-    """How many email deliveries have `status` now (read afresh: another process is writing)."""
-    try:
-        return db.session.scalar(select(func.count()).select_from(Delivery).where(
-            Delivery.channel == Channel.EMAIL, Delivery.status == status)) or 0
-    finally:
-        db.session.rollback()
-
-
-def schedule_due_reminders(session: Session, count: int) -> None:
-    due = datetime.now(UTC) - timedelta(minutes=1)  # the scheduler process reads the real clock
-    people = [make_user(session, now=due) for _ in range(4)]
-    settings = jobs.current_settings()
-    for number in range(count):
-        schedule_urgent(session, people[number % 4], key=f"incident:{number}:task:1", now=due,
-                        settings=settings)
-    session.commit()
-
-
-def test_the_scheduler_killed_mid_batch_and_restarted_loses_nothing_and_repeats_only_with_the_same_key(
-    migrated_database: str, instance_dir: str, make_smtp_sink: Callable[..., SmtpSink], tmp_path: Path,
+def test_a_reminder_scheduled_while_the_dispatcher_sleeps_goes_within_a_second(
+    notify_app: Callable[..., Flask], smtp_sink: SmtpSink, database_url: str,
 ) -> None:
-    sink = make_smtp_sink(delay=0.02)
-    log = tmp_path / "scheduler.log"
-    processes: list[subprocess.Popen[bytes]] = []
-    with create_app(app_settings(migrated_database, instance_dir)).app_context():
-        session = db.session
-        try:
-            schedule_due_reminders(session, REMINDERS)
-            sink.hold(after=35)  # 3 batches of 10 arrive, then 5 more; the 36th waits at DATA
-            processes.append(start_scheduler(migrated_database, instance_dir, sink, log))
-            assert wait_until(lambda: sink.held >= 1, timeout=30), log.read_text()
-            in_flight = count_emails(DeliveryStatus.SENDING)
-            processes[0].send_signal(signal.SIGKILL)
-            stop(processes[0])
-            arrived_before_restart = sink.count
-            sink.release()
-            assert 0 < in_flight <= 10 and arrived_before_restart == 35
-            assert count_emails(DeliveryStatus.SENT) < REMINDERS
+    """On PostgreSQL the dispatcher LISTENs, so even with a 30-second poll it is woken at once;
+    on SQLite it polls, here every half second."""
+    poll = 30 if database_url.startswith("postgresql") else 0.5
+    app = notify_app(MAIL_PORT=smtp_sink.port, SCHEDULER_POLL_SECONDS=poll)
+    person = make_user(db.session, now=utcnow())
+    db.session.commit()
 
-            processes.append(start_scheduler(migrated_database, instance_dir, sink, log))
-            assert wait_until(lambda: count_emails(DeliveryStatus.SENT) == REMINDERS, timeout=60,
-                              interval=0.2), log.read_text()
-            stop(processes[1])
+    with running(app):
+        time.sleep(1.5)  # the dispatcher has looked, found nothing, and gone to sleep
+        scheduled = utcnow()
+        schedule_urgent(db.session, person, key="incident:3:update", now=scheduled,
+                        settings=jobs.current_settings())
+        db.session.commit()
+        assert wait_until(lambda: smtp_sink.count == 1, timeout=5)
 
-            scheduled = {d.idempotency_key for d in email_deliveries(session)}
-            reminders = session.scalars(select(Reminder)).unique().all()
-            inbox = session.execute(select(InboxItem.user_id, InboxItem.reminder_id, InboxItem.round)).all()
-            per_reminder = session.execute(
-                select(Delivery.reminder_id, func.count()).group_by(Delivery.reminder_id)).all()
-        finally:
-            for process in processes:
-                stop(process)
-            db.session.remove()
-            db.engine.dispose()
+    [mail] = smtp_sink.messages()
+    assert mail.arrived_at - scheduled.timestamp() < 1.0
 
-    arrived = sink.key_counts()
-    assert len(scheduled) == REMINDERS
-    assert set(arrived) == scheduled  # every key arrived, and nothing else did
-    repeats = {key: times for key, times in arrived.items() if times > 1}
-    assert sum(repeats.values()) - len(repeats) <= 10  # at most the interrupted batch went twice...
-    before_the_kill = {mail.key for mail in sink.messages()[:arrived_before_restart]}
-    assert set(repeats) <= before_the_kill  # ...and only what had arrived before the restart
-    for mail in sink.messages():  # a repeat carries the same key and Message-ID, so it can be dropped
-        assert mail.message["Message-ID"] == notifiers.message_id(mail.key)
-    assert all(r.status is ReminderStatus.DISPATCHED and r.round == 1 for r in reminders)
-    assert len(inbox) == len(set(inbox)) == REMINDERS
-    assert {times for _, times in per_reminder} == {2}  # one in-app and one email delivery each
+
+def test_a_send_longer_than_the_lease_keeps_its_lease_and_is_not_taken_over(
+    notify_app: Callable[..., Flask], now: datetime,
+) -> None:
+    """The heartbeat renews the lease every third of it, so another scheduler finds nothing lapsed."""
+    app = notify_app(NOTIFY_LEASE_SECONDS=0.6, MAIL_TIMEOUT_SECONDS=0.5, WEBHOOK_TIMEOUT_SECONDS=0.5)
+    schedule_urgent(db.session, make_user(db.session, now=now), key="incident:4:task:1", now=now,
+                    settings=jobs.current_settings())
+    db.session.commit()
+    started, taken = threading.Event(), list[int]()
+
+    def slow(message: notifiers.Message, settings: object) -> None:
+        started.set()
+        time.sleep(2.0)  # a notifier stuck well past the lease (a test double ignores timeouts)
+
+    def other_scheduler() -> None:
+        started.wait(timeout=5)
+        with app.app_context():
+            for _ in range(8):
+                time.sleep(0.2)
+                taken.append(write_transaction(lambda session: take_over_lapsed(
+                    session, now=utcnow(), settings=jobs.current_settings(), report=DispatchReport())))
+
+    rival = threading.Thread(target=other_scheduler)
+    rival.start()
+    report = jobs.run_dispatch(worker="slow", send=slow)
+    rival.join(timeout=10)
+
+    assert report.sent == 1 and report.taken_over == 0
+    assert taken == [0] * 8
+    [email] = email_deliveries(db.session)
+    assert (email.status, email.attempts, email.claimed_by) == (DeliveryStatus.SENT, 1, "slow")

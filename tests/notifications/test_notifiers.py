@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import http.server
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import datetime
 
 import pytest
+from flask import Flask
+from sqlalchemy import select
 
-from commsplan.notifications import dispatch, notifiers
+from commsplan.extensions import db
+from commsplan.notifications import jobs, notifiers
+from commsplan.notifications.models import Channel, Delivery, DeliveryStatus
 from commsplan.notifications.settings import DeliverySettings
+from tests.factories import make_user
+from tests.notifications.conftest import schedule_urgent
 
 
 class Redirecting(http.server.BaseHTTPRequestHandler):
@@ -38,21 +45,26 @@ def test_a_redirecting_webhook_is_a_failure_not_a_silent_success(redirecting_url
         notifiers.post_webhook(redirecting_url, "secret", {"title": "x"}, "key-1", timeout=2)
 
 
-def outgoing(delivery_id: int) -> notifiers.Outgoing:
-    return notifiers.Outgoing(delivery_id=delivery_id, key=f"k{delivery_id}", channel="email",
-                              kind="general", kind_label="Reminder", urgency="normal", title="t",
-                              link="/", body="", due_at="now", late=False, claim_token="token")
+def test_an_unexpected_notifier_error_is_recorded_and_the_others_still_go(
+    notify_app: Callable[..., Flask], now: datetime,
+) -> None:
+    notify_app()
+    session = db.session
+    people = [make_user(session, now=now) for _ in range(3)]
+    for number, person in enumerate(people):
+        schedule_urgent(session, person, key=f"incident:1:task:{number}", now=now,
+                        settings=jobs.current_settings(), title=f"Task {number}")
+    db.session.commit()
+    sent: list[str] = []
 
-
-def test_an_unexpected_notifier_error_is_recorded_and_the_batch_goes_on() -> None:
-    sent: list[int] = []
-
-    def flaky(item: notifiers.Outgoing, settings: DeliverySettings) -> None:
-        if item.delivery_id == 2:
+    def flaky(message: notifiers.Message, settings: DeliverySettings) -> None:
+        if message.items[0].title == "Task 1":
             raise KeyError("bug in a notifier")
-        sent.append(item.delivery_id)
+        sent.append(message.items[0].title)
 
-    results = dispatch.send_all([outgoing(1), outgoing(2), outgoing(3)], DeliverySettings(), flaky)
-    assert sent == [1, 3]
-    assert [r.error for r in results][0] is None and results[2].error is None
-    assert results[1].error is not None and "KeyError" in results[1].error
+    report = jobs.run_dispatch(now=lambda: now, worker="w", send=flaky)
+
+    assert sorted(sent) == ["Task 0", "Task 2"] and (report.sent, report.retried) == (2, 1)
+    [broken] = [d for d in session.scalars(select(Delivery).where(Delivery.channel == Channel.EMAIL))
+                if d.status is DeliveryStatus.PENDING]
+    assert "KeyError" in (broken.last_error or "") and broken.attempts == 1

@@ -14,7 +14,9 @@ from commsplan.audit.models import AuditEntry
 from commsplan.auth import service as accounts
 from commsplan.auth.models import Role, User
 from commsplan.errors import Conflict, NotFound, ValidationError
-from commsplan.notifications import dispatch, jobs, service
+from commsplan.notifications import jobs, service
+from commsplan.notifications.deliveries import DispatchReport
+from commsplan.notifications.expand import expand_due
 from commsplan.notifications.kinds import DIGEST, KINDS, ChannelChoice, Urgency
 from commsplan.notifications.models import (
     Channel,
@@ -26,7 +28,7 @@ from commsplan.notifications.models import (
     ReminderStatus,
     WebhookTarget,
 )
-from commsplan.notifications.notifiers import NotifierError, Outgoing
+from commsplan.notifications.notifiers import Message, NotifierError, Outgoing
 from commsplan.notifications.service import Recipient, Subject
 from commsplan.notifications.settings import DeliverySettings
 from commsplan.reference import membership
@@ -46,8 +48,8 @@ class FakeSender:
         self.fail = fail
         self.sent: list[Outgoing] = []
 
-    def __call__(self, outgoing: Outgoing, settings: DeliverySettings) -> None:
-        self.sent.append(outgoing)
+    def __call__(self, message: Message, settings: DeliverySettings) -> None:
+        self.sent.extend(message.items)
         if self.fail:
             raise NotifierError("Connection refused by the mail server")
 
@@ -56,7 +58,7 @@ class FakeSender:
 
 
 def run_at(moment: datetime, send: FakeSender | None = None,
-           settings: DeliverySettings = SETTINGS) -> dispatch.DispatchReport:
+           settings: DeliverySettings = SETTINGS) -> DispatchReport:
     return jobs.run_dispatch(now=lambda: moment, worker=WORKER, settings=settings,
                              send=send or FakeSender())
 
@@ -347,7 +349,7 @@ def test_cancel_stops_a_pending_reminder(session: Session, person: User, admin: 
 def test_cancel_cancels_deliveries_not_yet_sent(session: Session, person: User, now: datetime) -> None:
     choose(session, person, "general", ChannelChoice.BOTH, now=now)
     remind(session, recipient=Recipient.person(person), due_at=now, now=now)
-    dispatch.expand_due(session, now=now, worker=WORKER, settings=SETTINGS)  # expanded, email not sent
+    expand_due(session, now=now, worker=WORKER, settings=SETTINGS)  # expanded, email not sent
     session.commit()
 
     assert service.cancel(session, key="plan:7:review", now=now) is True
@@ -991,7 +993,7 @@ def test_only_failed_deliveries_can_be_resent(session: Session, person: User, ad
     if status is DeliveryStatus.SENT:
         run_at(now)
     else:
-        dispatch.expand_due(session, now=now, worker=WORKER, settings=SETTINGS)
+        expand_due(session, now=now, worker=WORKER, settings=SETTINGS)
 
     with pytest.raises(Conflict):
         service.resend(session, email_delivery(session), actor=admin, now=now)

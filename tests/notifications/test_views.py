@@ -22,7 +22,8 @@ from commsplan.audit.models import AuditEntry
 from commsplan.auth import service as accounts
 from commsplan.auth.models import Role, User
 from commsplan.extensions import db
-from commsplan.notifications import dispatch, jobs, service
+from commsplan.notifications import jobs, service
+from commsplan.notifications.expand import expand_due
 from commsplan.notifications.kinds import KINDS, ChannelChoice
 from commsplan.notifications.models import (
     Channel,
@@ -36,7 +37,7 @@ from commsplan.notifications.models import (
     ReminderStatus,
     WebhookTarget,
 )
-from commsplan.notifications.notifiers import KEY_HEADER, SIGNATURE_HEADER, NotifierError, Outgoing
+from commsplan.notifications.notifiers import KEY_HEADER, SIGNATURE_HEADER, Message, NotifierError
 from commsplan.notifications.service import Recipient, Subject
 from commsplan.notifications.settings import DeliverySettings
 from commsplan.reference import membership
@@ -71,7 +72,7 @@ def deliver(session: Session, user: User, now: datetime, *titles: str, kind: str
                          recipient=Recipient.person(user),
                          subject=Subject(type="test", id="1", title=title, link=link),
                          due_at=due_at or now, now=now, settings=SETTINGS)
-    dispatch.expand_due(session, now=now, worker="test", settings=SETTINGS)
+    expand_due(session, now=now, worker="test", settings=SETTINGS)
     session.commit()
     items = session.scalars(select(InboxItem).where(InboxItem.user_id == user.id,
                                                     InboxItem.title.in_(titles))).all()
@@ -658,8 +659,8 @@ class FailSome:
     def __init__(self, word: str) -> None:
         self.word = word
 
-    def __call__(self, outgoing: Outgoing, settings: DeliverySettings) -> None:
-        if self.word in outgoing.title:
+    def __call__(self, message: Message, settings: DeliverySettings) -> None:
+        if any(self.word in item.title for item in message.items):
             raise NotifierError("550 Mailbox unavailable")
 
 
