@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from flask import Flask
 from sqlalchemy import event, insert, select
 
-from bench.run import timed
+from bench.common import record, timed
 from commsplan import create_app
 from commsplan.auth.models import User
 from commsplan.demo.service import DEMO_PASSWORD, load_demo
@@ -52,8 +52,9 @@ def add_maps(total: int, now: datetime, owner_id: int) -> None:
     session.commit()
 
 
-def measure(app: Flask, label: str) -> None:
+def measure(app: Flask, label: str) -> list[dict[str, object]]:
     """Each request in its own app context and session, as in production."""
+    rows: list[dict[str, object]] = []
     client = app.test_client()
     client.post("/login", data={"email": "officer@commsplan.test", "password": DEMO_PASSWORD})
     for name, url in PAGES.items():
@@ -74,6 +75,10 @@ def measure(app: Flask, label: str) -> None:
         p95 = statistics.quantiles(times, n=20)[18]
         print(f"{label:<22} {name:<16} {len(queries):3d} queries  median {statistics.median(times):6.1f} ms"
               f"  p95 {p95:6.1f} ms  (goal {GOAL_MS} ms){'' if p95 <= GOAL_MS else '  MISSED'}")
+        rows.append({"data": label, "page": name, "queries": len(queries),
+                     "median_ms": round(statistics.median(times), 1), "p95_ms": round(p95, 1),
+                     "goal_ms": GOAL_MS, "met": p95 <= GOAL_MS})
+    return rows
 
 
 def main() -> int:
@@ -88,13 +93,15 @@ def main() -> int:
         load_demo(db.session(), now=now)
         db.session.commit()
         demo_maps = db.session.scalar(select(db.func.count(MessageMap.id)))
-    measure(app, f"demo ({demo_maps} maps)")
+    rows = measure(app, f"demo ({demo_maps} maps)")
     with app.app_context():
         owner = db.session.scalar(select(User.id).where(User.email == "officer@commsplan.test"))
         assert owner is not None
         add_maps(MAPS, now, owner)
-    measure(app, f"{MAPS:,} maps")
-    return 0
+    rows += measure(app, f"{MAPS:,} maps")
+    same_queries = len({(row["page"], row["queries"]) for row in rows}) == len(PAGES)
+    record("coverage", {"pages": rows, "queries_bounded": same_queries})
+    return 0 if same_queries and all(row["met"] for row in rows) else 1
 
 
 if __name__ == "__main__":

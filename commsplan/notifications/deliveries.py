@@ -13,6 +13,7 @@ import secrets
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, func, insert, select, update
@@ -79,44 +80,59 @@ def claim_next(session: Session, *, channel: Channel, now: datetime, worker: str
 
     An email takes with it the person's other due emails (up to NOTIFY_EMAIL_GROUP_MAX), so one
     burst goes as one email. Webhooks whose targets are in `busy_targets` are left for later.
+    One UPDATE … RETURNING claims, one SELECT reads what the send needs.
     """
-    queue = (select(DELIVERIES.c.id, DELIVERIES.c.user_id)
-             .where(DELIVERIES.c.channel == channel, DELIVERIES.c.status == DeliveryStatus.PENDING,
-                    DELIVERIES.c.next_attempt_at <= now)
-             .order_by(DELIVERIES.c.priority, DELIVERIES.c.next_attempt_at, DELIVERIES.c.id))
-    if channel is Channel.WEBHOOK and busy_targets:
-        queue = queue.where(DELIVERIES.c.webhook_target_id.not_in(list(busy_targets)))
-    first = session.execute(lockable(session, queue.limit(1))).first()
-    if first is None:
-        return None
-    ids = [first.id]
-    if channel is Channel.EMAIL and settings.email_group_max > 1:
-        same_person = queue.where(DELIVERIES.c.user_id == first.user_id, DELIVERIES.c.id != first.id)
-        group = lockable(session, same_person.with_only_columns(DELIVERIES.c.id)
-                         .limit(settings.email_group_max - 1))
-        ids += session.scalars(group).all()
     token = secrets.token_hex(16)
-    session.execute(update(DELIVERIES)
-                    .where(DELIVERIES.c.id.in_(ids), DELIVERIES.c.status == DeliveryStatus.PENDING)
-                    .values(status=DeliveryStatus.SENDING, claimed_by=worker, claimed_at=now,
-                            lease_until=now + settings.lease, claim_token=token))
+    statement = claim_statement(session.get_bind().dialect.name, channel, settings.email_group_max)
+    claimed = session.execute(statement, {
+        "now": now, "worker": worker, "lease_until": now + settings.lease, "token": token,
+        "busy": list(busy_targets) if channel is Channel.WEBHOOK else []}).first()
+    if claimed is None:
+        return None
     return load_claim(session, token, channel=channel, now=now, settings=settings)
+
+
+@cache
+def claim_statement(dialect: str, channel: Channel, group_max: int) -> Any:
+    """The claiming UPDATE, built once per database, channel and group size (building it is costly)."""
+
+    def locked(query: Any) -> Any:
+        return query.with_for_update(skip_locked=True) if dialect == "postgresql" else query
+
+    due = (DELIVERIES.c.channel == channel, DELIVERIES.c.status == DeliveryStatus.PENDING,
+           DELIVERIES.c.next_attempt_at <= bindparam("now"))
+    order = (DELIVERIES.c.priority, DELIVERIES.c.next_attempt_at, DELIVERIES.c.id)
+    first = (select(DELIVERIES.c.id).where(*due).order_by(*order).limit(1)
+             .where(DELIVERIES.c.webhook_target_id.not_in(bindparam("busy", expanding=True))))
+    chosen = locked(first)
+    if channel is Channel.EMAIL and group_max > 1:
+        person = locked(first.with_only_columns(DELIVERIES.c.user_id)).scalar_subquery()
+        chosen = locked(select(DELIVERIES.c.id).where(*due, DELIVERIES.c.user_id == person)
+                        .order_by(*order).limit(group_max))
+    return (update(DELIVERIES)
+            .where(DELIVERIES.c.id.in_(chosen.scalar_subquery()),
+                   DELIVERIES.c.status == DeliveryStatus.PENDING)
+            .values(status=DeliveryStatus.SENDING, claimed_by=bindparam("worker"),
+                    claimed_at=bindparam("now"), lease_until=bindparam("lease_until"),
+                    claim_token=bindparam("token"))
+            .returning(DELIVERIES.c.id))
+
+
+CLAIMED = (select(DELIVERIES.c.id, DELIVERIES.c.idempotency_key, DELIVERIES.c.webhook_target_id,
+                  REMINDERS.c.kind, REMINDERS.c.urgency, REMINDERS.c.subject_title, REMINDERS.c.subject_link,
+                  REMINDERS.c.body, REMINDERS.c.due_at, REMINDERS.c.deliver_at, REMINDERS.c.updated_at,
+                  USERS.c.email, USERS.c.name, TARGETS.c.url, TARGETS.c.secret)
+           .join(REMINDERS, REMINDERS.c.id == DELIVERIES.c.reminder_id)
+           .outerjoin(USERS, USERS.c.id == DELIVERIES.c.user_id)
+           .outerjoin(TARGETS, TARGETS.c.id == DELIVERIES.c.webhook_target_id)
+           .where(DELIVERIES.c.claim_token == bindparam("token"))
+           .order_by(DELIVERIES.c.priority, DELIVERIES.c.next_attempt_at, DELIVERIES.c.id))
 
 
 def load_claim(session: Session, token: str, *, channel: Channel, now: datetime,
                settings: DeliverySettings) -> Claim | None:
     """Everything the send needs, read once while the claim is made."""
-    query = (select(DELIVERIES.c.id, DELIVERIES.c.idempotency_key, DELIVERIES.c.webhook_target_id,
-                    REMINDERS.c.kind, REMINDERS.c.urgency, REMINDERS.c.subject_title,
-                    REMINDERS.c.subject_link, REMINDERS.c.body, REMINDERS.c.due_at,
-                    REMINDERS.c.deliver_at, REMINDERS.c.updated_at, USERS.c.email, USERS.c.name,
-                    TARGETS.c.url, TARGETS.c.secret)
-             .join(REMINDERS, REMINDERS.c.id == DELIVERIES.c.reminder_id)
-             .outerjoin(USERS, USERS.c.id == DELIVERIES.c.user_id)
-             .outerjoin(TARGETS, TARGETS.c.id == DELIVERIES.c.webhook_target_id)
-             .where(DELIVERIES.c.claim_token == token)
-             .order_by(DELIVERIES.c.priority, DELIVERIES.c.next_attempt_at, DELIVERIES.c.id))
-    rows = session.execute(query).all()
+    rows = session.execute(CLAIMED, {"token": token}).all()
     if not rows:
         return None
     due = {row.id: max(row.deliver_at, row.updated_at) for row in rows}  # as the reminder's `late`
@@ -135,50 +151,56 @@ def outgoing(row: Any, channel: Channel, *, late: bool) -> Outgoing:
 
 # --- recording --------------------------------------------------------------------------------------
 
+MARK_SENT = (update(DELIVERIES)
+             .where(DELIVERIES.c.claim_token == bindparam("token"),
+                    DELIVERIES.c.status == DeliveryStatus.SENDING)
+             .values(status=DeliveryStatus.SENT, attempts=DELIVERIES.c.attempts + 1,
+                     sent_at=bindparam("finished"), last_error=None, lease_until=None,
+                     late=DELIVERIES.c.id.in_(bindparam("late", expanding=True)))
+             .returning(DELIVERIES.c.id))
+
+
 def record(session: Session, claim: Claim, outcome: Outcome, *, worker: str, settings: DeliverySettings,
            report: DispatchReport) -> None:
     """Log the attempt on every delivery the message carried, stamped when the send started;
     where the claim is still ours, mark each sent (late or not), due again after a backoff, or
     failed after the last attempt. A claim taken over meanwhile keeps its new owner's state."""
-    finished = outcome.finished_at
     session.execute(insert(ATTEMPTS), [
         {"delivery_id": item.delivery_id, "at": outcome.started_at, "worker": worker,
          "succeeded": outcome.error is None, "error": outcome.error, "duration_ms": outcome.duration_ms}
         for item in claim.message.items])
-    ours = session.execute(select(DELIVERIES.c.id, DELIVERIES.c.attempts).where(
-        DELIVERIES.c.claim_token == claim.token, DELIVERIES.c.status == DeliveryStatus.SENDING)).all()
-    if not ours:
+    if outcome.error is None:
+        finished = outcome.finished_at
+        late = [item for item, due in claim.due.items() if finished - due > settings.late_after]
+        sent = session.execute(MARK_SENT, {"token": claim.token, "finished": finished, "late": late}).all()
+        report.sent += len(sent)
         return
-    changes = [settle(row.id, row.attempts + 1, outcome.error, finished=finished,
-                      late=finished - claim.due[row.id] > settings.late_after, settings=settings,
-                      report=report) for row in ours]
-    session.execute(update(DELIVERIES)
-                    .where(DELIVERIES.c.id == bindparam("delivery_id"),
-                           DELIVERIES.c.claim_token == claim.token)
-                    .values(status=bindparam("new_status"), attempts=bindparam("new_attempts"),
-                            sent_at=bindparam("new_sent_at"), late=bindparam("new_late"),
-                            next_attempt_at=bindparam("new_next_attempt_at"),
-                            last_error=bindparam("new_last_error"), lease_until=None),
-                    changes)
+    failed = session.execute(select(DELIVERIES.c.id, DELIVERIES.c.attempts).where(
+        DELIVERIES.c.claim_token == claim.token, DELIVERIES.c.status == DeliveryStatus.SENDING)).all()
+    if failed:
+        session.execute(update(DELIVERIES)
+                        .where(DELIVERIES.c.id == bindparam("delivery_id"),
+                               DELIVERIES.c.claim_token == claim.token)
+                        .values(status=bindparam("new_status"), attempts=bindparam("new_attempts"),
+                                next_attempt_at=bindparam("new_next_attempt_at"),
+                                last_error=outcome.error, lease_until=None),
+                        [settle(row.id, row.attempts + 1, outcome, settings=settings, report=report)
+                         for row in failed])
 
 
-def settle(delivery_id: int, attempts: int, error: str | None, *, finished: datetime, late: bool,
-           settings: DeliverySettings, report: DispatchReport) -> dict[str, Any]:
-    """The new state of one delivery after an attempt, counted in the report."""
-    status, next_at = DeliveryStatus.SENT, finished
-    if error is not None:
-        report.errors.append(error)
-        if attempts >= settings.max_attempts:
-            status = DeliveryStatus.FAILED
-            report.failed += 1
-        else:
-            status, next_at = DeliveryStatus.PENDING, finished + settings.backoff(attempts)
-            report.retried += 1
+def settle(delivery_id: int, attempts: int, outcome: Outcome, *, settings: DeliverySettings,
+           report: DispatchReport) -> dict[str, Any]:
+    """After a failed attempt: due again after a backoff, or failed after the last attempt."""
+    assert outcome.error is not None
+    report.errors.append(outcome.error)
+    if attempts >= settings.max_attempts:
+        report.failed += 1
+        status, next_at = DeliveryStatus.FAILED, outcome.finished_at
     else:
-        report.sent += 1
+        report.retried += 1
+        status, next_at = DeliveryStatus.PENDING, outcome.finished_at + settings.backoff(attempts)
     return {"delivery_id": delivery_id, "new_status": status, "new_attempts": attempts,
-            "new_sent_at": finished if error is None else None, "new_late": late and error is None,
-            "new_next_attempt_at": next_at, "new_last_error": error}
+            "new_next_attempt_at": next_at}
 
 
 # --- leases -----------------------------------------------------------------------------------------

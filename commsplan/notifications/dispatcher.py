@@ -15,6 +15,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
@@ -46,6 +47,15 @@ Send = Callable[[notifiers.Message, DeliverySettings], None]
 Clock = Callable[[], datetime]
 LISTENING_POLL = 30.0  # with LISTEN working, the database wakes us: poll only as a safety net
 BUSY_PAUSE = 0.05  # due work another scheduler holds: look again shortly, do not spin
+SOON = timedelta(milliseconds=5)
+
+
+@dataclass(frozen=True)
+class Sent:
+    """A message that went (or failed to), waiting to be recorded with the sender's next claim."""
+
+    claim: Claim
+    outcome: Outcome
 
 
 class Signal:
@@ -113,6 +123,7 @@ class Dispatcher:
         self.listening = False
         self._report_lock = threading.Lock()
         self._failures: list[BaseException] = []
+        self._next_take_over = 0.0  # time.monotonic() of the next look for lapsed leases
 
     # --- the two ways to run -------------------------------------------------------------------
 
@@ -155,21 +166,29 @@ class Dispatcher:
         """One pass; returns how many seconds to sleep before the next."""
         try:
             expanded = self.expand_all()
-            taken = self.take_over()
-            now = self.clock()
-            wake: Wake = write_transaction(lambda session: next_wake(session, now=now))
+            taken = self.take_over() if time.monotonic() >= self._next_take_over else 0
+            wake = self.peek()
         except Exception:
             log.exception("Dispatching failed; trying again shortly")
             return self.settings.poll.total_seconds()
-        if expanded or taken:
-            self.work.notify()
-        if wake.retry_at is not None and wake.retry_at <= self.clock() + timedelta(milliseconds=5):
+        now = self.clock()
+        if expanded or taken or (wake.retry_at is not None and wake.retry_at <= now + SOON):
             self.work.notify()
         cap = LISTENING_POLL if self.listening else self.settings.poll.total_seconds()
-        if wake.soonest is None:
-            return cap
-        wait = (wake.soonest - self.clock()).total_seconds()
+        moments = [m for m in (wake.soonest, self.next_take_over_at(now)) if m is not None]
+        wait = (min(moments) - now).total_seconds()
         return min(max(wait, 0 if expanded else BUSY_PAUSE), cap)
+
+    def peek(self) -> Wake:
+        """When the dispatcher is next needed (a read: no write lock taken)."""
+        session = db.session()
+        try:
+            return next_wake(session, now=self.clock())
+        finally:
+            session.rollback()
+
+    def next_take_over_at(self, now: datetime) -> datetime:
+        return now + timedelta(seconds=max(self._next_take_over - time.monotonic(), 0))
 
     def expand_all(self) -> int:
         """Expand every due reminder, a batch per transaction; senders start on each as it commits."""
@@ -187,6 +206,9 @@ class Dispatcher:
         return total
 
     def take_over(self) -> int:
+        """Lapsed leases are looked for at most every heartbeat: they lapse on the lease's scale."""
+        self._next_take_over = time.monotonic() + self.settings.heartbeat.total_seconds()
+
         def work(session: Any) -> DispatchReport:
             report = DispatchReport()
             take_over_lapsed(session, now=self.clock(), settings=self.settings, report=report)
@@ -224,41 +246,63 @@ class Dispatcher:
                 for channel, size in pools for n in range(size)]
 
     def sender(self, channel: Channel, drain: bool) -> None:
-        """Claim, send, record, one message at a time, until nothing is due (drain) or shutdown."""
-        while not self.stopping.is_set():
-            seen = self.work.seen()
-            try:
-                claim = write_transaction(lambda session: claim_next(
-                    session, channel=channel, now=self.clock(), worker=self.worker,
-                    settings=self.settings, busy_targets=self.in_flight.busy_targets()))
-                if claim is not None:
-                    self.deliver(claim)
-                    continue
-            except Exception:
-                if drain:
-                    raise
-                log.exception("A %s sender failed; it carries on shortly", channel.value)
-                self.stopping.wait(self.settings.poll.total_seconds())
-                continue
-            if drain:
-                return
-            notifiers.close_connections()  # nothing to send: do not keep an idle server waiting
-            self.work.wait(seen, self.settings.poll.total_seconds())
+        """Claim, send, record, one message at a time, until nothing is due (drain) or shutdown.
 
-    def deliver(self, claim: Claim) -> None:
+        Each result is committed in the same transaction as the next claim: before the next send
+        starts, so a crash re-sends at most the message on the wire, with one commit per message.
+        """
+        sent: Sent | None = None
+        try:
+            while not self.stopping.is_set():
+                seen = self.work.seen()
+                try:
+                    claim = self.record_and_claim(channel, sent)
+                except Exception:
+                    if drain:
+                        raise
+                    log.exception("A %s sender failed; it carries on shortly", channel.value)
+                    self.stopping.wait(self.settings.poll.total_seconds())
+                    continue
+                finally:
+                    sent = None
+                if claim is not None:
+                    sent = self.deliver(claim)
+                    continue
+                if drain:
+                    return
+                notifiers.close_connections()  # nothing to send: do not keep an idle server waiting
+                self.work.wait(seen, self.settings.poll.total_seconds())
+        finally:
+            if sent is not None:  # shutdown came between a send and its record
+                self.record_and_claim(channel, sent, claim=False)
+
+    def record_and_claim(self, channel: Channel, sent: Sent | None, *, claim: bool = True) -> Claim | None:
+        if sent is not None:
+            self.in_flight.finish(sent.claim)
+
+        def work(session: Any) -> tuple[DispatchReport, Claim | None]:
+            report = DispatchReport()
+            if sent is not None:
+                record(session, sent.claim, sent.outcome, worker=self.worker, settings=self.settings,
+                       report=report)
+            if not claim:
+                return report, None
+            return report, claim_next(session, channel=channel, now=self.clock(), worker=self.worker,
+                                      settings=self.settings, busy_targets=self.in_flight.busy_targets())
+
+        report, claimed = write_transaction(work)
+        self.merge(report)
+        if sent is not None and channel is Channel.WEBHOOK:
+            self.work.notify()  # its receiver has a free slot again
+        return claimed
+
+    def deliver(self, claim: Claim) -> Sent:
         self.in_flight.start(claim)
         try:
-            outcome = self.attempt(claim)
-
-            def work(session: Any) -> DispatchReport:
-                report = DispatchReport()
-                record(session, claim, outcome, worker=self.worker, settings=self.settings, report=report)
-                return report
-
-            self.merge(write_transaction(work))
-        finally:
+            return Sent(claim, self.attempt(claim))
+        except BaseException:
             self.in_flight.finish(claim)
-            self.work.notify()  # a webhook target may have a free slot again
+            raise
 
     def attempt(self, claim: Claim) -> Outcome:
         started, clock_started = self.clock(), time.perf_counter()

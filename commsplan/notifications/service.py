@@ -1,7 +1,7 @@
 """Scheduling reminders, the inbox, preferences and webhook targets.
 
 `schedule`, `reschedule`, `cancel` and `snooze` are what other domains call, inside their own
-transaction: they only write rows. The dispatcher (dispatch.py) sends later, once.
+transaction: they only write rows. The dispatcher (dispatcher.py) sends later, once.
 """
 
 from __future__ import annotations

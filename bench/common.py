@@ -1,0 +1,72 @@
+"""What every benchmark shares: a scratch database, timing through the test client, results files."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+
+RESULTS = Path(__file__).parent / "results"
+POSTGRES_URL = os.environ.get("POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+REPEATS = 30
+
+
+def postgres_answers(url: str = POSTGRES_URL) -> bool:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        return True
+    except Exception:
+        return False
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def scratch_database(kind: str) -> Iterator[str]:
+    """A throwaway database URL: a new SQLite file, or a new schema in POSTGRES_URL dropped afterwards."""
+    workdir = tempfile.mkdtemp(prefix="commsplan-bench-")
+    os.environ["COMMSPLAN_INSTANCE_PATH"] = workdir
+    if kind == "sqlite":
+        yield f"sqlite:///{workdir}/bench.sqlite3"
+        return
+    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    engine = create_engine(POSTGRES_URL)
+    with engine.begin() as connection:
+        connection.execute(text(f"CREATE SCHEMA {schema}"))
+    try:
+        yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+    finally:
+        with engine.begin() as connection:
+            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        engine.dispose()
+
+
+def timed(client: FlaskClient, url: str, headers: dict[str, str] | None = None) -> list[float]:
+    """Milliseconds per request, after one request to warm caches; every answer must be 200."""
+    client.get(url, headers=headers)
+    times = []
+    for _ in range(REPEATS):
+        start = time.perf_counter()
+        response = client.get(url, headers=headers)
+        times.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    return times
+
+
+def record(name: str, results: dict[str, Any]) -> Path:
+    """Write one benchmark's results to bench/results/<name>.json; `bench.run` gathers them."""
+    RESULTS.mkdir(exist_ok=True)
+    path = RESULTS / f"{name}.json"
+    path.write_text(json.dumps(results, indent=2, default=str))
+    return path
