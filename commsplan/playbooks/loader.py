@@ -34,6 +34,9 @@ from commsplan.playbooks.timing import TimingError, parse_offset, parse_span
 PLAYBOOK_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 SHORTEST_REPEAT = timedelta(minutes=5)
+LABEL_LENGTH = (3, 80)
+# Characters that only a regular expression needs; a label is read by people, not matched.
+REGEX_SYNTAX = re.compile(r"[\\\[\](){}|*+?^$]")
 # Presence is checked here only for keys whose own reader does not report them missing.
 REQUIRED_KEYS = ("version", "review_date", "roles")
 KNOWN_KEYS = {*REQUIRED_KEYS, "id", "title", "owner", "category", "summary", "elements", "qualifiers",
@@ -453,18 +456,37 @@ class Reader:
     def do_not_say(self, data: dict[str, Any]) -> tuple[DoNotSay, ...]:
         found = []
         for where, item in self.items(data, "do_not_say", (), required=False):
+            self.unknown_keys(item, {"phrase", "pattern", "label", "reason"}, where)
             reason = self.text(item, "reason", where)
             phrase = self.text(item, "phrase", where, required=False)
             pattern = self.text(item, "pattern", where, required=False)
             if bool(phrase) == bool(pattern):
                 self.problem(where, "give either a phrase or a pattern")
                 continue
+            label = self.do_not_say_label(item, where, needed=bool(pattern))
             source = pattern or r"\b" + r"\s+".join(map(re.escape, phrase.split())) + r"\b"
             try:
-                found.append(DoNotSay(re.compile(source, re.IGNORECASE), phrase or pattern, reason))
+                found.append(DoNotSay(re.compile(source, re.IGNORECASE), label or phrase, reason))
             except re.error as error:
                 self.problem((*where, "pattern"), f"is not a regular expression: {error}")
         return tuple(found)
+
+    def do_not_say_label(self, item: dict[str, Any], where: Where, *, needed: bool) -> str:
+        """The plain words staff read instead of a pattern; a phrase may go without and show itself."""
+        label = self.text(item, "label", where, required=False)
+        shortest, longest = LABEL_LENGTH
+        if not label:
+            if needed:
+                self.problem((*where, "label"), "is required for a pattern: a few plain words saying "
+                                                "what it keeps out, shown to staff instead of the pattern")
+        elif not shortest <= len(label) <= longest:
+            self.problem((*where, "label"), f"should be {shortest} to {longest} characters "
+                                            f"(it is {len(label)})")
+        elif REGEX_SYNTAX.search(label):
+            marks = " ".join(sorted(set(REGEX_SYNTAX.findall(label))))
+            self.problem((*where, "label"), f"should be plain words, not a regular expression: "
+                                            f"take out {marks}")
+        return label
 
     def community_impact(self, data: dict[str, Any]) -> tuple[ImpactPrompt, ...]:
         found: dict[str, ImpactPrompt] = {}

@@ -76,7 +76,11 @@ class StatementTemplate:
 
 @dataclass(frozen=True)
 class DoNotSay:
-    """A word or pattern statements must not use, and why."""
+    """A word or pattern statements must not use, and why.
+
+    `shown_as` is what staff read for the rule: the entry's label, or else its phrase. It is never
+    the regular expression, which only the check itself uses.
+    """
 
     pattern: re.Pattern[str]
     shown_as: str

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+import yaml
 
 from commsplan.playbooks.library import playbook_files, read_folder
-from commsplan.playbooks.loader import load_file, load_text
+from commsplan.playbooks.loader import REGEX_SYNTAX, load_file, load_text, split_front_matter
 from commsplan.reference.seed import QUALIFIERS_SEED, VIOLENCE_ELEMENTS
 
 FIXTURES = Path(__file__).parent / "fixtures"
+SHIPPED = Path(__file__).parents[2] / "playbooks"
 VALID = FIXTURES / "valid" / "street-robbery-test.md"
 CODES = {"elements": {row["code"] for row in VIOLENCE_ELEMENTS},
          "qualifiers": {row["code"] for row in QUALIFIERS_SEED}}
@@ -36,6 +39,7 @@ EXPECTED = {
     "bad-repeat": (53, "steps[3].repeat", "should be at least 5m"),
     "unknown-statement": (58, "steps[4].statement", 'unknown statement "charge_release"'),
     "bad-template-syntax": (71, "statements.holding.body", "the template cannot be read"),
+    "unlabelled-pattern": (80, "do_not_say[2].label", "is required for a pattern"),
 }
 
 
@@ -102,6 +106,53 @@ def test_do_not_say_phrases_match_whole_words_in_any_case() -> None:
     assert phrase.pattern.search("He was KNOWN  to police.")
     assert not phrase.pattern.search("unknown to policemen")
     assert pattern.pattern.search("a gang-related attack")
+
+
+def test_staff_read_a_phrase_as_itself_and_a_pattern_by_its_label() -> None:
+    playbook = load_file(VALID, **CODES).playbook
+    assert playbook is not None
+    assert [rule.shown_as for rule in playbook.do_not_say] == ["known to police", "gang-related"]
+
+
+def with_label(label: str) -> str:
+    """The valid fixture with its pattern's label replaced (quoted, so YAML keeps it as written)."""
+    return valid_text().replace("label: gang-related,", f"label: {json.dumps(label)},", 1)
+
+
+@pytest.mark.parametrize("label", ["abc", "x" * 80, "words that predict revenge",
+                                   "the victim's drinking, clothing or behaviour", "tit-for-tat & feuds"])
+def test_a_label_of_plain_words_is_shown_as_written(label: str) -> None:
+    playbook = load(with_label(label)).playbook
+    assert playbook is not None
+    assert playbook.do_not_say[1].shown_as == label
+
+
+@pytest.mark.parametrize(("label", "words"), [
+    ("gang[- ]related", "should be plain words, not a regular expression: take out [ ]"),
+    (r"\bgangs?\b", "take out ? \\"),
+    ("gangs|crews", "take out |"),
+    ("(gang) words", "take out ( )"),
+    ("gang.*", "take out *"),
+    ("ab", "should be 3 to 80 characters (it is 2)"),
+    ("x" * 81, "should be 3 to 80 characters (it is 81)"),
+    ("", "is required for a pattern"),
+])
+def test_a_label_must_be_3_to_80_characters_of_plain_words(label: str, words: str) -> None:
+    problems = load(with_label(label)).problems
+    assert [(p.line, p.field) for p in problems] == [(80, "do_not_say[2].label")]
+    assert words in problems[0].message
+
+
+@pytest.mark.parametrize("path", playbook_files(SHIPPED), ids=lambda path: path.stem)
+def test_every_shipped_playbook_loads_and_labels_its_patterns(path: Path) -> None:
+    result = load_file(path, **CODES)
+    assert result.problems == [], [str(p) for p in result.problems]
+    parts = split_front_matter(path.read_text(encoding="utf-8"))
+    assert parts is not None
+    entries = yaml.safe_load(parts[0]).get("do_not_say", [])
+    assert [entry["pattern"] for entry in entries if "pattern" in entry and not entry.get("label")] == []
+    assert result.playbook is not None
+    assert [rule.shown_as for rule in result.playbook.do_not_say if REGEX_SYNTAX.search(rule.shown_as)] == []
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
@@ -171,6 +222,9 @@ def test_every_problem_in_a_file_is_reported_in_one_run() -> None:
      "is not a regular expression"),
     (("{phrase: known to police,", "{phrase: known to police, pattern: x,"), "do_not_say[1]",
      "either a phrase or a pattern"),
+    (("{phrase: known to police,", "{phrase: known to police, label: known to the police,"), None, None),
+    (("label: gang-related,", "lable: gang-related,"), "do_not_say[2].lable",
+     "is not a key this part may have"),
     (("status_updates: {every: 2h, owner: duty_press_officer}",
       "status_updates: {every: soon, owner: duty_press_officer}"), "status_updates.every",
      "is not a span of time"),
