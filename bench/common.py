@@ -33,23 +33,31 @@ def postgres_answers(url: str = POSTGRES_URL) -> bool:
 
 
 @contextmanager
-def scratch_database(kind: str) -> Iterator[str]:
-    """A throwaway database URL: a new SQLite file, or a new schema in POSTGRES_URL dropped afterwards."""
-    workdir = tempfile.mkdtemp(prefix="commsplan-bench-")
-    os.environ["COMMSPLAN_INSTANCE_PATH"] = workdir
-    if kind == "sqlite":
-        yield f"sqlite:///{workdir}/bench.sqlite3"
+def throwaway_database(base_url: str, directory: str | Path, name: str) -> Iterator[str]:
+    """A database URL to use and lose: a new SQLite file in `directory` when `base_url` is SQLite,
+    else a new schema in the PostgreSQL database at `base_url`, dropped afterwards."""
+    if base_url.startswith("sqlite"):
+        yield f"sqlite:///{Path(directory) / f'{name}.sqlite3'}"
         return
-    schema = f"bench_{uuid.uuid4().hex[:10]}"
-    engine = create_engine(POSTGRES_URL)
+    schema = f"{name}_{uuid.uuid4().hex[:10]}"
+    engine = create_engine(base_url)
     with engine.begin() as connection:
         connection.execute(text(f"CREATE SCHEMA {schema}"))
     try:
-        yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+        yield f"{base_url}?options=-csearch_path%3D{schema}"
     finally:
         with engine.begin() as connection:
             connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
         engine.dispose()
+
+
+@contextmanager
+def scratch_database(kind: str) -> Iterator[str]:
+    """A throwaway database of `kind` ("sqlite" or "postgresql", in POSTGRES_URL) and instance folder."""
+    workdir = tempfile.mkdtemp(prefix="commsplan-bench-")
+    os.environ["COMMSPLAN_INSTANCE_PATH"] = workdir
+    with throwaway_database("sqlite" if kind == "sqlite" else POSTGRES_URL, workdir, "bench") as url:
+        yield url
 
 
 def timed(client: FlaskClient, url: str, headers: dict[str, str] | None = None) -> list[float]:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
+import re
+import uuid
 from datetime import timedelta
 from typing import Any
 
@@ -12,6 +16,9 @@ ENVIRONMENTS = ("development", "testing", "production")
 WEAK_SECRET_KEYS = {"", "dev", "change-me", "secret"}
 MIN_SECRET_KEY_LENGTH = 24
 PROJECT_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+MIN_DECISION_LOG_SECRET_LENGTH = 32
+DECISION_LOG_KEY_ID_PATTERN = re.compile(r"[A-Za-z0-9._-]{1,40}")
+CHECKPOINT_FILE_NAME = "decision-log-checkpoints.jsonl"
 
 
 class ConfigError(RuntimeError):
@@ -72,6 +79,12 @@ def default_config(instance_path: str) -> dict[str, Any]:
         "PLAN_GAP_PRIORITIES": 3,
         # Playbooks: one file per model response, read from this folder
         "PLAYBOOKS_DIR": os.path.join(PROJECT_DIR, "playbooks"),
+        # The decision log: key id → secret (old keys stay, to check old entries), the key that signs
+        # new entries, and the append-only file of signed checkpoints kept outside the database.
+        # Outside production an empty mapping means a key derived from SECRET_KEY.
+        "DECISION_LOG_KEYS": {},
+        "DECISION_LOG_KEY_ID": "local",
+        "DECISION_LOG_CHECKPOINT_FILE": "",
     }
 
 
@@ -90,6 +103,7 @@ def load_config(app: Flask, test_config: dict[str, Any] | None) -> None:
     if app.config["ENV"] == "production":
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True
+    fill_decision_log_defaults(app.config, app.instance_path)
     validate_config(app.config)
 
 
@@ -113,3 +127,43 @@ def validate_config(config: dict[str, Any]) -> None:
                 "Set COMMSPLAN_SECRET_KEY (or SECRET_KEY in instance/config.py) to a random "
                 f"value of at least {MIN_SECRET_KEY_LENGTH} characters before running in production"
             )
+    validate_decision_log(config)
+
+
+def fill_decision_log_defaults(config: dict[str, Any], instance_path: str) -> None:
+    """The checkpoint file's place, and outside production a signing key derived from SECRET_KEY.
+
+    Under ENV=testing each app gets a checkpoint file of its own: test databases are emptied
+    between tests, which a shared file would rightly report as deleted entries.
+    """
+    if not config.get("DECISION_LOG_CHECKPOINT_FILE"):
+        name = CHECKPOINT_FILE_NAME
+        if config.get("ENV") == "testing":
+            name = f"decision-log-checkpoints-{uuid.uuid4().hex[:12]}.jsonl"
+        config["DECISION_LOG_CHECKPOINT_FILE"] = os.path.join(instance_path, name)
+    key_id = config.get("DECISION_LOG_KEY_ID")
+    if isinstance(key_id, int) and not isinstance(key_id, bool):  # COMMSPLAN_DECISION_LOG_KEY_ID=2026
+        config["DECISION_LOG_KEY_ID"] = key_id = str(key_id)
+    if config.get("ENV") != "production" and not config.get("DECISION_LOG_KEYS") and isinstance(key_id, str):
+        secret = str(config.get("SECRET_KEY") or "").encode()
+        derived = hmac.new(secret, b"commsplan decision log", hashlib.sha256).hexdigest()
+        config["DECISION_LOG_KEYS"] = {key_id: derived}
+
+
+def validate_decision_log(config: dict[str, Any]) -> None:
+    """Refuse to run without a key to sign decision-log entries; production needs a real one."""
+    keys, key_id = config.get("DECISION_LOG_KEYS"), config.get("DECISION_LOG_KEY_ID")
+    example = '{"2026-1": "a random secret of at least 32 characters"}'
+    if not isinstance(keys, dict) or not all(isinstance(k, str) and DECISION_LOG_KEY_ID_PATTERN.fullmatch(k)
+                                             and isinstance(v, str) for k, v in keys.items()):
+        raise ConfigError("Set COMMSPLAN_DECISION_LOG_KEYS to a JSON object of key ids (letters, digits, "
+                          f"dots, dashes or underscores, up to 40) and their secrets, like {example}")
+    held = keys.get(key_id) if isinstance(key_id, str) else None
+    if config.get("ENV") == "production" and len(held or "") < MIN_DECISION_LOG_SECRET_LENGTH:
+        raise ConfigError(
+            f"Set COMMSPLAN_DECISION_LOG_KEYS to hold the key {key_id!r} (COMMSPLAN_DECISION_LOG_KEY_ID) "
+            f"with a random secret of at least {MIN_DECISION_LOG_SECRET_LENGTH} characters before running "
+            "in production. Keep old keys in it so that old entries can still be checked")
+    if held is None:
+        raise ConfigError(f"COMMSPLAN_DECISION_LOG_KEY_ID ({key_id!r}) must name one of the keys in "
+                          f"COMMSPLAN_DECISION_LOG_KEYS, like {example}")

@@ -1,16 +1,38 @@
-"""The signed-in person's start page: what needs them now."""
+"""The signed-in person's start page: what needs them now, then their roles and recent changes.
+
+"Needs you now", most pressing first: live incidents with their overdue tasks (for staff only:
+partner viewers never see incidents), exercises apart from them; the person's own incident tasks
+that are overdue or due within 30 minutes; what waits for their approval; the rest of their unread
+inbox. Every list is bounded and each is one query, however many incidents, tasks or notifications
+there are: counts and next tasks are worked out in SQL, never by walking every task in Python.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Generic, TypeVar
+
 from flask import Blueprint, render_template
+from sqlalchemy import Select, String, and_, case, cast, func, or_, select
+from sqlalchemy.orm import Session
 
 from commsplan.audit import service as audit
-from commsplan.auth.models import Role, sorted_roles
+from commsplan.auth.models import Role, User, sorted_roles
 from commsplan.db import current_session
-from commsplan.extensions import db
+from commsplan.incidents.models import (
+    Incident,
+    IncidentMode,
+    IncidentStatus,
+    IncidentTask,
+    RoleAssignment,
+    TaskStatus,
+)
+from commsplan.incidents.service import READERS
 from commsplan.notifications import holidays
 from commsplan.notifications import service as inbox
-from commsplan.notifications.models import InboxItem
+from commsplan.notifications.approvals import APPROVAL_KIND
+from commsplan.notifications.models import InboxItem, Reminder
 from commsplan.timeutil import utcnow
 from commsplan.web import role_required, signed_in_user
 
@@ -20,20 +42,162 @@ bp = Blueprint("home", __name__)
 SHARED_AUDIT_TYPES = ("violence_element", "qualifier", "business_unit", "audience", "channel",
                       "affinity")
 RECENT_CHANGES = 10
+LIVE_SHOWN = 10
+EXERCISES_SHOWN = 3
+TASKS_SHOWN = 15
+APPROVALS_SHOWN = 10
 UNREAD_SHOWN = 5
+DUE_SOON = timedelta(minutes=30)
+
+Line = TypeVar("Line")
+
+
+@dataclass(frozen=True)
+class Bounded(Generic[Line]):
+    """The first few of a list, and how many there are in all."""
+
+    shown: list[Line]
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.shown)
+
+
+@dataclass(frozen=True)
+class IncidentLine:
+    """An active incident, its overdue tasks, and the open task due first (overdue or not)."""
+
+    id: int
+    reference: str
+    title: str
+    overdue: int
+    next_title: str | None
+    next_due_at: datetime | None
+
+
+@dataclass(frozen=True)
+class TaskLine:
+    id: int
+    incident_id: int
+    reference: str
+    title: str
+    due_at: datetime
+
+
+@dataclass(frozen=True)
+class NeedsYou:
+    """Everything in "Needs you now"; the incident parts are None for people who may not read incidents."""
+
+    live: Bounded[IncidentLine] | None
+    exercises: Bounded[IncidentLine] | None
+    tasks: Bounded[TaskLine] | None
+    approvals: Bounded[InboxItem]
+    unread: list[InboxItem]
+    asks_approval: bool  # an approver, or someone with a request waiting: the section shows
+
+
+def _bounded(rows: list[Any], make: Any) -> Bounded[Any]:
+    """Rows whose last column is `count(*) OVER ()`: the total before the LIMIT."""
+    return Bounded([make(*row[:-1]) for row in rows], rows[0][-1] if rows else 0)
+
+
+def incident_lines(session: Session, *, mode: IncidentMode, now: datetime, limit: int
+                   ) -> Bounded[IncidentLine]:
+    """Active incidents of one mode, most urgent first: most overdue tasks, then the soonest due."""
+    ranked = (select(IncidentTask.incident_id, IncidentTask.title, IncidentTask.due_at,
+                     func.row_number().over(partition_by=IncidentTask.incident_id,
+                                            order_by=(IncidentTask.due_at, IncidentTask.id)).label("place"),
+                     func.sum(case((IncidentTask.due_at < now, 1), else_=0))
+                     .over(partition_by=IncidentTask.incident_id).label("overdue"))
+              .join(Incident, Incident.id == IncidentTask.incident_id)
+              .where(Incident.status == IncidentStatus.ACTIVE, Incident.mode == mode,
+                     IncidentTask.status == TaskStatus.OPEN, IncidentTask.due_at.is_not(None))
+              .subquery())
+    first = select(ranked).where(ranked.c.place == 1).subquery()
+    overdue = func.coalesce(first.c.overdue, 0)
+    query = (select(Incident.id, Incident.reference, Incident.title, overdue, first.c.title, first.c.due_at,
+                    func.count().over())
+             .outerjoin(first, first.c.incident_id == Incident.id)
+             .where(Incident.status == IncidentStatus.ACTIVE, Incident.mode == mode)
+             .order_by(overdue.desc(), first.c.due_at.is_(None), first.c.due_at, Incident.created_at.desc(),
+                       Incident.id.desc())
+             .limit(limit))
+    return _bounded(list(session.execute(query)), IncidentLine)
+
+
+def _holds(user_id: int | None, role: Any) -> Any:
+    """EXISTS: someone (or this person) holds `role` in the task's incident now."""
+    query = select(RoleAssignment.id).where(RoleAssignment.incident_id == IncidentTask.incident_id,
+                                            RoleAssignment.role == role, RoleAssignment.ended_at.is_(None))
+    if user_id is not None:
+        query = query.where(RoleAssignment.user_id == user_id)
+    return query.exists()
+
+
+def my_tasks(session: Session, user: User, *, now: datetime, limit: int) -> Bounded[TaskLine]:
+    """Open tasks of active live incidents that are the person's, overdue or due within 30 minutes,
+    the most overdue first: those whose role they hold, and, in an incident where they are the duty
+    officer, those whose role nobody holds (the duty officer answers for them)."""
+    theirs = or_(_holds(user.id, IncidentTask.owner_role),
+                 and_(_holds(user.id, "duty_officer"), ~_holds(None, IncidentTask.owner_role)))
+    query = (select(IncidentTask.id, IncidentTask.incident_id, Incident.reference, IncidentTask.title,
+                    IncidentTask.due_at, func.count().over())
+             .join(Incident, Incident.id == IncidentTask.incident_id)
+             .where(Incident.status == IncidentStatus.ACTIVE, Incident.mode == IncidentMode.LIVE,
+                    IncidentTask.status == TaskStatus.OPEN, IncidentTask.due_at.is_not(None),
+                    IncidentTask.due_at <= now + DUE_SOON, theirs)
+             .order_by(IncidentTask.due_at, IncidentTask.id)
+             .limit(limit))
+    return _bounded(list(session.execute(query)), TaskLine)
+
+
+def _unread(user: User, now: datetime) -> Select[Any]:
+    return inbox.visible_items(user.id, now).where(InboxItem.read_at.is_(None),
+                                                   InboxItem.resolved_at.is_(None))
+
+
+def waiting_approval(session: Session, user: User, *, now: datetime, limit: int) -> Bounded[InboxItem]:
+    """Requests for the person's approval nobody has decided yet, newest first."""
+    query = (_unread(user, now).where(InboxItem.kind == APPROVAL_KIND)
+             .add_columns(func.count().over()).limit(limit))
+    return _bounded(list(session.execute(query)), lambda item: item)
+
+
+def other_unread(session: Session, user: User, *, now: datetime, limit: int) -> list[InboxItem]:
+    """The rest of the unread inbox, newest first, without approval requests (listed above them) or
+    reminders about exercises and incidents no longer active (practice, or over)."""
+    practice_or_over = select(cast(Incident.id, String)).where(
+        or_(Incident.mode == IncidentMode.EXERCISE, Incident.status != IncidentStatus.ACTIVE))
+    about_them = select(Reminder.id).where(Reminder.id == InboxItem.reminder_id,
+                                           Reminder.subject_type == "incident",
+                                           Reminder.subject_id.in_(practice_or_over)).exists()
+    query = _unread(user, now).where(InboxItem.kind != APPROVAL_KIND, ~about_them).limit(limit)
+    return list(session.scalars(query))
+
+
+def needs_you(session: Session, user: User, *, now: datetime) -> NeedsYou:
+    """What needs the person now, each part bounded: a fixed number of queries whatever the data."""
+    staff = user.has_role(*READERS)
+    approvals = waiting_approval(session, user, now=now, limit=APPROVALS_SHOWN)
+    return NeedsYou(
+        live=incident_lines(session, mode=IncidentMode.LIVE, now=now, limit=LIVE_SHOWN) if staff else None,
+        exercises=(incident_lines(session, mode=IncidentMode.EXERCISE, now=now, limit=EXERCISES_SHOWN)
+                   if staff else None),
+        tasks=my_tasks(session, user, now=now, limit=TASKS_SHOWN) if staff else None,
+        approvals=approvals,
+        unread=other_unread(session, user, now=now, limit=UNREAD_SHOWN),
+        asks_approval=user.has_role(Role.APPROVER) or approvals.total > 0)
 
 
 @bp.get("/")
 def index() -> str:
-    user = signed_in_user()
+    user, session, now = signed_in_user(), current_session(), utcnow()
     shown = () if user.has_role(Role.ADMIN) else SHARED_AUDIT_TYPES
     query = audit.entries_query(audit.AuditFilter(object_types=shown)).limit(RECENT_CHANGES)
-    recent = db.session.scalars(query).all()
-    unread = current_session().scalars(
-        inbox.visible_items(user.id, utcnow()).where(InboxItem.read_at.is_(None)).limit(UNREAD_SHOWN)
-    ).all()
     return render_template("home/index.html", user=user, roles=sorted_roles(user.roles),
-                           recent=recent, unread=unread)
+                           recent=session.scalars(query).all(), needs=needs_you(session, user, now=now),
+                           now=now, due_soon_minutes=int(DUE_SOON.total_seconds() // 60))
 
 
 @bp.get("/admin")

@@ -191,20 +191,6 @@ def csrf_token(html: str) -> str:
     return match.group(1)
 
 
-def postgres_answers(url: str) -> bool:
-    from sqlalchemy import create_engine
-
-    engine = create_engine(url)
-    try:
-        with engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-        return True
-    except Exception:
-        return False
-    finally:
-        engine.dispose()
-
-
 Headers = dict[str, str]
 TokenFactory = Callable[..., tuple[User, Headers]]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from commsplan.api.message_docs import ERRORS
-from commsplan.incidents.decisions import LONGEST_PART, NDM_PARTS
+from commsplan.incidents.decisions import LONGEST_PART, NDM_PARTS, PRINCIPLES
 from commsplan.incidents.models import IncidentMode, IncidentStatus, TaskStatus
 from commsplan.incidents.service import LONGEST_REASON
 
@@ -64,16 +64,37 @@ ANCHOR_INPUT = _input({"anchor": {"type": "string", "description": "One of the p
 SKIP_INPUT = _input({"reason": {"type": "string", "maxLength": LONGEST_REASON}}, ["reason"])
 NDM = {part: {"type": "string", "maxLength": LONGEST_PART, "description": label}
        for part, label in NDM_PARTS.items()}
+NULLABLE_ID = {"type": ["integer", "null"]}
+PRINCIPLE = {"enum": list(PRINCIPLES), "description": "A Code of Ethics principle: " + "; ".join(
+    f"{name}: {principle.description}" for name, principle in PRINCIPLES.items())}
 DECISION_INPUT = _input({
-    "decision_role": {"type": "string", "description": "The incident role you decide in, like sio"},
+    "decision_role": {"type": "string", "description": "The incident role the decision was made in, like "
+                      "sio. Whoever made it must hold that role now"},
+    "on_behalf_of_id": {**NULLABLE_ID, "description": "When you record someone else's decision: the id of "
+                        "the person who made it, who must hold decision_role now. Leave out for your own"},
     "decision": {"type": "string", "maxLength": LONGEST_PART}, **NDM,
-    "supersedes_id": {"type": ["integer", "null"], "description": "The entry this one corrects"}},
+    "ethics": {"type": "array", "items": PRINCIPLE,
+               "description": "The Code of Ethics principles that applied (the centre of the NDM)"},
+    "ethics_note": {"type": "string", "maxLength": LONGEST_PART,
+                    "description": "How the mission, values and Code of Ethics shaped the decision"},
+    "supersedes_id": {**NULLABLE_ID, "description": "The entry this one corrects"}},
     ["decision_role", "decision"])
 DECISION = _object({
-    "id": INTEGER, "incident_id": INTEGER, "mode": MODE, "sequence": INTEGER, "at": AT, "decided_by": TEXT,
+    "id": INTEGER, "incident_id": INTEGER, "mode": MODE, "sequence": INTEGER, "at": AT,
+    "decided_by": {"type": "string", "description": "The name of the person who made the decision"},
+    "decided_by_id": INTEGER,
+    "recorded_by": {"type": "string", "description": "The name of the person who wrote it in the log"},
+    "recorded_by_id": INTEGER,
+    "on_behalf": {"type": "boolean", "description": "Recorded by someone on behalf of the decision-maker"},
     "decision_role": TEXT, "role": {"type": "string", "description": "The decision role's name"},
-    "decision": TEXT, **{part: TEXT for part in NDM_PARTS}, "supersedes_id": {"type": ["integer", "null"]},
-    "hash": {"type": "string", "description": "SHA-256 chaining this entry to the one before"}})
+    "decision": TEXT, **{part: TEXT for part in NDM_PARTS},
+    "ethics": {"type": "array", "items": PRINCIPLE, "description": "Empty when not recorded"},
+    "ethics_note": TEXT, "supersedes_id": NULLABLE_ID,
+    "hash": {"type": "string", "description": "SHA-256 of the entry, chained to the one before"},
+    "key_id": {"type": ["string", "null"], "description": "The key that signed it; null if logged before "
+               "signing began"},
+    "signature": {"type": ["string", "null"], "description": "HMAC-SHA256 of the entry and the previous "
+                  "signature; null if logged before signing began"}})
 PAGE = _object({"items": {"type": "array", "items": _ref("IncidentSummary")}, "page": INTEGER,
                 "per_page": INTEGER, "total": INTEGER, "pages": INTEGER})
 

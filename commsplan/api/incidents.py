@@ -18,6 +18,7 @@ from commsplan.db import current_session, unit_of_work
 from commsplan.errors import ValidationError
 from commsplan.extensions import db
 from commsplan.incidents import decisions, service
+from commsplan.incidents.decision_chain import current_log_settings
 from commsplan.incidents.models import (
     DecisionEntry,
     Incident,
@@ -34,7 +35,8 @@ from commsplan.web import page_number
 
 LAUNCH_FIELDS = ("playbook_id", "title", "mode", "notified_at", "inputs")
 ANCHOR_FIELDS = ("anchor", "occurred_at", "note")
-DECISION_FIELDS = ("decision_role", "decision", *decisions.NDM_PARTS, "supersedes_id")
+DECISION_TEXT = ("decision_role", "decision", *decisions.NDM_PARTS, "ethics_note")
+DECISION_FIELDS = (*DECISION_TEXT, "on_behalf_of_id", "ethics", "supersedes_id")
 BAD_TIME = ("Send a time as ISO 8601 with an offset, like 2026-11-22T21:40:00+00:00, "
             "or as London time, like 2026-11-22 21:40")
 UNKNOWN_PLAYBOOK = "Send the id of a valid playbook, like fatal-stabbing-young-person"
@@ -114,10 +116,15 @@ def incident_json(incident: Incident) -> dict[str, Any]:
 def decision_json(incident: Incident, entry: DecisionEntry) -> dict[str, Any]:
     roles = service.incident_roles(service.playbook_of(incident))
     return {"id": entry.id, "incident_id": incident.id, "mode": incident.mode.value,
-            "sequence": entry.sequence, "at": iso(entry.at), "decided_by": entry.decided_by.name,
+            "sequence": entry.sequence, "at": iso(entry.at),
+            "decided_by": entry.decided_by.name, "decided_by_id": entry.decided_by_id,
+            "recorded_by": entry.recorded_by.name, "recorded_by_id": entry.recorded_by_id,
+            "on_behalf": entry.on_behalf,
             "decision_role": entry.decision_role, "role": roles.get(entry.decision_role, entry.decision_role),
             "decision": entry.decision, **{part: getattr(entry, part) for part in decisions.NDM_PARTS},
-            "supersedes_id": entry.supersedes_id, "hash": entry.hash}
+            "ethics": list(entry.ethics), "ethics_note": entry.ethics_note,
+            "supersedes_id": entry.supersedes_id, "hash": entry.hash, "key_id": entry.key_id,
+            "signature": entry.signature}
 
 
 # --- Endpoints ---------------------------------------------------------------------------------
@@ -224,10 +231,13 @@ def log_decision(item_id: int) -> tuple[Response, int]:
     incident = service.get_incident(current_session(), item_id)
     reader = Reader(request_object())
     reader.unknown(DECISION_FIELDS)
-    entry = decisions.DecisionInput(**{name: reader.text(name) for name in DECISION_FIELDS[:-1]})
+    entry = decisions.DecisionInput(
+        **{name: reader.text(name) for name in DECISION_TEXT},
+        on_behalf_of_id=reader.integer("on_behalf_of_id"),
+        ethics=tuple(reader.list_of("ethics", lambda item: isinstance(item, str), "text")))
     supersedes_id = reader.integer("supersedes_id")
     reader.done()
     with unit_of_work() as session:
         logged = decisions.add_decision(session, incident, entry, actor=api_user(), now=utcnow(),
-                                        supersedes_id=supersedes_id)
+                                        supersedes_id=supersedes_id, settings=current_log_settings())
     return jsonify(decision_json(incident, logged)), 201

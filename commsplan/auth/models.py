@@ -37,7 +37,8 @@ ROLE_LABELS = {
     Role.ADMIN: "Admin",
 }
 ROLE_DESCRIPTIONS = {
-    Role.VIEWER: "Reads plans, messages and incidents that are not restricted",
+    Role.VIEWER: "Reads plans, risk profiles, messages, audiences and channels (a partner agency, say); "
+                 "not incidents, which name victims and suspects",
     Role.COMMS_OFFICER: "Drafts audiences, channels, messages, risk profiles, plans and activities",
     Role.APPROVER: "Approves messages, plans and incident statements written by others",
     Role.DUTY_OFFICER: "Launches playbooks, works incident tasks and logs decisions",

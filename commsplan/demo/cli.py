@@ -33,7 +33,7 @@ def load(if_empty: bool, commit: bool) -> None:
 
 @demo_cli.command("accounts")
 def show_accounts() -> None:
-    """Print the demo accounts, one per role, and their password."""
+    """Print the demo accounts (one per role, and Gold for the demo incidents) and their password."""
     click.echo(f"Demo accounts (password for each: {DEMO_PASSWORD}):")
     for account in DEMO_ACCOUNTS:
         roles = ", ".join(role.label for role in sorted_roles(set(account.roles)))

@@ -28,6 +28,7 @@ class People:
     duty: User
     approver: User
     officer: User
+    gold: User
 
 
 def local(moment: datetime) -> str:
@@ -67,6 +68,11 @@ class Story:
         service.complete_task(self.session, self.incident, task(self.session, self.incident, step_id),
                               actor=self.people.duty, now=at, settings=self.settings)
 
+    def gold_takes_command(self, at: datetime) -> None:
+        service.assign_role(self.session, self.incident, "gold", self.people.gold, actor=self.people.duty,
+                            note="Gold group to meet tonight; the duty officer keeps the decision log",
+                            now=at, settings=self.settings)
+
     def clock(self, anchor: str, at: datetime, note: str = "") -> None:
         service.record_anchor(self.session, self.incident, anchor, occurred_at=at, note=note,
                               actor=self.people.duty, now=at, settings=self.settings)
@@ -77,7 +83,7 @@ class Story:
         statement_service.approve(self.session, self.incident, item, actor=self.people.approver,
                                   now=approved_at)
         statement_service.release(self.session, self.incident, item, channels, actor=self.people.duty,
-                                  now=released_at)
+                                  now=released_at, settings=self.settings)  # its task is done with it
 
     def skip(self, step_id: str, reason: str, at: datetime) -> None:
         service.skip_task(self.session, self.incident, task(self.session, self.incident, step_id),
@@ -147,11 +153,12 @@ def load_active_stabbing(session: Session, playbook: Playbook, people: People, s
     story.done("reactive-line", t0 + timedelta(minutes=19))
     story.release("holding", ["Force website", "X", "Borough X account"], t0 + timedelta(minutes=38),
                   t0 + timedelta(minutes=41))
-    story.done("holding-statement", t0 + timedelta(minutes=42))
     story.done("assess-critical", t0 + timedelta(minutes=29))
     story.clock("declared", t0 + timedelta(hours=1, minutes=5), "Declared by Superintendent Reid (Gold)")
+    story.gold_takes_command(t0 + timedelta(hours=1, minutes=4))
     decisions.add_decision(session, story.incident, decisions.DecisionInput(
-        decision_role="gold", decision="Declare a critical incident and hold a Gold group tonight.",
+        decision_role="gold", on_behalf_of_id=people.gold.id,
+        decision="Declare a critical incident and hold a Gold group tonight.",
         information="A 17-year-old has died after being stabbed in a busy street; the second fatal "
                     "stabbing of a teenager in the borough in five weeks.",
         threat_risk="High risk to community confidence and of retaliation among young people.",
@@ -213,11 +220,13 @@ def load_closed_retaliation(session: Session, playbook: Playbook, people: People
         story.done(step_id, t0 + timedelta(minutes=minutes))
     story.release("holding", ["Force website", "X", "Borough X account"], t0 + timedelta(minutes=40),
                   t0 + timedelta(minutes=44))
-    for step_id, minutes in (("holding-statement", 45), ("alert-partners", 55), ("transport-partners", 58)):
+    for step_id, minutes in (("alert-partners", 55), ("transport-partners", 58)):
         story.done(step_id, t0 + timedelta(minutes=minutes))
-    story.clock("declared", t0 + timedelta(hours=1, minutes=20), "Declared by Chief Superintendent Hayes")
+    story.clock("declared", t0 + timedelta(hours=1, minutes=20), "Declared by Superintendent Reid (Gold)")
+    story.gold_takes_command(t0 + timedelta(hours=1, minutes=15))
     decisions.add_decision(session, story.incident, decisions.DecisionInput(
-        decision_role="gold", decision="Declare a critical incident: a credible risk of retaliation between "
+        decision_role="gold", on_behalf_of_id=people.gold.id,
+        decision="Declare a critical incident: a credible risk of retaliation between "
         "two groups of young men, at a transport hub used by schoolchildren.",
         information="Two stabbed at the bus station; witnesses describe two groups; social media monitor "
                     "reports threats within the hour.",
@@ -240,12 +249,11 @@ def load_closed_retaliation(session: Session, playbook: Playbook, people: People
         now=t0 + timedelta(hours=3, minutes=35))
     story.release("powers_notice", ["X", "Borough X account", "Nextdoor"],
                   t0 + timedelta(hours=3, minutes=40), t0 + timedelta(hours=3, minutes=42))
-    for step_id, minutes in (("threat-response", 200), ("powers-notice", 225), ("iag-and-leaders", 260)):
+    for step_id, minutes in (("threat-response", 200), ("iag-and-leaders", 260)):
         story.done(step_id, t0 + timedelta(minutes=minutes))
     story.done("online-monitoring", t0 + timedelta(hours=4))
     story.release("deterrence", ["Snapchat (paid, 5km around the bus station)", "Instagram"],
                   t0 + timedelta(hours=4, minutes=40), t0 + timedelta(hours=4, minutes=50))
-    story.done("deterrence-post", t0 + timedelta(hours=4, minutes=55))
     story.skip("online-monitoring", "Handed to the borough's online team overnight; no new threats seen",
                t0 + timedelta(hours=5))
     story.update("Section 60 in force until 6am. No further incidents overnight. Both victims stable.",
@@ -255,7 +263,6 @@ def load_closed_retaliation(session: Session, playbook: Playbook, people: People
     story.done("cia", t0 + timedelta(hours=14))
     story.release("partner_briefing", ["Schools and council email"], t0 + timedelta(hours=9, minutes=30),
                   t0 + timedelta(hours=9, minutes=40))
-    story.done("schools-briefing", t0 + timedelta(hours=9, minutes=45))
     for step_id, at in (("youth-outreach", timedelta(days=1, hours=1)),
                         ("gold-review", timedelta(days=1, hours=1, minutes=10))):
         story.done(step_id, t0 + at)
@@ -268,7 +275,6 @@ def load_closed_retaliation(session: Session, playbook: Playbook, people: People
         now=t0 + timedelta(days=1, hours=4, minutes=10))
     story.release("arrest", ["Force website", "X"], t0 + timedelta(days=1, hours=4, minutes=20),
                   t0 + timedelta(days=1, hours=4, minutes=26))
-    story.done("arrest-release", t0 + timedelta(days=1, hours=4, minutes=28))
     story.assess(RETALIATION_IMPACT_LATER, "green", "Tension has eased since the arrests.",
                  t0 + timedelta(days=1, hours=6), timedelta(days=2))
     story.clock("charge", t0 + timedelta(days=2, hours=2), "CPS authorised charges")
@@ -279,7 +285,6 @@ def load_closed_retaliation(session: Session, playbook: Playbook, people: People
         now=t0 + timedelta(days=2, hours=2, minutes=20))
     story.release("charge", ["Force website", "X"], t0 + timedelta(days=2, hours=2, minutes=45),
                   t0 + timedelta(days=2, hours=2, minutes=52))
-    story.done("charge-release", t0 + timedelta(days=2, hours=2, minutes=55))
     story.done("review-72h", t0 + timedelta(days=3, hours=1, minutes=15))
     closing.stand_down(session, story.incident, "Charged and remanded; no further threats; section 60 not "
                        "renewed. Gold agreed to stand down.", actor=people.duty,

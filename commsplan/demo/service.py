@@ -46,6 +46,9 @@ DEMO_ACCOUNTS = [
     DemoAccount("approver@commsplan.test", "Helen Marsh", frozenset({Role.APPROVER})),
     DemoAccount("duty@commsplan.test", "Marcus Bell", frozenset({Role.DUTY_OFFICER})),
     DemoAccount("viewer@commsplan.test", "Ana Costa", frozenset({Role.VIEWER})),
+    # A senior officer: Gold (strategic commander) in the demo incidents, whose decisions the duty
+    # officer logs on her behalf.
+    DemoAccount("gold@commsplan.test", "Supt Niamh Reid", frozenset({Role.DUTY_OFFICER})),
 ]
 
 
@@ -234,8 +237,9 @@ def load_demo(session: Session, *, now: datetime) -> list[str]:
     added += load_message_maps(session, author=officer, approver=approver, now=now)
     added += load_profiles(session, officer=officer, approver=approver, now=now)
     duty = accounts.find_by_email(session, "duty@commsplan.test")
-    assert duty is not None
-    added += load_incidents(session, people=People(duty=duty, approver=approver, officer=officer),
+    gold = accounts.find_by_email(session, "gold@commsplan.test")
+    assert duty is not None and gold is not None
+    added += load_incidents(session, people=People(duty=duty, approver=approver, officer=officer, gold=gold),
                             settings=DeliverySettings(), now=now)
     # Plans are drafted from the risk profiles, so they come after them.
     added += load_plans(session, officer=officer, approver=approver, now=now)

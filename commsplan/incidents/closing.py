@@ -33,6 +33,7 @@ from commsplan.incidents.models import (
     StatementStatus,
     TaskStatus,
 )
+from commsplan.notifications import approvals
 from commsplan.playbooks.vocab import START_ANCHOR
 
 LONGEST_ANSWER = 5000
@@ -77,6 +78,8 @@ def stand_down(session: Session, incident: Incident, reason: str, *, actor: User
     # Every reminder about the incident shares this prefix: each task's (service.task_key), the
     # status updates' (service.status_key) and the impact assessment's review. One query finds them.
     service.cancel_pending(session, f"incident:{incident.id}:", now=now, actor=actor)
+    approvals.resolve(session, key_prefix=f"incident:{incident.id}:", now=now, actor=actor,
+                      resolution=f"The incident was stood down at {approvals.clock(now)}")
     set_status(session, incident, IncidentStatus.STOOD_DOWN, {"reason": why}, actor=actor, now=now)
     incident.stood_down_at = now
     service.log(session, incident, "stood_down", f"Stood down: {why}", actor=actor, now=now)

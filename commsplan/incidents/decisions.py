@@ -1,31 +1,29 @@
-"""The incident decision log: append-only entries whose rationale follows the National Decision Model.
+"""The incident decision log: append-only entries on the National Decision Model, made by role holders.
 
-Each entry stores the hash of the entry before it in the same incident and a hash of its own
-contents, so changing or removing a row afterwards breaks the chain where it happened; a correction
-is a new entry that names the one it supersedes. `verify_chain` recomputes every link, and compares
-the log with the audit trail so that removing the newest entries shows too.
+Each entry says who made the decision and in which incident role: one they held when it was
+logged. Whoever records it is kept too; someone who does not hold the role records it on behalf of
+the person who does, and the log says so. The rationale follows the National Decision Model: the
+five written parts, and at the centre the Code of Ethics (the principles that applied, and how the
+mission, values and ethics shaped the decision). A correction is a new entry naming the one it
+supersedes. Entries are signed and chained by `decision_chain` and checked by `decision_checks`.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-from dataclasses import dataclass, fields
-from datetime import UTC, datetime
-from typing import NamedTuple
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from commsplan.audit import service as audit
-from commsplan.audit.models import AuditEntry
 from commsplan.auth.models import Role, User
 from commsplan.auth.service import require_role
 from commsplan.errors import ValidationError
-from commsplan.incidents import service
-from commsplan.incidents.models import DecisionEntry, Incident
+from commsplan.incidents import decision_chain, service
+from commsplan.incidents.models import DecisionEntry, Incident, RoleAssignment
 
-GENESIS = "0" * 64
 LONGEST_PART = 5000
 LOGGERS = (*service.WORKERS, Role.APPROVER)  # an approver logs the decision to override a guardrail
 AUDIT_ACTION = "decision"
@@ -36,10 +34,52 @@ NDM_PARTS = {
     "options": "Options considered",
     "action_review": "Action and review",
 }
+TEXT_FIELDS = ("decision", *NDM_PARTS, "ethics_note")
+LARGEST_ID = 2**63 - 1  # ids sent over the API beyond what a database column holds name nobody
+NOT_RECORDED = "not recorded"
+
+
+class EthicsPrinciple(StrEnum):
+    """The College of Policing Code of Ethics principles, at the centre of the National Decision Model."""
+
+    ACCOUNTABILITY = "accountability"
+    FAIRNESS = "fairness"
+    HONESTY = "honesty"
+    INTEGRITY = "integrity"
+    LEADERSHIP = "leadership"
+    OBJECTIVITY = "objectivity"
+    OPENNESS = "openness"
+    RESPECT = "respect"
+    SELFLESSNESS = "selflessness"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+    @property
+    def description(self) -> str:
+        return PRINCIPLE_DESCRIPTIONS[self]
+
+
+PRINCIPLE_DESCRIPTIONS = {
+    EthicsPrinciple.ACCOUNTABILITY: "You answer for what you decide, do and fail to do, and can explain why.",
+    EthicsPrinciple.FAIRNESS: "You treat people even-handedly, without favour or prejudice.",
+    EthicsPrinciple.HONESTY: "You tell the truth and do not mislead, by what you say or leave out.",
+    EthicsPrinciple.INTEGRITY: "You do the right thing, and are seen to, free of improper influence.",
+    EthicsPrinciple.LEADERSHIP: "You set the example and challenge behaviour that falls short.",
+    EthicsPrinciple.OBJECTIVITY: "You decide on the evidence, with an open mind and without bias.",
+    EthicsPrinciple.OPENNESS: "You share information and reasons unless there is a lawful reason not to.",
+    EthicsPrinciple.RESPECT: "You treat everyone with dignity and courtesy, whoever they are.",
+    EthicsPrinciple.SELFLESSNESS: "You act in the public interest, not for yourself or those close to you.",
+}
+PRINCIPLES = {principle.value: principle for principle in EthicsPrinciple}
 
 
 @dataclass(frozen=True)
 class DecisionInput:
+    """An entry as a person writes it; `on_behalf_of_id` names the role holder whose decision it is
+    when the person recording it is someone else."""
+
     decision_role: str
     decision: str
     information: str = ""
@@ -47,63 +87,75 @@ class DecisionInput:
     powers_policy: str = ""
     options: str = ""
     action_review: str = ""
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One place where a decision log no longer matches what was written."""
-
-    reference: str
-    sequence: int
-    problem: str
-
-    def __str__(self) -> str:
-        return f"{self.reference} decision {self.sequence}: {self.problem}"
-
-
-class ChainCheck(NamedTuple):
-    """What `verify_chain` found: every problem, and how many entries and incidents it read."""
-
-    problems: list[Problem]
-    entries: int
-    incidents: int
-
-
-def content_hash(entry: DecisionEntry) -> str:
-    """The hash of everything the entry says, its place in the log, and the hash before it."""
-    at = entry.at.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds")
-    body = {"incident_id": entry.incident_id, "sequence": entry.sequence, "at": at,
-            "decided_by_id": entry.decided_by_id, "decision_role": entry.decision_role,
-            "decision": entry.decision, **{part: getattr(entry, part) for part in NDM_PARTS},
-            "supersedes_id": entry.supersedes_id, "prev_hash": entry.prev_hash}
-    return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    ethics: tuple[str, ...] = ()
+    ethics_note: str = ""
+    on_behalf_of_id: int | None = None
 
 
 def decisions_of(session: Session, incident: Incident) -> list[DecisionEntry]:
-    """The incident's log in sequence order, with who decided each entry, in one query."""
+    """The incident's log in sequence order, with who decided and who recorded each entry, in one query."""
     return list(session.scalars(select(DecisionEntry).where(DecisionEntry.incident_id == incident.id)
                                 .order_by(DecisionEntry.sequence)))
 
 
-def check(session: Session, incident: Incident, entry: DecisionInput, supersedes_id: int | None
-          ) -> dict[str, list[str]]:
+def superseded_ids(entries: list[DecisionEntry]) -> dict[int, int]:
+    """Entry id → the sequence number of the entry that corrects it."""
+    return {entry.supersedes_id: entry.sequence for entry in entries if entry.supersedes_id is not None}
+
+
+# --- Checking an entry before it is written ----------------------------------------------------
+
+def check(session: Session, incident: Incident, entry: DecisionInput, supersedes_id: int | None, *,
+          actor: User, holders: dict[str, RoleAssignment]) -> dict[str, list[str]]:
     """Every problem with an entry, by field, before anything is written."""
     errors: dict[str, list[str]] = {}
-    if entry.decision_role not in service.incident_roles(service.playbook_of(incident)):
+    roles = service.incident_roles(service.playbook_of(incident))
+    if entry.decision_role not in roles:
         errors["decision_role"] = ["Choose the role you are deciding in"]
+    else:
+        errors |= holder_errors(session, roles[entry.decision_role], holders.get(entry.decision_role),
+                                entry, actor)
     if not entry.decision.strip():
         errors["decision"] = ["Write the decision"]
-    for name in ("decision", *NDM_PARTS):
+    for name in TEXT_FIELDS:
         text = getattr(entry, name)
         if len(text) > LONGEST_PART:
             errors[name] = [f"Use {LONGEST_PART:,} characters at most (this is {len(text):,})"]
+    errors |= ethics_errors(entry.ethics)
     if supersedes_id is not None:
         errors |= supersede_errors(session, incident, supersedes_id)
     return errors
 
 
+def holder_errors(session: Session, label: str, holder: RoleAssignment | None, entry: DecisionInput,
+                  actor: User) -> dict[str, list[str]]:
+    """The decision must be made by whoever holds its role now: the person logging it, or the person
+    they log it for."""
+    if holder is None:
+        return {"decision_role": [f"Nobody holds the {label} role in this incident. Assign the role to the "
+                                  "person who made the decision first, then log it"]}
+    maker_id = actor.id if entry.on_behalf_of_id is None else entry.on_behalf_of_id
+    if holder.user_id == maker_id:
+        return {}
+    if maker_id == actor.id:
+        return {"decision_role": [f"{holder.user.name} holds the {label} role, not you. Choose a role you "
+                                  f"hold, or record the decision on {holder.user.name}’s behalf"]}
+    named = session.get(User, maker_id) if 0 < maker_id <= LARGEST_ID else None
+    return {"on_behalf_of_id": [f"{named.name if named else 'The person you chose'} does not hold the "
+                                f"{label} role: {holder.user.name} does"]}
+
+
+def ethics_errors(chosen: tuple[str, ...]) -> dict[str, list[str]]:
+    unknown = [f"“{name[:40]}”" for name in chosen if name not in PRINCIPLES]
+    if not unknown:
+        return {}
+    listed = ", ".join(PRINCIPLES)
+    return {"ethics": [f"Choose from the Code of Ethics principles: {listed} "
+                       f"({', '.join(unknown[:3])} is not one of them)"]}
+
+
 def supersede_errors(session: Session, incident: Incident, supersedes_id: int) -> dict[str, list[str]]:
-    earlier = session.get(DecisionEntry, supersedes_id)
+    earlier = session.get(DecisionEntry, supersedes_id) if 0 < supersedes_id <= LARGEST_ID else None
     if earlier is None or earlier.incident_id != incident.id:
         return {"supersedes_id": ["Choose an entry of this incident's log"]}
     if session.scalar(select(DecisionEntry.id).where(DecisionEntry.supersedes_id == supersedes_id)):
@@ -112,93 +164,66 @@ def supersede_errors(session: Session, incident: Incident, supersedes_id: int) -
     return {}
 
 
+# --- Writing an entry --------------------------------------------------------------------------
+
 def add_decision(session: Session, incident: Incident, entry: DecisionInput, *, actor: User, now: datetime,
-                 supersedes_id: int | None = None) -> DecisionEntry:
-    """Append an entry to the incident's log; nothing in the log is ever edited."""
+                 supersedes_id: int | None = None, settings: decision_chain.LogSettings | None = None
+                 ) -> DecisionEntry:
+    """Append a signed entry, made by the holder of its role, to the incident's log; nothing is edited.
+
+    `settings` default to the app's configuration; a signed checkpoint follows the commit.
+    """
     require_role(actor, LOGGERS, "log decisions")
     service.require_active(incident)
     # Two people logging at once must not both take the same place (or correct the same entry).
     session.execute(select(Incident.id).where(Incident.id == incident.id).with_for_update())
-    errors = check(session, incident, entry, supersedes_id)
+    holders = service.role_holders(session, incident)
+    errors = check(session, incident, entry, supersedes_id, actor=actor, holders=holders)
     if errors:
         raise ValidationError(errors)
-    last = session.scalars(select(DecisionEntry).where(DecisionEntry.incident_id == incident.id)
-                           .order_by(DecisionEntry.sequence.desc()).limit(1)).first()
-    logged = DecisionEntry(
-        incident_id=incident.id, sequence=(last.sequence + 1) if last else 1, at=now, decided_by_id=actor.id,
-        supersedes_id=supersedes_id, prev_hash=last.hash if last else GENESIS,
-        **{f.name: getattr(entry, f.name).strip() for f in fields(DecisionInput)})
-    logged.hash = content_hash(logged)
-    session.add(logged)
-    session.flush()
+    settings = settings or decision_chain.current_log_settings()
+    logged = append(session, incident, entry, holders[entry.decision_role].user, actor=actor, now=now,
+                    supersedes_id=supersedes_id, settings=settings)
     role = service.incident_roles(service.playbook_of(incident))[entry.decision_role]
-    audit.record(session, actor=actor, action=AUDIT_ACTION, obj=incident, now=now,
-                 changes={"decision": [None, f"{logged.sequence}: {logged.decision[:200]}"]})
-    service.log(session, incident, "decision", f"Decision {logged.sequence} by {actor.name} ({role}): "
-                f"{logged.decision[:200]}", actor=actor, now=now)
+    changes = {"decision": [None, f"{logged.sequence}: {logged.decision[:200]}"]}
+    if logged.on_behalf:
+        changes["decided_by"] = [None, logged.decided_by.name]
+    audit.record(session, actor=actor, action=AUDIT_ACTION, obj=incident, now=now, changes=changes)
+    service.log(session, incident, "decision", f"{attribution(logged, role)}: {logged.decision[:200]}",
+                actor=actor, now=now)
+    decision_chain.queue_checkpoint(session, incident, logged, settings, now=now)
+    service.refresh_status_reminders(session, incident)
     return logged
 
 
-def verify_chain(session: Session, incident_id: int | None = None) -> ChainCheck:
-    """Every broken link in one incident's log (or in all of them), and how much was checked."""
-    query = select(DecisionEntry, Incident.reference).join(Incident).order_by(
-        DecisionEntry.incident_id, DecisionEntry.sequence)
-    if incident_id is not None:
-        query = query.where(DecisionEntry.incident_id == incident_id)
-    problems: list[Problem] = []
-    previous: dict[int, DecisionEntry] = {}
-    references: dict[int, str] = {}
-    rows = session.execute(query).all()
-    for entry, reference in rows:
-        problems += link_problems(entry, reference, previous.get(entry.incident_id))
-        previous[entry.incident_id] = entry
-        references[entry.incident_id] = reference
-    problems += missing_from_the_end(session, incident_id, previous, references)
-    return ChainCheck(problems, len(rows), len(previous))
+def append(session: Session, incident: Incident, entry: DecisionInput, maker: User, *, actor: User,
+           now: datetime, supersedes_id: int | None, settings: decision_chain.LogSettings) -> DecisionEntry:
+    last = session.scalars(select(DecisionEntry).where(DecisionEntry.incident_id == incident.id)
+                           .order_by(DecisionEntry.sequence.desc()).limit(1)).first()
+    chosen = set(entry.ethics)
+    logged = DecisionEntry(
+        incident_id=incident.id, sequence=(last.sequence + 1) if last else 1, at=now, decided_by_id=maker.id,
+        recorded_by_id=actor.id, decision_role=entry.decision_role, supersedes_id=supersedes_id,
+        ethics=[name for name in PRINCIPLES if name in chosen],
+        signed_later=False, **{name: getattr(entry, name).strip() for name in TEXT_FIELDS})
+    logged.decided_by, logged.recorded_by = maker, actor
+    decision_chain.seal(logged, last, settings)
+    session.add(logged)
+    session.flush()
+    return logged
 
 
-def link_problems(entry: DecisionEntry, reference: str, before: DecisionEntry | None) -> list[Problem]:
-    """What is wrong with one entry, given the entry before it in the same log (None for the first)."""
-    problems = []
-    if before is None and entry.sequence != 1:
-        problems.append(f"sequence starts at {entry.sequence}, not 1 (an entry was removed)")
-    elif before is not None and entry.sequence != before.sequence + 1:
-        problems.append(f"sequence jumps from {before.sequence} to {entry.sequence} (an entry was removed)")
-    if before is None and entry.prev_hash != GENESIS:
-        problems.append("prev_hash is not the start-of-log value of 64 zeros")
-    elif before is not None and entry.prev_hash != before.hash:
-        problems.append(f"prev_hash does not match entry {before.sequence}")
-    if entry.hash != content_hash(entry):
-        problems.append("hash does not match its contents (the row was changed)")
-    return [Problem(reference, entry.sequence, problem) for problem in problems]
+# --- Saying who decided ------------------------------------------------------------------------
+
+def attribution(entry: DecisionEntry, role: str) -> str:
+    """Like "Decision 3 by Sam Gold (Gold (strategic commander)), recorded by Dana Duty on their behalf"."""
+    said = f"Decision {entry.sequence} by {entry.decided_by.name} ({role})"
+    return f"{said}, recorded by {entry.recorded_by.name} on their behalf" if entry.on_behalf else said
 
 
-def missing_from_the_end(session: Session, incident_id: int | None, last: dict[int, DecisionEntry],
-                         references: dict[int, str]) -> list[Problem]:
-    """Newest entries removed leave no broken link, but the audit trail still counts them."""
-    query = (select(AuditEntry.object_id, func.count()).where(
-        AuditEntry.action == AUDIT_ACTION, AuditEntry.object_type == Incident.__audit_type__)
-        .group_by(AuditEntry.object_id))
-    if incident_id is not None:
-        query = query.where(AuditEntry.object_id == str(incident_id))
-    audited = {int(object_id): count for object_id, count in session.execute(query).all()}
-    short = {key: count for key, count in audited.items()
-             if count > (last[key].sequence if key in last else 0)}
-    names = dict(references)
-    unnamed = [key for key in short if key not in names]
-    if unnamed:
-        names |= {row.id: row.reference for row in session.execute(
-            select(Incident.id, Incident.reference).where(Incident.id.in_(unnamed)))}
-    problems = []
-    for key, count in sorted(short.items()):
-        held = last[key].sequence if key in last else 0
-        ending = f"the log ends at entry {held}" if held else "the log is empty"
-        problems.append(Problem(names.get(key, f"incident {key}"), held + 1,
-                                f"missing: the audit trail records {count} decisions but {ending} "
-                                "(the newest entries were removed)"))
-    return problems
-
-
-def superseded_ids(entries: list[DecisionEntry]) -> dict[int, int]:
-    """Entry id → the sequence number of the entry that corrects it."""
-    return {entry.supersedes_id: entry.sequence for entry in entries if entry.supersedes_id is not None}
+def ethics_text(entry: DecisionEntry) -> str:
+    """The principles that applied, like "Integrity, fairness"; "not recorded" when none were given."""
+    names = [PRINCIPLES[name].label if name in PRINCIPLES else name for name in entry.ethics or []]
+    if not names:
+        return NOT_RECORDED
+    return ", ".join([names[0], *(name.lower() for name in names[1:])])

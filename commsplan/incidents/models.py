@@ -10,7 +10,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from commsplan.auth.models import User
@@ -211,9 +211,14 @@ class IncidentStatement(Base):
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id], lazy="joined")
     approved_at: Mapped[datetime | None]
+    # Someone asked for sign-off of these words: the signing role's holder (or the approvers) were told.
+    sign_off_asked_at: Mapped[datetime | None]
+    sign_off_asked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    sign_off_asked_by: Mapped[User | None] = relationship(foreign_keys=[sign_off_asked_by_id], lazy="joined")
     override_decision_id: Mapped[int | None] = mapped_column(ForeignKey("incident_decisions.id"))
     released_at: Mapped[datetime | None]
     released_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    released_by: Mapped[User | None] = relationship(foreign_keys=[released_by_id], lazy="joined")
     channels: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
@@ -224,10 +229,14 @@ class IncidentStatement(Base):
 
 
 class DecisionEntry(Base):
-    """One entry in an incident's decision log: append-only, each holding the hash of the one before.
+    """One entry in an incident's decision log: append-only, signed, each linked to the one before.
 
-    The rationale follows the National Decision Model. A correction is a new entry that names
-    the one it supersedes; nothing is ever edited. `verify-log` recomputes every hash.
+    The rationale follows the National Decision Model, with the Code of Ethics at its centre. The
+    person who made the decision holds the role it was made in; whoever recorded it (the same
+    person, or someone recording on their behalf) is kept too. Each entry holds the hash and the
+    HMAC signature of the one before and its own; a correction is a new entry that names the one
+    it supersedes, and nothing is ever edited. Entries logged before signing began have no
+    signature until `incidents sign-legacy` signs them (`signed_later`).
     """
 
     __tablename__ = "incident_decisions"
@@ -237,8 +246,10 @@ class DecisionEntry(Base):
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
     sequence: Mapped[int]
     at: Mapped[datetime]
-    decided_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    decided_by: Mapped[User] = relationship(lazy="joined")
+    decided_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))  # who made the decision
+    decided_by: Mapped[User] = relationship(foreign_keys=[decided_by_id], lazy="joined")
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))  # who wrote it in the log
+    recorded_by: Mapped[User] = relationship(foreign_keys=[recorded_by_id], lazy="joined")
     decision_role: Mapped[str] = mapped_column(String(60))
     decision: Mapped[str] = mapped_column(Text)
     information: Mapped[str] = mapped_column(Text, default="")
@@ -246,9 +257,20 @@ class DecisionEntry(Base):
     powers_policy: Mapped[str] = mapped_column(Text, default="")
     options: Mapped[str] = mapped_column(Text, default="")
     action_review: Mapped[str] = mapped_column(Text, default="")
+    ethics: Mapped[list[str]] = mapped_column(JSON, default=list)  # Code of Ethics principle ids
+    ethics_note: Mapped[str] = mapped_column(Text, default="")
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("incident_decisions.id"))
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    key_id: Mapped[str | None] = mapped_column(String(40))
+    prev_signature: Mapped[str | None] = mapped_column(String(64))
+    signature: Mapped[str | None] = mapped_column(String(64))
+    signed_later: Mapped[bool] = mapped_column(default=False, server_default=false())
+
+    @property
+    def on_behalf(self) -> bool:
+        """Recorded by someone other than the person who made the decision."""
+        return self.recorded_by_id != self.decided_by_id
 
 
 class Rag(StrEnum):

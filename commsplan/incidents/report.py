@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from flask import render_template
+from flask import render_template, render_template_string
 from sqlalchemy.orm import Session
 
 from commsplan.auth.models import User
-from commsplan.incidents import assessments, closing, decisions, service
+from commsplan.incidents import assessments, closing, decision_chain, decisions, service
 from commsplan.incidents import statements as statement_service
 from commsplan.incidents.models import Debrief, DecisionEntry, ImpactAssessment, Incident, IncidentStatement
 from commsplan.incidents.models import TimelineEvent as Event
@@ -34,6 +34,7 @@ class Report:
     debrief: Debrief | None
     debrief_by: User | None
     roles: dict[str, str]
+    head: decision_chain.ChainHead | None  # what printed and saved copies carry to check the log against
 
 
 def build(session: Session, incident: Incident, *, now: datetime | None = None) -> Report:
@@ -50,13 +51,42 @@ def build(session: Session, incident: Incident, *, now: datetime | None = None) 
         decisions=entries, corrected=decisions.superseded_ids(entries),
         assessments=list(reversed(assessments.assessments_of(session, incident))),
         debrief=debrief, debrief_by=session.get(User, debrief.written_by_id) if debrief else None,
-        roles=service.incident_roles(playbook))
+        roles=service.incident_roles(playbook), head=decision_chain.head_of(incident.reference, entries))
 
 
 def context(report: Report) -> dict[str, Any]:
-    return {"report": report, "ndm_parts": decisions.NDM_PARTS,
+    return {"report": report, "ndm_parts": decisions.NDM_PARTS, "ethics_text": decisions.ethics_text,
+            "head_line": decision_chain.format_chain_head(report.head),
             "prompts": {p.id: p.prompt for p in report.playbook.community_impact}}
 
 
+# The Markdown decision log: who made and who recorded each entry, its Code of Ethics, and the chain
+# head. It replaces the section report.md writes, which predates signing (see `as_markdown`).
+DECISION_LOG_MD = """{% autoescape false %}## Decision log
+
+{{ head_line }}
+{% for entry in report.decisions %}
+### {{ entry.sequence }}. {% if entry.id in report.corrected %}~~{{ entry.decision }}~~ (superseded by entry \
+{{ report.corrected[entry.id] }}){% else %}{{ entry.decision }}{% endif %}
+
+{{ entry.at | datetime }}, {{ entry.decided_by.name }} as {{ report.roles.get(entry.decision_role, \
+entry.decision_role) }}{% if entry.on_behalf %}, recorded by {{ entry.recorded_by.name }} on their behalf\
+{% endif %}{% if entry.supersedes_id %}; corrects an earlier entry{% endif %}
+{% for name, label in ndm_parts.items() if entry[name] %}
+- {{ label }}: {{ entry[name] | indent(2) }}{% endfor %}
+- Code of Ethics: {{ ethics_text(entry) }}{% if entry.ethics_note %}
+- How the mission, values and ethics shaped it: {{ entry.ethics_note | indent(2) }}{% endif %}
+{% else %}
+No decisions logged.
+{% endfor %}{% endautoescape %}"""
+DECISION_LOG_HEADING, NEXT_HEADING = "\n## Decision log\n", "\n## Community impact assessments\n"
+
+
 def as_markdown(report: Report) -> str:
-    return render_template("incidents/report.md", **context(report))
+    """The report as Markdown, with the decision log section written from `DECISION_LOG_MD`."""
+    text = render_template("incidents/report.md", **context(report))
+    section = render_template_string(DECISION_LOG_MD, **context(report))
+    start, end = text.find(DECISION_LOG_HEADING), text.find(NEXT_HEADING)
+    if 0 <= start < end:
+        return f"{text[:start + 1]}{section}{text[end:]}"
+    return f"{text.rstrip()}\n\n{section}"

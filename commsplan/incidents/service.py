@@ -16,12 +16,13 @@ from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Table, func, insert, select, tuple_
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from commsplan.audit import service as audit
 from commsplan.auth.models import Role, User
 from commsplan.auth.service import require_role
 from commsplan.errors import Conflict, NotFound, ValidationError
+from commsplan.incidents import decision_chain
 from commsplan.incidents import statements as statement_drafts
 from commsplan.incidents.models import (
     Incident,
@@ -34,6 +35,7 @@ from commsplan.incidents.models import (
     TaskStatus,
     TimelineEvent,
 )
+from commsplan.notifications import approvals
 from commsplan.notifications import service as reminders
 from commsplan.notifications.models import InboxItem, Reminder, ReminderStatus
 from commsplan.notifications.settings import DeliverySettings
@@ -149,6 +151,8 @@ def shown_inputs(session: Session, playbook: Playbook, values: Mapping[str, Any]
             continue
         if spec.type == "datetime":
             value = to_london(datetime.fromisoformat(value)).strftime("%H:%M on %A %-d %B")
+        elif spec.type == "number":
+            value = f"{value:g}"  # as typed: 16, not 16.0
         elif spec.type == "unit":
             unit = session.get(BusinessUnit, value)
             value = unit.name if unit else ""
@@ -268,7 +272,23 @@ def schedule_status_update(session: Session, incident: Incident, playbook: Playb
         subject=reminders.Subject(type="incident", id=str(incident.id),
                                   title=f"{incident.reference}: status update due",
                                   link=f"/incidents/{incident.id}#status-update"),
-        body=f"Post an update on {incident.title} by {to_london(due_at):%H:%M}.")
+        body=status_update_body(session, incident, due_at))
+
+
+def status_update_body(session: Session, incident: Incident, due_at: datetime) -> str:
+    """What to do, and the decision log's head: each reminder sent carries a checkpoint of the log
+    that lives outside the database, in people's mailboxes."""
+    head = decision_chain.format_chain_head(decision_chain.chain_head(session, incident))
+    return f"Post an update on {incident.title} by {to_london(due_at):%H:%M}.\n\n{head}"
+
+
+def refresh_status_reminders(session: Session, incident: Incident) -> None:
+    """The log has grown: the status-update reminder still to go carries its new head."""
+    pending = session.scalars(select(Reminder).where(
+        Reminder.idempotency_key.startswith(status_key(incident), autoescape=True),
+        Reminder.status == ReminderStatus.PENDING))
+    for reminder in pending:
+        reminder.body = status_update_body(session, incident, reminder.due_at)
 
 
 def post_status_update(session: Session, incident: Incident, text: str, *, actor: User, now: datetime,
@@ -397,14 +417,22 @@ def finish_task(session: Session, incident: Incident, task: IncidentTask, status
                 *, actor: User, now: datetime, settings: DeliverySettings) -> None:
     """Close a task (done or skipped), stop its reminders, and bring back a repeating step."""
     require_role(actor, WORKERS, "work incident tasks")
+    close_task(session, incident, task, status, reason, actor=actor, now=now, settings=settings)
+
+
+def close_task(session: Session, incident: Incident, task: IncidentTask, status: TaskStatus, reason: str,
+               *, actor: User, now: datetime, settings: DeliverySettings, because: str = "") -> None:
+    """Close a task for whoever may (working it, or releasing the statement it drafts)."""
     require_active(incident)
     if task.status is not TaskStatus.OPEN:
         raise Conflict(f"This task is already {task.status.label.lower()}")
     audit.update_audited(session, task, {"status": status, "skip_reason": reason}, actor=actor, now=now)
     task.completed_at, task.completed_by_id = now, actor.id
     cancel_reminders(session, task, now=now, actor=actor)
+    approvals.resolve(session, key_prefix=task_key(task), now=now, actor=actor,
+                      resolution=approvals.decided_by(status.label, actor, now))  # "Done by … at 14:20"
     verb = "Done" if status is TaskStatus.DONE else f"Skipped ({reason})"
-    log(session, incident, f"task_{status.value}", f"{verb}: {task.title}", actor=actor, now=now)
+    log(session, incident, f"task_{status.value}", f"{verb}: {task.title}{because}", actor=actor, now=now)
     playbook = playbook_of(incident)
     step = next((s for s in playbook.steps if s.id == task.step_id), None)
     if step is not None and step.repeat is not None and status is TaskStatus.DONE:
@@ -438,6 +466,9 @@ def assign_role(session: Session, incident: Incident, role: str, person: User | 
         errors["role"] = ["Choose one of this playbook's roles"]
     if person is None or not person.is_active:
         errors["user_id"] = ["Choose a person with an active account"]
+    elif not person.has_role(*READERS):
+        errors["user_id"] = [f"{person.name} has a viewer account, which cannot see incidents: "
+                             "choose a member of staff"]
     try:
         written("handover_note", note)
     except ValidationError as error:
@@ -629,14 +660,21 @@ def get_incident(session: Session, incident_id: int) -> Incident:
 
 def tasks_of(session: Session, incident: Incident) -> list[IncidentTask]:
     """Open tasks by due time (waiting ones last), then closed ones."""
-    tasks = session.scalars(select(IncidentTask).where(IncidentTask.incident_id == incident.id)).all()
+    tasks = session.scalars(select(IncidentTask).where(IncidentTask.incident_id == incident.id)
+                            .options(selectinload(IncidentTask.completed_by))).all()
     far = datetime.max.replace(tzinfo=UTC)
     return sorted(tasks, key=lambda t: (t.status is not TaskStatus.OPEN, t.due_at or far, t.id))
 
 
-def timeline(session: Session, incident: Incident) -> list[TimelineEvent]:
+def timeline(session: Session, incident: Incident, *, limit: int | None = None) -> list[TimelineEvent]:
+    """The newest entries first (`limit` of them, or all)."""
     return list(session.scalars(select(TimelineEvent).where(TimelineEvent.incident_id == incident.id)
-                                .order_by(TimelineEvent.at.desc(), TimelineEvent.id.desc())))
+                                .order_by(TimelineEvent.at.desc(), TimelineEvent.id.desc()).limit(limit)))
+
+
+def timeline_count(session: Session, incident: Incident) -> int:
+    return session.scalar(select(func.count()).select_from(TimelineEvent)
+                          .where(TimelineEvent.incident_id == incident.id)) or 0
 
 
 def board(session: Session, *, now: datetime) -> list[tuple[Incident, list[IncidentTask], int]]:

@@ -22,9 +22,21 @@ from commsplan.auth.models import Role, User
 from commsplan.auth.service import require_role
 from commsplan.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from commsplan.incidents import service
-from commsplan.incidents.models import Incident, IncidentStatement, IncidentTask, StatementStatus
+from commsplan.incidents.models import (
+    Incident,
+    IncidentMode,
+    IncidentStatement,
+    IncidentTask,
+    StatementStatus,
+    TaskStatus,
+)
+from commsplan.notifications import approvals
+from commsplan.notifications import service as reminders
+from commsplan.notifications.kinds import Urgency
+from commsplan.notifications.settings import DeliverySettings
 from commsplan.playbooks import statements as templates
 from commsplan.playbooks.model import Playbook
+from commsplan.timeutil import to_london
 
 LONGEST_BODY = 10_000
 SHORTEST_NAME_PART = 3
@@ -191,6 +203,10 @@ def edit(session: Session, incident: Incident, statement: IncidentStatement, bod
                          actor=actor, now=now)
     statement.edited, statement.drafted_by_id, statement.updated_at = True, actor.id, now
     statement.approved_by_id = statement.approved_at = statement.override_decision_id = None
+    if statement.sign_off_asked_at is not None:
+        approvals.resolve(session, key_prefix=sign_off_prefix(statement), now=now, actor=actor,
+                          resolution=approvals.decided_by("The words were changed", actor, now))
+        statement.sign_off_asked_at = statement.sign_off_asked_by_id = None
     note = " It goes back for approval." if was_approved else ""
     service.log(session, incident, "statement_edited", f"{statement.title} edited.{note}", actor=actor,
                 now=now)
@@ -236,6 +252,44 @@ def sign_off_of(session: Session, incident: Incident, statement: IncidentStateme
                      service.role_holders(session, incident))[statement.id]
 
 
+def sign_off_prefix(statement: IncidentStatement) -> str:
+    """Every sign-off request about a statement starts with this (under the incident's own prefix)."""
+    return f"incident:{statement.incident_id}:statement:{statement.id}:sign-off:"
+
+
+def ask_for_sign_off(session: Session, incident: Incident, statement: IncidentStatement, *, actor: User,
+                     now: datetime, settings: DeliverySettings) -> list[User]:
+    """Tell whoever signs the draft off that it waits for them: the holder of its step's approval role,
+    or else every approver; never its drafter. Urgent in a live incident; in the app in an exercise."""
+    require_role(actor, EDITORS, "ask for statements to be signed off")
+    service.require_active(incident)
+    if statement.status is not StatementStatus.DRAFT:
+        raise Conflict(f"This statement is {statement.status.label.lower()}, not a draft")
+    unfixable = [c for c in blocking(check(incident, service.playbook_of(incident), statement.body))
+                 if not c.overridable]
+    if unfixable:
+        raise ValidationError({"guardrails": [f"{c.rule}: {c.reason}" for c in unfixable]})
+    sign_off = sign_off_of(session, incident, statement)
+    live = incident.mode is IncidentMode.LIVE
+    asked = approvals.ask_for_approval(
+        session, key_prefix=f"{sign_off_prefix(statement)}{now:%Y%m%dT%H%M%S%f}:",
+        approvers=[sign_off.holder] if sign_off.holder else None, exclude={statement.drafted_by_id},
+        subject=reminders.Subject(type="incident", id=str(incident.id), link=f"/incidents/{incident.id}"
+                                  f"#statement-{statement.id}",
+                                  title=f"{incident.reference}: sign off “{statement.title}”"[:200]),
+        body=f"Drafted by {statement.drafted_by.name}; {actor.name} asked for sign-off at "
+             f"{to_london(now):%H:%M}.", now=now, settings=settings, actor=actor,
+        urgency=Urgency.URGENT if live else None, in_app_only=not live)
+    if not asked:
+        raise Conflict(f"Nobody but its drafter can sign this statement off as the {sign_off.label}: "
+                       "give the role to someone else, or ask another approver")
+    statement.sign_off_asked_at, statement.sign_off_asked_by_id = now, actor.id
+    people = sorted(reminder.recipient_user.name for reminder in asked if reminder.recipient_user)
+    service.log(session, incident, "statement_sign_off", f"Sign-off of {statement.title} asked of "
+                f"{', '.join(people)}.", actor=actor, now=now)
+    return [reminder.recipient_user for reminder in asked if reminder.recipient_user]
+
+
 def approve(session: Session, incident: Incident, statement: IncidentStatement, *, actor: User,
             now: datetime, override: object | None = None) -> None:
     """Sign off a draft. Blocked guardrails stop it unless `override` (a decision) is given.
@@ -254,6 +308,8 @@ def approve(session: Session, incident: Incident, statement: IncidentStatement, 
     audit.update_audited(session, statement, {"status": StatementStatus.APPROVED}, actor=actor, now=now)
     statement.approved_by_id, statement.approved_at, statement.updated_at = actor.id, now, now
     statement.override_decision_id = decision_id
+    approvals.resolve(session, key_prefix=sign_off_prefix(statement), now=now, actor=actor,
+                      resolution=approvals.decided_by("Approved", actor, now))
     overridden = f" Guardrails overridden: {', '.join(c.rule for c in failed)}." if failed else ""
     service.log(session, incident, "statement_approved", f"{statement.title} approved by {actor.name}."
                 f"{overridden}", actor=actor, now=now)
@@ -268,18 +324,22 @@ def record_override(session: Session, incident: Incident, statement: IncidentSta
     if not isinstance(override, decisions.DecisionInput):
         raise TypeError("An override is a decisions.DecisionInput")
     rules = "; ".join(f"{c.rule} ({c.reason})" for c in failed)
+    # As for every entry: the approver decides in an incident role they hold, or records the decision
+    # of that role's holder on their behalf (the log then names both).
     entry = decisions.DecisionInput(
         decision_role=override.decision_role,
         decision=f"Approve “{statement.title}” despite: {rules}. {override.decision}".strip(),
         information=override.information, threat_risk=override.threat_risk,
         powers_policy=override.powers_policy, options=override.options,
-        action_review=override.action_review)
+        action_review=override.action_review, ethics=override.ethics, ethics_note=override.ethics_note,
+        on_behalf_of_id=override.on_behalf_of_id)
     return decisions.add_decision(session, incident, entry, actor=actor, now=now).id
 
 
 def release(session: Session, incident: Incident, statement: IncidentStatement, channels: list[str], *,
-            actor: User, now: datetime) -> None:
-    """Publish an approved statement: its time and channels are recorded and it is frozen."""
+            actor: User, now: datetime, settings: DeliverySettings) -> None:
+    """Publish an approved statement: exactly the channels chosen, who and when are recorded, it is
+    frozen, and the task that drafts it is done."""
     require_role(actor, RELEASERS, "release incident statements")
     service.require_active(incident)
     refuse_if_released(statement)
@@ -297,7 +357,11 @@ def release(session: Session, incident: Incident, statement: IncidentStatement, 
                          actor=actor, now=now)
     statement.released_at, statement.released_by_id, statement.updated_at = now, actor.id, now
     service.log(session, incident, "statement_released",
-                f"{statement.title} released on {', '.join(chosen)}.", actor=actor, now=now)
+                f"{statement.title} released by {actor.name} on {', '.join(chosen)}.", actor=actor, now=now)
+    task = session.get(IncidentTask, statement.task_id) if statement.task_id else None
+    if task is not None and task.status is TaskStatus.OPEN:
+        service.close_task(session, incident, task, TaskStatus.DONE, "", actor=actor, now=now,
+                           settings=settings, because=f" (its statement, {statement.title}, was released)")
 
 
 def refuse_if_released(statement: IncidentStatement) -> None:

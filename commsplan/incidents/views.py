@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -10,10 +10,10 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from commsplan.auth.models import User
+from commsplan.auth.models import User, UserRole
 from commsplan.db import current_session, unit_of_work
 from commsplan.errors import ValidationError
-from commsplan.incidents import closing, decisions, report, service
+from commsplan.incidents import closing, decision_chain, decision_checks, decisions, report, service
 from commsplan.incidents import statements as statement_service
 from commsplan.incidents.models import Incident, IncidentStatus, TaskStatus
 from commsplan.notifications.jobs import current_settings
@@ -28,6 +28,11 @@ from commsplan.web import ConfirmForm, attachment, role_required, signed_in_user
 bp = Blueprint("incidents", __name__, url_prefix="/incidents")
 INPUT_PREFIX = "in_"
 BOARD_REFRESH_SECONDS = 60
+
+
+TIMELINE_SHOWN = 25  # the newest entries; the report holds them all
+DUE_NOW = timedelta(hours=1)  # open tasks due within this are shown first; later ones are folded away
+ETHICS_PRINCIPLES = {p.value: (p.label, p.description) for p in decisions.EthicsPrinciple}
 
 
 @bp.before_request
@@ -114,10 +119,18 @@ def render_incident(incident: Incident, *, errors: dict[str, list[str]] | None =
     decision_entries = decisions.decisions_of(session, incident)
     tasks, holders = service.tasks_of(session, incident), service.role_holders(session, incident)
     statements = statement_service.statements_of(session, incident)
+    open_tasks = [t for t in tasks if t.status is TaskStatus.OPEN and t.due_at is not None]
+    soon = now + DUE_NOW
     return render_template(
         "incidents/show.html", incident=incident, playbook=playbook, now=now, clocks=clocks,
-        tasks=tasks, steps={step.id: step for step in playbook.steps},
-        events=service.timeline(session, incident), roles=holders, people=assignable_people(),
+        open_tasks=open_tasks, overdue_count=sum(t.is_overdue(now) for t in open_tasks),
+        tasks_now=[t for t in open_tasks if t.due_at and t.due_at <= soon],
+        tasks_later=[t for t in open_tasks if t.due_at and t.due_at > soon],
+        waiting_tasks=[t for t in tasks if t.status is TaskStatus.OPEN and t.due_at is None],
+        closed_tasks=[t for t in tasks if t.status is not TaskStatus.OPEN],
+        steps={step.id: step for step in playbook.steps},
+        events=service.timeline(session, incident, limit=TIMELINE_SHOWN),
+        timeline_total=service.timeline_count(session, incident), roles=holders, people=assignable_people(),
         waiting_anchors=[a for a in playbook.anchors if a not in clocks], form=ConfirmForm(),
         inputs=service.shown_inputs(session, playbook, incident.inputs), errors=errors or {},
         can_work=user.has_role(*service.WORKERS) and active,
@@ -125,7 +138,8 @@ def render_incident(incident: Incident, *, errors: dict[str, list[str]] | None =
         figures=closing.figures(session, incident) if not active else None,
         debrief=closing.debrief_of(session, incident), can_close=user.has_role(*closing.CLOSERS),
         decisions=decision_entries, corrected=decisions.superseded_ids(decision_entries),
-        ndm_parts=decisions.NDM_PARTS, can_decide=user.has_role(*decisions.LOGGERS) and active,
+        ndm_parts=decisions.NDM_PARTS, ethics_principles=ETHICS_PRINCIPLES,
+        can_decide=user.has_role(*decisions.LOGGERS) and active,
         statements=[(item, statement_service.check(incident, playbook, item.body)) for item in statements],
         sign_offs=statement_service.sign_offs(playbook, statements, tasks, holders),
         can_edit=user.has_role(*statement_service.EDITORS) and active,
@@ -155,7 +169,10 @@ def raw_inputs(playbook: Playbook, values: dict[str, Any]) -> dict[str, str]:
 
 
 def assignable_people() -> list[User]:
-    return list(current_session().scalars(select(User).where(User.is_active.is_(True)).order_by(User.name)))
+    """Active staff who may read incidents: a partner's viewer account cannot hold an incident role."""
+    staff = select(UserRole.user_id).where(UserRole.role.in_(service.READERS))
+    return list(current_session().scalars(select(User).where(User.is_active.is_(True), User.id.in_(staff))
+                                          .order_by(User.name)))
 
 
 def act(incident_id: int, action: Any, *, prefix_errors: bool = False) -> Response | tuple[str, int]:
@@ -257,7 +274,7 @@ def post_status_update(incident_id: int) -> Response | tuple[str, int]:
 @bp.post("/<int:incident_id>/statements/<int:statement_id>")
 @role_required(*statement_service.EDITORS, *statement_service.RELEASERS)
 def change_statement(incident_id: int, statement_id: int) -> Response | tuple[str, int]:
-    """Edit, approve (with an override decision when guardrails block) or release one statement."""
+    """Edit, ask for sign-off, approve (with an override decision when guardrails block) or release."""
     def change(session: Any, incident: Incident) -> str:
         statement = statement_service.get_statement(session, incident, statement_id)
         action, actor, now = request.form.get("action", ""), signed_in_user(), utcnow()
@@ -265,15 +282,20 @@ def change_statement(incident_id: int, statement_id: int) -> Response | tuple[st
             statement_service.edit(session, incident, statement, request.form.get("body", ""), actor=actor,
                                    now=now)
             return f"{statement.title} saved."
+        if action == "ask":
+            asked = statement_service.ask_for_sign_off(session, incident, statement, actor=actor, now=now,
+                                                       settings=current_settings())
+            return f"{', '.join(person.name for person in asked)} asked to sign off {statement.title}."
         if action == "approve":
             statement_service.approve(session, incident, statement, actor=actor, now=now,
                                       override=override_from_form())
             return f"{statement.title} approved."
         if action == "release":
             statement_service.release(session, incident, statement, request.form.getlist("channels") + [
-                c for c in request.form.get("other_channels", "").split(",")], actor=actor, now=now)
+                c for c in request.form.get("other_channels", "").split(",")], actor=actor, now=now,
+                settings=current_settings())
             return f"{statement.title} released."
-        raise ValidationError.single("action", "Choose edit, approve or release")
+        raise ValidationError.single("action", "Choose edit, ask for sign-off, approve or release")
     return act(incident_id, change)
 
 
@@ -285,8 +307,14 @@ def override_from_form() -> decisions.DecisionInput | None:
 
 
 def decision_from_form(prefix: str = "") -> decisions.DecisionInput:
-    return decisions.DecisionInput(**{name: request.form.get(prefix + name, "") for name in (
-        "decision_role", "decision", *decisions.NDM_PARTS)})
+    """The decision form's answers; a "who made it" that names nobody is a field error."""
+    texts = {name: request.form.get(prefix + name, "") for name in (
+        "decision_role", "decision", *decisions.NDM_PARTS, "ethics_note")}
+    maker = request.form.get(prefix + "on_behalf_of_id", "").strip()
+    if maker and not (maker.isascii() and maker.isdigit() and len(maker) < 19):
+        raise ValidationError.single("on_behalf_of_id", "Choose who made the decision")
+    return decisions.DecisionInput(**texts, ethics=tuple(request.form.getlist(prefix + "ethics")),
+                                   on_behalf_of_id=int(maker) if maker else None)
 
 
 @bp.post("/<int:incident_id>/decisions")
@@ -294,18 +322,23 @@ def decision_from_form(prefix: str = "") -> decisions.DecisionInput:
 def log_decision(incident_id: int) -> Response | tuple[str, int]:
     def add(session: Any, incident: Incident) -> str:
         corrects = request.form.get("supersedes_id", "")
-        supersedes_id = int(corrects) if corrects.isdigit() else None
+        supersedes_id = int(corrects) if corrects.isascii() and corrects.isdigit() and len(corrects) < 19 \
+            else None
         entry = decisions.add_decision(session, incident, decision_from_form(), actor=signed_in_user(),
-                                       now=utcnow(), supersedes_id=supersedes_id)
+                                       now=utcnow(), supersedes_id=supersedes_id,
+                                       settings=decision_chain.current_log_settings())
         return f"Decision {entry.sequence} logged."
     return act(incident_id, add)
 
 
 @bp.get("/<int:incident_id>/decisions/verify")
 def verify_decisions(incident_id: int) -> str:
-    incident = incident_or_404(incident_id)
-    broken, entries, _ = decisions.verify_chain(current_session(), incident.id)
-    return render_template("incidents/verify.html", incident=incident, broken=broken, entries=entries)
+    """The log checked entry by entry, against its checkpoints and the audit trail, with its head."""
+    incident, session = incident_or_404(incident_id), current_session()
+    settings = decision_chain.current_log_settings()
+    checked = decision_checks.verify_chain(session, incident.id, settings=settings)
+    return render_template("incidents/verify.html", incident=incident, checked=checked,
+                           head=decision_chain.chain_head(session, incident))
 
 
 @bp.post("/<int:incident_id>/stand-down")

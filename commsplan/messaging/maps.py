@@ -39,6 +39,7 @@ from commsplan.messaging.text import (
     reading_age,
     word_count,
 )
+from commsplan.notifications import approvals
 from commsplan.notifications import service as reminders
 from commsplan.notifications.settings import DeliverySettings
 from commsplan.reference.models import BusinessUnit, Qualifier, ViolenceElement
@@ -558,7 +559,7 @@ def _new_version(session: Session, message_map: MessageMap, *, actor: User, now:
     session.flush()
     audit.record(session, actor=actor, action="edit", obj=message_map, changes=changes, now=now)
     if was_in_review:
-        _cancel_approval_request(session, message_map, now=now, actor=actor)
+        _cancel_approval_request(session, message_map, verb="Withdrawn for changes", now=now, actor=actor)
     return version
 
 
@@ -633,11 +634,12 @@ def submit(session: Session, message_map: MessageMap, *, actor: User, now: datet
     version.submitted_at = now
     _set_status(session, message_map, {"status": MessageStatus.IN_REVIEW}, action="submit",
                 actor=actor, now=now)
-    reminders.schedule(
-        session, key=_approval_key(message_map, version.number, now), kind="approval_waiting",
-        recipient=reminders.Recipient.role_in(Role.APPROVER), due_at=now, now=now,
-        settings=delivery, actor=actor, subject=_subject(message_map, "Approve message"),
-        body=f"Version {version.number}, submitted by {actor.name}.")
+    # Every approver but those who wrote part of it since the last approval: they may not decide.
+    approvals.ask_for_approval(
+        session, key_prefix=_approval_key(message_map, version.number, now), approvers=None,
+        exclude=authors_since_approval(session, message_map),
+        subject=_subject(message_map, "Approve message"),
+        body=f"Version {version.number}, submitted by {actor.name}.", now=now, settings=delivery, actor=actor)
 
 
 def _in_review(session: Session, message_map: MessageMap, number: int, actor: User) -> MessageVersion:
@@ -663,7 +665,7 @@ def approve(session: Session, message_map: MessageMap, *, number: int, actor: Us
                 action="approve", actor=actor, now=now)
     if comment.strip():
         add_comment(session, message_map, body=comment, actor=actor, now=now)
-    _cancel_approval_request(session, message_map, now=now, actor=actor)
+    _cancel_approval_request(session, message_map, verb="Approved", now=now, actor=actor)
 
 
 def return_for_changes(session: Session, message_map: MessageMap, *, number: int, comment: str,
@@ -675,7 +677,7 @@ def return_for_changes(session: Session, message_map: MessageMap, *, number: int
     add_comment(session, message_map, body=comment, actor=actor, now=now)
     _set_status(session, message_map, {"status": MessageStatus.DRAFT}, action="return", actor=actor,
                 now=now)
-    _cancel_approval_request(session, message_map, now=now, actor=actor)
+    _cancel_approval_request(session, message_map, verb="Sent back", now=now, actor=actor)
     reminders.schedule(
         session, key=f"message:{message_map.id}:returned:{version.number}:{now:%Y%m%dT%H%M%S%f}",
         kind="general",
@@ -689,7 +691,7 @@ def retire(session: Session, message_map: MessageMap, *, actor: User, now: datet
     require_role(actor, WRITERS, "retire message maps")
     _refuse_if_retired(message_map)
     if message_map.status is MessageStatus.IN_REVIEW:
-        _cancel_approval_request(session, message_map, now=now, actor=actor)
+        _cancel_approval_request(session, message_map, verb="Retired", now=now, actor=actor)
     _set_status(session, message_map, {"status": MessageStatus.RETIRED}, action="retire",
                 actor=actor, now=now)
     _cancel_reviews(session, message_map, now=now, actor=actor)
@@ -716,8 +718,9 @@ def _approval_prefix(message_map: MessageMap) -> str:
 
 
 def _approval_key(message_map: MessageMap, number: int, now: datetime) -> str:
-    """One key per submission, so a version sent back and submitted again tells the approvers again."""
-    return f"{_approval_prefix(message_map)}{number}:{now:%Y%m%dT%H%M%S%f}"
+    """One key prefix per submission (each approver's id follows it), so a version sent back and
+    submitted again tells the approvers again."""
+    return f"{_approval_prefix(message_map)}{number}:{now:%Y%m%dT%H%M%S%f}:"
 
 
 def _review_prefix(message_map: MessageMap) -> str:
@@ -734,9 +737,11 @@ def _cancel_pending(session: Session, prefix: str, *, now: datetime, actor: User
     reminders.cancel_matching(session, prefix, now=now, actor=actor)
 
 
-def _cancel_approval_request(session: Session, message_map: MessageMap, *, now: datetime,
+def _cancel_approval_request(session: Session, message_map: MessageMap, *, verb: str, now: datetime,
                              actor: User) -> None:
-    _cancel_pending(session, _approval_prefix(message_map), now=now, actor=actor)
+    """The request is decided: it stops, and leaves every approver's inbox ("Approved by … at 14:20")."""
+    approvals.resolve(session, key_prefix=_approval_prefix(message_map),
+                      resolution=approvals.decided_by(verb, actor, now), now=now, actor=actor)
 
 
 def _cancel_reviews(session: Session, message_map: MessageMap, *, now: datetime,

@@ -173,13 +173,17 @@ class DeliveryAttempt(Base):
 
 
 class InboxItem(Base):
+    """One reminder in one person's inbox. Once someone decides what it asked for (approves, sends
+    back, finishes the task) it is resolved, for everyone it reached, and counts as read."""
+
     __tablename__ = "inbox_items"
     __table_args__ = (
         UniqueConstraint("user_id", "reminder_id", "round"),
         Index("ix_inbox_items_user_read", "user_id", "read_at"),
     )
     __audit_type__: ClassVar[str] = "inbox_item"
-    __audit_fields__: ClassVar[tuple[str, ...]] = ("read_at", "snoozed_until")
+    __audit_fields__: ClassVar[tuple[str, ...]] = ("read_at", "snoozed_until", "resolved_at",
+                                                   "resolution")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
@@ -195,6 +199,8 @@ class InboxItem(Base):
     late: Mapped[bool] = mapped_column(default=False)
     read_at: Mapped[datetime | None] = mapped_column()
     snoozed_until: Mapped[datetime | None] = mapped_column()
+    resolved_at: Mapped[datetime | None] = mapped_column()
+    resolution: Mapped[str | None] = mapped_column(String(200))  # "Approved by … at 14:20"
 
     @property
     def kind_label(self) -> str:

@@ -352,7 +352,9 @@ def snoozed_items(user_id: int, now: datetime) -> Select[InboxItem]:
 
 
 def unread_count(session: Session, *, user_id: int, now: datetime) -> int:
-    query = visible_items(user_id, now).where(InboxItem.read_at.is_(None)).order_by(None)
+    """Visible items not yet read; a resolved item never counts, even if snoozed and back."""
+    query = visible_items(user_id, now).where(InboxItem.read_at.is_(None),
+                                              InboxItem.resolved_at.is_(None)).order_by(None)
     return session.scalar(select(func.count()).select_from(query.subquery())) or 0
 
 

@@ -80,8 +80,8 @@ def inbox() -> str:
         query = service.snoozed_items(user.id, now)
     else:
         query = service.visible_items(user.id, now)
-    if show == "unread":
-        query = query.where(InboxItem.read_at.is_(None))
+    if show == "unread":  # what someone else already dealt with is not waiting for anyone
+        query = query.where(InboxItem.read_at.is_(None), InboxItem.resolved_at.is_(None))
     if kind in KINDS:
         query = query.where(InboxItem.kind == kind)
     if due_today:

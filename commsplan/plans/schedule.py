@@ -8,12 +8,13 @@ are not closed: a draft is not yet agreed work.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from commsplan.auth.models import Role, User
+from commsplan.auth.models import User
+from commsplan.notifications import approvals
 from commsplan.notifications import service as reminders
 from commsplan.notifications.settings import DeliverySettings
 from commsplan.plans.models import Activity, ActivityStatus, CommPlan, Milestone, PlanStatus
@@ -142,18 +143,20 @@ def sync_review(session: Session, plan: CommPlan, *, now: datetime, delivery: De
         actor=actor, subject=plan_subject(plan, "Review plan"))
 
 
-def request_approval(session: Session, plan: CommPlan, *, number: int, now: datetime,
-                     delivery: DeliverySettings, actor: User) -> None:
-    reminders.schedule(
-        session, key=f"{approval_prefix(plan)}{number}:{stamp(now)}", kind="approval_waiting",
-        recipient=reminders.Recipient.role_in(Role.APPROVER), due_at=now, now=now, settings=delivery,
-        actor=actor, subject=plan_subject(plan, "Approve plan"),
-        body=f"Version {number} of the {plan.year_label} plan for {plan.unit.name}, "
-             f"submitted by {actor.name}.")
+def request_approval(session: Session, plan: CommPlan, *, number: int, exclude: Collection[int],
+                     now: datetime, delivery: DeliverySettings, actor: User) -> None:
+    """Ask every approver who may decide on this version (nobody in `exclude`), each by name."""
+    approvals.ask_for_approval(
+        session, key_prefix=f"{approval_prefix(plan)}{number}:{stamp(now)}:", approvers=None,
+        exclude=exclude, subject=plan_subject(plan, "Approve plan"), now=now, settings=delivery,
+        actor=actor, body=f"Version {number} of the {plan.year_label} plan for {plan.unit.name}, "
+                          f"submitted by {actor.name}.")
 
 
-def withdraw_approval(session: Session, plan: CommPlan, *, now: datetime, actor: User | None) -> None:
-    reminders.cancel_matching(session, approval_prefix(plan), now=now, actor=actor)
+def withdraw_approval(session: Session, plan: CommPlan, *, verb: str, now: datetime, actor: User) -> None:
+    """The version is decided ("Approved", "Sent back"): the request leaves every approver's inbox."""
+    approvals.resolve(session, key_prefix=approval_prefix(plan),
+                      resolution=approvals.decided_by(verb, actor, now), now=now, actor=actor)
 
 
 def tell_owner(session: Session, plan: CommPlan, *, verb: str, body: str, now: datetime,

@@ -82,8 +82,10 @@ def submit_plan(session: Session, plan: CommPlan, *, actor: User, now: datetime,
     audit.add_audited(session, version, actor=actor, now=now)
     plan.submitted_by_id, plan.submitted_at = actor.id, now
     _set_status(session, plan, PlanStatus.SUBMITTED, action="submit", actor=actor, now=now)
-    schedule.request_approval(session, plan, number=version.number, now=now, delivery=delivery,
-                              actor=actor)
+    # Not the owner, the submitter or whoever last changed it: they may not decide (_waiting_version).
+    schedule.request_approval(session, plan, number=version.number,
+                              exclude={i for i in authors(plan) if i is not None}, now=now,
+                              delivery=delivery, actor=actor)
     session.flush()
     return version
 
@@ -116,7 +118,7 @@ def approve_plan(session: Session, plan: CommPlan, *, number: int, actor: User, 
     _decide(session, version, VersionOutcome.APPROVED, comment, actor=actor, now=now)
     _set_status(session, plan, PlanStatus.APPROVED, action="approve", actor=actor, now=now,
                 approved_number=number, approved_by_id=actor.id, approved_at=now)
-    schedule.withdraw_approval(session, plan, now=now, actor=actor)
+    schedule.withdraw_approval(session, plan, verb="Approved", now=now, actor=actor)
     schedule.tell_owner(session, plan, verb="Plan approved", now=now, delivery=delivery, actor=actor,
                         body=f"Version {number} approved by {actor.name}. {comment.strip()}")
     schedule.sync_calendar(session, plan, activities(session, plan), milestones(session, plan), now=now,
@@ -131,7 +133,7 @@ def return_plan(session: Session, plan: CommPlan, *, number: int, comment: str, 
     _decide(session, version, VersionOutcome.RETURNED, comment, actor=actor, now=now)
     _set_status(session, plan, PlanStatus.DRAFT, action="return", actor=actor, now=now,
                 version_number=plan.version_number + 1)
-    schedule.withdraw_approval(session, plan, now=now, actor=actor)
+    schedule.withdraw_approval(session, plan, verb="Sent back", now=now, actor=actor)
     schedule.tell_owner(session, plan, verb="Changes asked for", body=comment.strip(), now=now,
                         delivery=delivery, actor=actor)
 

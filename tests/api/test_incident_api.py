@@ -15,6 +15,7 @@ from commsplan.api import incidents as api
 from commsplan.auth.models import Role, User
 from commsplan.extensions import db
 from commsplan.incidents import service
+from commsplan.incidents.decisions import EthicsPrinciple
 from commsplan.incidents.models import Incident, IncidentMode, IncidentStatus, IncidentTask
 from commsplan.notifications.jobs import current_settings
 from commsplan.playbooks.model import Playbook
@@ -220,7 +221,8 @@ def test_an_exercise_says_so_in_every_response(client: FlaskClient, headers: Hea
         client.post(f"{url}/tasks/{tasks['monitor']['id']}/complete", headers=headers),
         client.post(f"{url}/tasks/{tasks['schools']['id']}/skip", headers=headers,
                     json={"reason": "Half term"}),
-        client.post(f"{url}/decisions", headers=headers, json={"decision_role": "sio", "decision": "Appeal"}),
+        client.post(f"{url}/decisions", headers=headers,
+                    json={"decision_role": "duty_officer", "decision": "Appeal"}),  # they launched it
     ]
     for response in responses:
         assert response.status_code in (200, 201), response.text
@@ -407,38 +409,50 @@ def test_tasks_of_a_stood_down_incident_cannot_change(client: FlaskClient, heade
 
 # --- Decisions -----------------------------------------------------------------------------------
 
-def test_logging_a_decision_returns_the_entry(client: FlaskClient, token_for: TokenFactory,
-                                              launch: Launch) -> None:
+def test_logging_a_decision_returns_the_entry(client: FlaskClient, token_for: TokenFactory, launch: Launch,
+                                              duty: User, now: datetime) -> None:
     incident = launch()
     person, headers = token_for(Role.DUTY_OFFICER)
+    service.assign_role(db.session, incident, "sio", person, note="", actor=duty, now=now,
+                        settings=current_settings())
+    db.session.commit()
     url = f"{BASE}/{incident.id}/decisions"
     first = client.post(url, headers=headers, json={
         "decision_role": "sio", "decision": "Appeal for footage", "information": "Video shared at 09:40",
         "threat_risk": "Reprisals", "powers_policy": "", "options": "Wait",
-        "action_review": "Review at 12:00"})
+        "action_review": "Review at 12:00", "ethics": ["openness", "fairness"],
+        "ethics_note": "People have a right to know what we are asking for and why."})
     assert first.status_code == 201, first.json
     entry = first.json
-    assert set(entry) == {"id", "incident_id", "mode", "sequence", "at", "decided_by", "decision_role",
-                          "role", "decision", "information", "threat_risk", "powers_policy", "options",
-                          "action_review", "supersedes_id", "hash"}
+    assert set(entry) == {"id", "incident_id", "mode", "sequence", "at", "decided_by", "decided_by_id",
+                          "recorded_by", "recorded_by_id", "on_behalf", "decision_role", "role", "decision",
+                          "information", "threat_risk", "powers_policy", "options", "action_review", "ethics",
+                          "ethics_note", "supersedes_id", "hash", "key_id", "signature"}
     assert (entry["sequence"], entry["at"], entry["decided_by"], entry["decision_role"]) == (
         1, "2026-11-20T10:00:00+00:00", person.name, "sio")
-    assert entry["role"] and entry["role"] != "sio"
+    assert (entry["recorded_by"], entry["recorded_by_id"], entry["on_behalf"]) == (
+        person.name, person.id, False)
+    assert entry["role"] == "Senior investigating officer"
     assert (entry["incident_id"], entry["mode"], entry["supersedes_id"]) == (incident.id, "live", None)
     assert entry["information"] == "Video shared at 09:40" and len(entry["hash"]) == 64
+    assert entry["ethics"] == ["fairness", "openness"] and entry["ethics_note"].startswith("People have")
+    assert entry["key_id"] == "local" and len(entry["signature"]) == 64
     correction = client.post(url, headers=headers, json={"decision_role": "sio", "decision": "Appeal at noon",
                                                          "supersedes_id": entry["id"]})
     assert correction.status_code == 201
     assert (correction.json["sequence"], correction.json["supersedes_id"]) == (2, entry["id"])
-    assert correction.json["hash"] != entry["hash"]
+    assert correction.json["hash"] != entry["hash"] and correction.json["ethics"] == []
 
 
-def test_an_approver_may_log_a_decision(client: FlaskClient, token_for: TokenFactory, launch: Launch) -> None:
+def test_an_approver_records_a_decision_on_behalf_of_the_role_holder(
+        client: FlaskClient, token_for: TokenFactory, launch: Launch, duty: User) -> None:
     incident = launch()
-    _, approver = token_for(Role.APPROVER)
-    response = client.post(f"{BASE}/{incident.id}/decisions", headers=approver,
-                           json={"decision_role": "duty_officer", "decision": "Override the guardrail"})
+    approver, headers = token_for(Role.APPROVER)
+    response = client.post(f"{BASE}/{incident.id}/decisions", headers=headers, json={
+        "decision_role": "duty_officer", "on_behalf_of_id": duty.id, "decision": "Override the guardrail"})
     assert response.status_code == 201, response.json
+    assert (response.json["decided_by"], response.json["decided_by_id"]) == ("Dana Duty", duty.id)
+    assert (response.json["recorded_by"], response.json["on_behalf"]) == (approver.name, True)
 
 
 @pytest.mark.parametrize(("body", "field", "words"), [
@@ -451,6 +465,8 @@ def test_an_approver_may_log_a_decision(client: FlaskClient, token_for: TokenFac
     ({"decision_role": "sio", "decision": "Appeal", "supersedes_id": True}, "supersedes_id", "whole number"),
     ({"decision_role": "sio", "decision": "Appeal", "supersedes_id": 99999}, "supersedes_id",
      "this incident"),
+    ({"decision_role": "sio", "decision": "Appeal", "supersedes_id": 2**70}, "supersedes_id",
+     "this incident"),
     ({"decision_role": "sio", "decision": "Appeal", "mood": "calm"}, "mood", "Unknown field"),
 ])
 def test_bad_decisions_name_the_field_and_write_nothing(client: FlaskClient, headers: Headers, launch: Launch,
@@ -459,6 +475,30 @@ def test_bad_decisions_name_the_field_and_write_nothing(client: FlaskClient, hea
     with nothing_written():
         fields = field_errors(client.post(f"{BASE}/{incident.id}/decisions", headers=headers, json=body))
     assert any(words in message for message in fields[field]), fields
+
+
+@pytest.mark.parametrize(("changes", "field", "words"), [
+    ({"decision_role": "sio"}, "decision_role", "Nobody holds the Senior investigating officer role"),
+    ({"on_behalf_of_id": None}, "decision_role", "Dana Duty holds the Duty officer role, not you"),
+    ({"on_behalf_of_id": 99999}, "on_behalf_of_id", "does not hold the Duty officer role: Dana Duty does"),
+    ({"on_behalf_of_id": 2**70}, "on_behalf_of_id", "does not hold the Duty officer role: Dana Duty does"),
+    ({"on_behalf_of_id": "Dana"}, "on_behalf_of_id", "Send a whole number"),
+    ({"on_behalf_of_id": 1.5}, "on_behalf_of_id", "Send a whole number"),
+    ({"ethics": ["integrity", "kindness"]}, "ethics", "“kindness” is not one of them"),
+    ({"ethics": "integrity"}, "ethics", "Send a list of text"),
+    ({"ethics": [1, 2]}, "ethics", "Send a list of text"),
+    ({"ethics": {"integrity": True}}, "ethics", "Send a list of text"),
+    ({"ethics_note": "x" * 5001}, "ethics_note", "Use 5,000 characters at most (this is 5,001)"),
+    ({"ethics_note": ["Fair"]}, "ethics_note", "Send text"),
+])
+def test_bad_decision_makers_and_ethics_are_named_by_field(
+        client: FlaskClient, headers: Headers, launch: Launch, duty: User, changes: dict[str, Any],
+        field: str, words: str) -> None:
+    incident = launch()
+    body = {"decision_role": "duty_officer", "on_behalf_of_id": duty.id, "decision": "Appeal", **changes}
+    with nothing_written():
+        fields = field_errors(client.post(f"{BASE}/{incident.id}/decisions", headers=headers, json=body))
+    assert set(fields) == {field} and any(words in message for message in fields[field]), fields
 
 
 # --- Tokens, roles, missing things ---------------------------------------------------------------
@@ -521,7 +561,7 @@ def test_unknown_incidents_and_tasks_are_not_found(client: FlaskClient, headers:
 # --- The OpenAPI document ------------------------------------------------------------------------
 
 def test_the_document_describes_what_the_endpoints_send_and_take(client: FlaskClient, headers: Headers,
-                                                                 launch: Launch) -> None:
+                                                                 launch: Launch, duty: User) -> None:
     document = client.get("/api/v1/openapi.json", headers=headers).json
     paths, schemas = document["paths"], document["components"]["schemas"]
 
@@ -558,9 +598,11 @@ def test_the_document_describes_what_the_endpoints_send_and_take(client: FlaskCl
     listed = client.get(BASE, headers=headers).json
     assert set(listed) == set(schemas["IncidentPage"]["properties"])
     assert set(listed["items"][0]) == set(schemas["IncidentSummary"]["properties"])
-    decided = client.post(f"{BASE}/{incident.id}/decisions", headers=headers,
-                          json={"decision_role": "sio", "decision": "Appeal"}).json
+    decided = client.post(f"{BASE}/{incident.id}/decisions", headers=headers, json={
+        "decision_role": "duty_officer", "on_behalf_of_id": duty.id, "decision": "Appeal"}).json
     assert set(decided) == set(schemas["Decision"]["properties"]) == set(schemas["Decision"]["required"])
+    principles = schemas["DecisionInput"]["properties"]["ethics"]["items"]["enum"]
+    assert principles == [principle.value for principle in EthicsPrinciple]
 
 
 @pytest.mark.parametrize("schema", ["IncidentLaunch", "IncidentAnchorInput", "TaskSkipInput",

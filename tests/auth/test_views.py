@@ -180,7 +180,7 @@ def test_session_cookie_is_http_only_and_same_site_lax(client: FlaskClient, pers
 def test_production_sends_the_session_cookie_only_over_https(
     make_app: Callable[..., Flask], now: datetime
 ) -> None:
-    production = make_app(ENV="production", SECRET_KEY="x" * 40)
+    production = make_app(ENV="production", SECRET_KEY="x" * 40, DECISION_LOG_KEYS={"local": "d" * 32})
     assert production.config["SESSION_COOKIE_SECURE"] is True
     assert production.config["REMEMBER_COOKIE_SECURE"] is True
     with production.app_context():

@@ -55,20 +55,21 @@ def test_a_critical_incident_from_launch_to_report(page: Page, live_server: str,
     notified = launch(page, live_server)
     incident_url = page.url
 
-    holding = page.locator("tr", has_text="Publish the holding statement")
+    holding = page.locator("li.app-task", has_text="Publish the holding statement")
     expect(holding).to_contain_text((notified + timedelta(minutes=45)).strftime("%H:%M, %-d %b"))
     expect(holding).to_contain_text("Overdue")
-    expect(page.locator("tr", has_text="Publish the arrest release")).to_contain_text(
+    expect(page.locator("li.app-task", has_text="Publish the arrest release")).to_contain_text(
         "Waiting for: first arrest")
     statement = page.locator("#statements ~ section", has_text="Holding statement").first
     expect(statement).to_contain_text(f"young person died from serious injuries in {LOCATION}")
     assert_accessible(page)
 
-    page.get_by_label("Record a clock").select_option(label="Family informed")
+    page.get_by_text("Record a clock").click()
+    page.get_by_label("Which clock").select_option(label="Family informed")
     page.get_by_label("When (London time)").fill((notified + timedelta(hours=1)).strftime(LOCAL))
     page.get_by_role("button", name="Record clock").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Recorded: Family informed.")
-    wishes = page.locator("tr", has_text="Record the family's wishes on naming")
+    wishes = page.locator("li.app-task", has_text="Record the family's wishes on naming")
     expect(wishes).to_contain_text((notified + timedelta(hours=2)).strftime("%H:%M, %-d %b"))
     expect(wishes).not_to_contain_text("Waiting for")
 
@@ -77,10 +78,11 @@ def test_a_critical_incident_from_launch_to_report(page: Page, live_server: str,
     page.goto(incident_url)
     page.get_by_role("button", name="Approve Holding statement").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Holding statement approved.")
+    holding_card = page.locator("#statements ~ section", has_text="Holding statement").first
+    holding_card.get_by_label("X", exact=True).check()
     page.get_by_role("button", name="Release Holding statement").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Holding statement released.")
-    expect(page.locator("#statements ~ section", has_text="Holding statement").first).to_contain_text(
-        "Released at")
+    expect(holding_card).to_contain_text(f"by {approver.name} on X.")
     assert_accessible(page)
 
     run_dispatch()
@@ -88,18 +90,20 @@ def test_a_critical_incident_from_launch_to_report(page: Page, live_server: str,
     sign_in_page(page, live_server, duty.email, PASSWORD)
     page.goto(f"{live_server}/inbox")
     expect(page.locator("main")).to_contain_text("Incident task overdue")
-    expect(page.locator("main")).to_contain_text("CI-2026-0001: Publish the holding statement")
+    expect(page.locator("main")).to_contain_text("CI-2026-0001: Agree the reactive line for media enquiries")
+    expect(page.locator("main")).not_to_contain_text("Publish the holding statement")  # released: done
     assert_accessible(page)
 
     page.goto(incident_url)
     page.get_by_text("Log a decision").click()
-    page.get_by_label("Deciding as").select_option(label="Gold (strategic commander)")
+    page.get_by_label("Deciding as").select_option(value="duty_officer")
     page.get_by_label("Decision", exact=True).fill("Declare a critical incident and open a Gold group.")
     page.get_by_label("Threat, risk and working strategy").fill("Young victim; retaliation risk tonight.")
     page.get_by_role("button", name="Log decision").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Decision 1 logged.")
     expect(page.locator("#decision-1")).to_contain_text("Declare a critical incident")
 
+    page.get_by_text("Stand the incident down").click()
     page.get_by_label("Why is the incident being stood down?").fill("Suspect charged; tension low.")
     page.get_by_role("button", name="Stand down").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Stood down.")

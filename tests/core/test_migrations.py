@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,8 +9,9 @@ import flask_migrate
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
+from bench.common import throwaway_database
 from commsplan import create_app
 from commsplan.extensions import db
 from tests.conftest import app_settings
@@ -22,19 +22,8 @@ FIRST_REVISION = "0001_accounts_and_audit"
 @pytest.fixture
 def empty_database(database_url: str, tmp_path: Path) -> Iterator[str]:
     """A database with no tables: a new SQLite file, or a new schema on PostgreSQL."""
-    if database_url.startswith("sqlite"):
-        yield f"sqlite:///{tmp_path / 'migrations.sqlite3'}"
-        return
-    schema = f"migrations_{uuid.uuid4().hex[:10]}"
-    engine = create_engine(database_url)
-    with engine.begin() as connection:
-        connection.execute(text(f"CREATE SCHEMA {schema}"))
-    try:
-        yield f"{database_url}?options=-csearch_path%3D{schema}"
-    finally:
-        with engine.begin() as connection:
-            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        engine.dispose()
+    with throwaway_database(database_url, tmp_path, "migrations") as url:
+        yield url
 
 
 def test_migrations_match_the_models(empty_database: str, instance_dir: str) -> None:

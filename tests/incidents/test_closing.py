@@ -55,20 +55,19 @@ def release_holding(session: Any, incident: Incident, duty: User, at: datetime) 
     holding = session.scalar(select(IncidentStatement).where(IncidentStatement.incident_id == incident.id,
                                                              IncidentStatement.template_id == "holding"))
     statement_service.approve(session, incident, holding, actor=approver, now=at)
-    statement_service.release(session, incident, holding, ["X"], actor=duty, now=at)
+    statement_service.release(session, incident, holding, ["X"], actor=duty, now=at,
+                              settings=current_settings())
 
 
 def worked(launch: Launch, session: Any, now: datetime, duty: User, **changes: Any) -> Incident:
-    """Notified at 09:30; holding statement released at 10:08; monitor done late, holding on time."""
+    """Notified at 09:30; holding statement released at 10:08 (which completes its task, on time);
+    monitor done late."""
     incident = launch(next_update_time="4pm", **changes)
     release_holding(session, incident, duty, now + timedelta(minutes=8))
-    settings = current_settings()
     service.complete_task(session, incident, task(incident, "monitor"), actor=duty, now=now,
-                          settings=settings)
-    service.complete_task(session, incident, task(incident, "holding"), actor=duty,
-                          now=now + timedelta(minutes=9), settings=settings)
-    decisions.add_decision(session, incident, decisions.DecisionInput("sio", "Release at 10:08"), actor=duty,
-                           now=now)
+                          settings=current_settings())
+    decisions.add_decision(session, incident, decisions.DecisionInput("duty_officer", "Release at 10:08"),
+                           actor=duty, now=now)
     return incident
 
 
@@ -122,7 +121,8 @@ def test_no_released_holding_statement_is_said_in_words(launch: Launch, session:
     holding, arrest = by_template["holding"], by_template["arrest"]
     statement_service.approve(session, incident, holding, actor=approver, now=now)  # but never released
     statement_service.approve(session, incident, arrest, actor=approver, now=now)
-    statement_service.release(session, incident, arrest, ["Force website"], actor=duty, now=now)
+    statement_service.release(session, incident, arrest, ["Force website"], actor=duty, now=now,
+                              settings=current_settings())
     closing.stand_down(session, incident, "Not a critical incident", actor=duty, now=now)
     figures = closing.figures(session, incident)
     assert figures.minutes_to_holding is None and figures.statements_released == 1
@@ -252,8 +252,8 @@ def everything(launch: Launch, session: Any, now: datetime, duty: User, **change
     incident = worked(launch, session, now, duty, **changes)
     first = decisions.decisions_of(session, incident)[0]
     decisions.add_decision(session, incident, decisions.DecisionInput(
-        "sio", "Release at 10:10 instead", information="The family asked for ten minutes"), actor=duty,
-        now=now + timedelta(minutes=1), supersedes_id=first.id)
+        "duty_officer", "Release at 10:10 instead", information="The family asked for ten minutes"),
+        actor=duty, now=now + timedelta(minutes=1), supersedes_id=first.id)
     assessments.add_assessment(session, incident, assessments.AssessmentInput(
         ratings={"mood": "amber", "response": "green"}, evidence={"mood": "Parents worried at pick-up"},
         overall="amber", summary="Tension rising.", owner_id=str(duty.id),
@@ -280,7 +280,7 @@ def test_the_report_holds_everything(client: FlaskClient, signed_in: Callable[..
         assert words in page.text, words
     assert "EXERCISE" not in page.text
     order = [page.text.index(words) for words in ("Launched from", "Decision 1 by",  # 10:00
-                                                  "Holding statement released on X",  # 10:08
+                                                  "Holding statement released by Dana Duty on X",  # 10:08
                                                   "Stood down: Charged",
                                                   "Closed with a debrief.")]
     assert order == sorted(order)  # the timeline reads oldest first
@@ -410,7 +410,7 @@ def test_the_report_uses_the_same_queries_for_1_or_10_decisions_and_statements(
     many = worked(launch, session, now, duty)
     first = decisions.decisions_of(session, many)[0]
     for number in range(9):
-        decisions.add_decision(session, many, decisions.DecisionInput("sio", f"Decision {number}"),
+        decisions.add_decision(session, many, decisions.DecisionInput("duty_officer", f"Decision {number}"),
                                actor=duty, now=now, supersedes_id=first.id if number == 0 else None)
         approver = make_user(session, roles=(Role.APPROVER,), now=now)
         session.add(IncidentStatement(

@@ -312,3 +312,25 @@ def test_status_updates_fall_due_on_the_playbooks_cadence(launch: Any, session: 
     assert session.get(Reminder, first.id).status is ReminderStatus.CANCELLED
     assert [e.text for e in service.timeline(session, incident) if e.kind == "status_update"] == [
         "Cordon lifted; appeal continues"]
+
+
+def test_status_update_reminders_carry_the_decision_logs_head(launch: Any, session: Any, now: datetime,
+                                                              duty: User) -> None:
+    """Each reminder that goes out is a copy of the log's head held outside the database."""
+    from commsplan.incidents import decision_chain, decisions
+
+    incident = launch()
+
+    def pending_body() -> str:
+        [reminder] = session.scalars(select(Reminder).where(
+            Reminder.kind == "status_update_due", Reminder.subject_id == str(incident.id),
+            Reminder.status == ReminderStatus.PENDING))
+        return reminder.body
+
+    assert pending_body().endswith("Decision log: no entries yet.")
+    decisions.add_decision(session, incident, decisions.DecisionInput("duty_officer", "Open a Gold group"),
+                           actor=duty, now=now)
+    head = decision_chain.chain_head(session, incident)
+    assert head is not None and head.count == 1
+    assert decision_chain.format_chain_head(head) in pending_body()
+    assert "verify-log --checkpoint CI-2026-0001:1:" in pending_body()

@@ -58,13 +58,19 @@ def test_edit_approve_and_release_from_the_page(client: FlaskClient, launch: Lau
     page = client.get(f"/incidents/{incident.id}").text
     assert ">Approve<" in page
     assert post(client, incident, statement, action="approve").status_code == 302
+    release_form = client.get(f"/incidents/{incident.id}").text
+    assert 'name="channels" type="checkbox"' in release_form
+    assert " checked>" not in release_form  # no channel ticked for the releaser
+    nothing = post(client, incident, statement, action="release")
+    assert nothing.status_code == 422 and "Choose at least one channel" in nothing.text
     assert post(client, incident, statement, action="release", channels=["X"],
                 other_channels="Ward panel WhatsApp, ").status_code == 302
     db.session.expire_all()
     assert statement.status is StatementStatus.RELEASED
     assert statement.channels == ["X", "Ward panel WhatsApp"]
     page = client.get(f"/incidents/{incident.id}").text
-    assert "Released at" in page and "on X, Ward panel WhatsApp" in page and "Edit the words" not in page
+    assert "Released at" in page and "by Alex Approver on X, Ward panel WhatsApp." in page
+    assert "Edit the words" not in page
 
 
 def test_the_drafter_sees_no_approve_button_and_is_refused(client: FlaskClient, launch: Launch, session: Any,
@@ -146,7 +152,8 @@ def test_an_approver_overrides_a_guardrail_from_the_page_with_a_decision(
     post(client, incident, statement, action="edit", body=statement.body + " It was gang-related.")
     client.post("/logout")
     sign_in(client, approver)
-    response = post(client, incident, statement, action="approve", override_decision_role="sio",
+    response = post(client, incident, statement, action="approve", override_decision_role="duty_officer",
+                    override_on_behalf_of_id=str(duty.id),
                     override_decision="The family used these words; they asked for them to stay.",
                     override_powers_policy="Media relations APP")
     assert response.status_code == 302, response.text

@@ -15,12 +15,24 @@ from commsplan.auth.models import Role, User
 from commsplan.errors import Conflict, PermissionDenied, ValidationError
 from commsplan.incidents import decisions, service
 from commsplan.incidents import statements as statement_service
-from commsplan.incidents.models import DecisionEntry, Incident, IncidentStatement, StatementStatus
+from commsplan.incidents.models import (
+    DecisionEntry,
+    Incident,
+    IncidentStatement,
+    IncidentTask,
+    StatementStatus,
+    TaskStatus,
+    TimelineEvent,
+)
 from commsplan.notifications.jobs import current_settings
+from commsplan.notifications.models import Reminder, ReminderStatus
+from commsplan.notifications.settings import DeliverySettings
 from commsplan.playbooks.loader import load_file
 from commsplan.playbooks.model import Playbook
 from commsplan.reference.models import BusinessUnit
 from tests.factories import make_user
+
+SETTINGS = DeliverySettings()
 
 Launch = Callable[..., Incident]
 STABBING = Path(__file__).parents[2] / "playbooks" / "fatal-stabbing-young-person.md"
@@ -107,19 +119,41 @@ def test_release_freezes_the_statement_with_its_time_and_channels(launch: Launch
     incident = launch(next_update_time="4pm")
     holding = statement(session, incident, "holding")
     with pytest.raises(Conflict, match="Only an approved"):
-        statement_service.release(session, incident, holding, ["X"], actor=duty, now=now)
+        statement_service.release(session, incident, holding, ["X"], actor=duty, now=now, settings=SETTINGS)
     statement_service.approve(session, incident, holding, actor=approver, now=now)
     with pytest.raises(ValidationError, match="at least one channel"):
-        statement_service.release(session, incident, holding, [" "], actor=duty, now=now)
+        statement_service.release(session, incident, holding, [" "], actor=duty, now=now, settings=SETTINGS)
     later = now + timedelta(minutes=3)
     statement_service.release(session, incident, holding, ["Force website", "Ward panel WhatsApp", "X"],
-                              actor=duty, now=later)
+                              actor=duty, now=later, settings=SETTINGS)
     assert holding.status is StatementStatus.RELEASED and holding.released_at == later
     assert holding.channels == ["Force website", "Ward panel WhatsApp", "X"]
+    assert holding.released_by_id == duty.id
     with pytest.raises(Conflict, match="cannot change"):
         statement_service.edit(session, incident, holding, "New words", actor=duty, now=later)
     with pytest.raises(Conflict):
-        statement_service.release(session, incident, holding, ["X"], actor=duty, now=later)
+        statement_service.release(session, incident, holding, ["X"], actor=duty, now=later, settings=SETTINGS)
+
+
+def test_releasing_a_statement_completes_the_task_that_drafts_it(launch: Launch, session: Any, now: datetime,
+                                                                 approver: User, duty: User) -> None:
+    incident = launch(next_update_time="4pm")
+    holding = statement(session, incident, "holding")
+    task = session.get(IncidentTask, holding.task_id)
+    assert task is not None and task.status is TaskStatus.OPEN
+    statement_service.approve(session, incident, holding, actor=approver, now=now)
+
+    statement_service.release(session, incident, holding, ["X"], actor=approver, now=now, settings=SETTINGS)
+
+    assert task.status is TaskStatus.DONE and (task.completed_by_id, task.completed_at) == (approver.id, now)
+    texts = [e.text for e in session.scalars(
+        select(TimelineEvent).where(TimelineEvent.incident_id == incident.id))]
+    assert "Holding statement released by Alex Approver on X." in texts
+    assert f"Done: {task.title} (its statement, Holding statement, was released)" in texts
+    pending = session.scalars(select(Reminder.idempotency_key).where(
+        Reminder.idempotency_key.startswith(service.task_key(task)),
+        Reminder.status == ReminderStatus.PENDING))
+    assert list(pending) == []
 
 
 def test_editing_an_approved_statement_sends_it_back(launch: Launch, session: Any, now: datetime,
@@ -141,13 +175,13 @@ def test_do_not_say_blocks_and_an_override_writes_a_decision(launch: Launch, ses
         statement_service.approve(session, incident, holding, actor=approver, now=now)
     assert raised.value.errors["guardrails"] == [
         "Does not say “known to police”: Says “known to police”: Prejudges the suspect."]
-    override = decisions.DecisionInput(decision_role="sio", decision="The family asked us to say this.",
-                                       powers_policy="Media APP")
+    override = decisions.DecisionInput(decision_role="duty_officer", on_behalf_of_id=duty.id,
+                                       decision="The family asked us to say this.", powers_policy="Media APP")
     statement_service.approve(session, incident, holding, actor=approver, now=now, override=override)
     entry = session.get(DecisionEntry, holding.override_decision_id)
-    assert entry is not None and entry.decided_by_id == approver.id
+    assert entry is not None and (entry.decided_by_id, entry.recorded_by_id) == (duty.id, approver.id)
     assert entry.decision.startswith("Approve “Holding statement” despite: Does not say “known to police”")
-    statement_service.release(session, incident, holding, ["X"], actor=duty, now=now)
+    statement_service.release(session, incident, holding, ["X"], actor=duty, now=now, settings=SETTINGS)
 
 
 def stabbing_playbook() -> Playbook:

@@ -208,3 +208,32 @@ def test_each_task_says_how_to_do_it_from_the_launched_playbook(
     page = client.get(f"/incidents/{incident.id}").text
     assert "How to do it" in page
     assert "<li>Facts checked with the SIO</li>" in page and "<li>Family told first</li>" in page
+
+
+def test_partner_viewers_are_not_offered_incident_roles_and_cannot_be_given_one(
+        client: FlaskClient, signed_in: Callable[..., User], launch: Launch, session: Any,
+        now: datetime) -> None:
+    incident = launch()
+    partner = make_user(session, roles=(Role.VIEWER,), name="Ana Partner", now=now)
+    staff = make_user(session, roles=(Role.COMMS_OFFICER,), name="Pat Press", now=now)
+    session.commit()
+    signed_in(Role.DUTY_OFFICER)
+    page = client.get(f"/incidents/{incident.id}").text
+    assert f'<option value="{staff.id}">Pat Press</option>' in page
+    assert "Ana Partner" not in page
+    token = csrf_token(page)
+    refused = client.post(f"/incidents/{incident.id}/roles", data={
+        "csrf_token": token, "role": "duty_press_officer", "user_id": str(partner.id)})
+    assert refused.status_code == 422 and "Ana Partner has a viewer account" in refused.text
+
+
+def test_numbers_read_back_as_they_were_typed(client: FlaskClient, signed_in: Callable[..., User],
+                                              launch: Launch) -> None:
+    incident = launch(victim_age="15")
+    signed_in(Role.DUTY_OFFICER)
+    page = client.get(f"/incidents/{incident.id}").text
+    assert '<dd class="govuk-summary-list__value">15</dd>' in page and "15.0" not in page
+
+
+def test_the_viewer_role_says_it_cannot_read_incidents() -> None:
+    assert "not incidents" in Role.VIEWER.description

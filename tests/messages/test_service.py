@@ -26,7 +26,8 @@ from commsplan.messaging.map_models import (
 )
 from commsplan.messaging.models import Audience
 from commsplan.messaging.text import PLAIN_ENGLISH_READING_AGE, reading_age, word_count
-from commsplan.notifications.models import ReminderStatus
+from commsplan.notifications.expand import expand_due
+from commsplan.notifications.models import InboxItem, ReminderStatus
 from commsplan.notifications.settings import DeliverySettings
 from commsplan.reference import service as catalogue
 from commsplan.reference.kinds import ELEMENTS
@@ -487,13 +488,24 @@ def test_submit_sends_the_map_to_review_and_tells_the_approvers(
     assert item.status is MessageStatus.IN_REVIEW
     assert maps.latest_version(session, item).submitted_at == at(now, 1)
     assert audit_actions(item) == ["create", "submit"]
-    [reminder] = reminders(item)
-    assert reminder.kind == "approval_waiting" and reminder.status is ReminderStatus.PENDING
-    assert (reminder.recipient_role, reminder.recipient_user_id) == (Role.APPROVER, None)
-    assert reminder.due_at == at(now, 1)
-    assert reminder.subject_link == f"/messages/{item.id}"
-    assert reminder.subject_title == f"Approve message: {item.title}"
-    assert "Ada Author" in reminder.body
+    asked = reminders(item)
+    assert [(r.recipient_role, r.recipient_user_id) for r in asked] == [
+        (None, people.approver.id), (None, people.officer_approver.id)]  # each approver, by name
+    for reminder in asked:
+        assert reminder.kind == "approval_waiting" and reminder.status is ReminderStatus.PENDING
+        assert reminder.due_at == at(now, 1)
+        assert reminder.subject_link == f"/messages/{item.id}"
+        assert reminder.subject_title == f"Approve message: {item.title}"
+        assert "Ada Author" in reminder.body
+
+
+def test_nobody_who_wrote_part_of_the_version_is_asked_to_approve_it(
+        session: Session, now: datetime, make_map: MapMaker, people: People,
+        delivery: DeliverySettings) -> None:
+    item = make_map(author=people.officer_approver)
+    maps.edit_content(session, item, content(concern="Second words"), actor=people.author, now=at(now, 1))
+    submit(session, item, people.author, at(now, 2), delivery)
+    assert [r.recipient_user_id for r in reminders(item, "approval_waiting")] == [people.approver.id]
 
 
 def test_a_map_in_review_cannot_be_submitted_again(session: Session, now: datetime, make_map: MapMaker,
@@ -501,7 +513,7 @@ def test_a_map_in_review_cannot_be_submitted_again(session: Session, now: dateti
     item = submit(session, make_map(), people.author, now, delivery)
     with pytest.raises(Conflict):
         submit(session, item, people.author, at(now, 1), delivery)
-    assert len(reminders(item)) == 1
+    assert len(reminders(item)) == 2  # one to each approver, from the first submission only
 
 
 @pytest.mark.parametrize("who", ["viewer", "approver"])
@@ -600,11 +612,36 @@ def test_another_approver_approves_and_the_approval_is_recorded(
     [comment] = maps.comments(session, item)
     assert (comment.body, comment.author_id, comment.version_number) == (
         "Clear and kind.", people.approver.id, 1)
-    [reminder] = reminders(item, "approval_waiting")
-    assert reminder.status is ReminderStatus.CANCELLED
+    assert [r.status for r in reminders(item, "approval_waiting")] == [ReminderStatus.CANCELLED] * 2
     assert audit_actions(item) == ["create", "submit", "approve"]
     with pytest.raises(Conflict):
         approve(session, item, people.approver, at(now, 2), delivery)
+
+
+@pytest.mark.parametrize(("decision", "said"), [
+    ("approve", "Approved by Apu Approver at 10:05"),
+    ("return", "Sent back by Apu Approver at 10:05"),
+    ("edit", "Withdrawn for changes by Ada Author at 10:05"),
+    ("retire", "Retired by Ada Author at 10:05"),
+])
+def test_a_decision_clears_the_request_from_every_approvers_inbox(
+        session: Session, now: datetime, make_map: MapMaker, people: People, delivery: DeliverySettings,
+        decision: str, said: str) -> None:
+    item = submit(session, make_map(), people.author, now, delivery)
+    expand_due(session, now=now, worker="test", settings=delivery)
+    if decision == "approve":
+        approve(session, item, people.approver, at(now, 1), delivery)
+    elif decision == "return":
+        maps.return_for_changes(session, item, number=1, comment="Name the patrol times",
+                                actor=people.approver, now=at(now, 1), delivery=delivery)
+    elif decision == "edit":
+        maps.edit_content(session, item, content(concern="Changed"), actor=people.author, now=at(now, 1))
+    else:
+        maps.retire(session, item, actor=people.author, now=at(now, 1))
+    asked = session.scalars(select(InboxItem).where(InboxItem.kind == "approval_waiting")
+                            .order_by(InboxItem.user_id)).all()
+    assert [(i.user_id, i.resolution, i.resolved_at) for i in asked] == [
+        (people.approver.id, said, at(now, 1)), (people.officer_approver.id, said, at(now, 1))]
 
 
 # --- return for changes ------------------------------------------------------------------------
@@ -621,7 +658,7 @@ def test_sending_back_needs_a_comment(session: Session, now: datetime, make_map:
     assert caught.value.errors == {"comment": ["Say what needs to change"]}
     assert item.status is MessageStatus.IN_REVIEW
     assert written() == before
-    assert [r.status for r in reminders(item)] == [ReminderStatus.PENDING]
+    assert [r.status for r in reminders(item)] == [ReminderStatus.PENDING] * 2
 
 
 def test_sending_back_returns_the_map_to_draft_with_a_comment_and_tells_the_owner(
@@ -634,8 +671,7 @@ def test_sending_back_returns_the_map_to_draft_with_a_comment_and_tells_the_owne
     [comment] = maps.comments(session, item)
     assert (comment.body, comment.author_id, comment.version_number, comment.created_at) == (
         "Name the patrol times.", people.approver.id, 1, at(now, 1))
-    [approval] = reminders(item, "approval_waiting")
-    assert approval.status is ReminderStatus.CANCELLED
+    assert [r.status for r in reminders(item, "approval_waiting")] == [ReminderStatus.CANCELLED] * 2
     [returned] = reminders(item, "general")
     assert returned.status is ReminderStatus.PENDING
     assert (returned.recipient_user_id, returned.recipient_role) == (people.second_officer.id, None)
@@ -652,14 +688,14 @@ def test_a_map_sent_back_and_resubmitted_unchanged_tells_everyone_again(
                             actor=people.approver, now=at(now, 1), delivery=delivery)
     submit(session, item, people.author, at(now, 2), delivery)
     pending = reminders(item, "approval_waiting", ReminderStatus.PENDING)
-    assert [reminder.due_at for reminder in pending] == [at(now, 2)]
+    assert [reminder.due_at for reminder in pending] == [at(now, 2)] * 2
     maps.return_for_changes(session, item, number=1, comment="The figures are still wrong",
                             actor=people.approver, now=at(now, 3), delivery=delivery)
     assert [r.body for r in reminders(item, "general")] == [
         "Check the figures with the analyst", "The figures are still wrong"]
     submit(session, item, people.author, at(now, 4), delivery)
     approve(session, item, people.approver, at(now, 5), delivery)
-    assert [r.status for r in reminders(item, "approval_waiting")] == [ReminderStatus.CANCELLED] * 3
+    assert [r.status for r in reminders(item, "approval_waiting")] == [ReminderStatus.CANCELLED] * 6
 
 
 # --- editing while in review -------------------------------------------------------------------
@@ -681,8 +717,7 @@ def test_editing_while_in_review_returns_the_map_to_draft_and_withdraws_the_requ
         version = maps.remove_variant(session, item, website, actor=people.author, now=later)
     assert version is not None and version.number == 2
     assert item.status is MessageStatus.DRAFT
-    [approval] = reminders(item, "approval_waiting")
-    assert approval.status is ReminderStatus.CANCELLED
+    assert [r.status for r in reminders(item, "approval_waiting")] == [ReminderStatus.CANCELLED] * 2
     with pytest.raises(Conflict):
         maps.approve(session, item, number=1, actor=people.approver, now=at(now, 2), delivery=delivery)
 
@@ -806,7 +841,7 @@ def test_retiring_a_map_in_review_withdraws_the_approval_request(
         delivery: DeliverySettings) -> None:
     item = submit(session, make_map(), people.author, now, delivery)
     maps.retire(session, item, actor=people.author, now=at(now, 1))
-    assert [r.status for r in reminders(item)] == [ReminderStatus.CANCELLED]
+    assert [r.status for r in reminders(item)] == [ReminderStatus.CANCELLED] * 2
 
 
 @pytest.mark.parametrize("who", ["viewer", "approver"])

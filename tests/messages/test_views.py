@@ -19,6 +19,7 @@ from commsplan.extensions import db
 from commsplan.messaging import maps
 from commsplan.messaging.map_models import MessageComment, MessageMap, MessageStatus
 from commsplan.messaging.models import Audience
+from commsplan.notifications.expand import expand_due
 from commsplan.notifications.settings import DeliverySettings
 from tests.conftest import sign_in
 from tests.messages.conftest import Channels, MapMaker, People, Reference
@@ -298,6 +299,29 @@ def test_another_approver_approves_and_the_matrix_shows_it(
     assert "Version 2 approved: it is now in force" in page
     assert "Version 2 is in force, approved by Apu Approver" in page
     assert f"Approved{cell}" in client.get("/messages/coverage").text
+
+
+def test_once_one_approver_decides_the_request_leaves_the_other_approvers_home_page(
+        session: Session, now: datetime, login: Login, people: People, delivery: DeliverySettings,
+        make_map: MapMaker) -> None:
+    written_by_ada = make_map()
+    maps.submit(session, written_by_ada, actor=people.author, now=now, delivery=delivery)
+    expand_due(session, now=now, worker="test", settings=delivery)
+    request = f"Approve message: {written_by_ada.title}"
+    assert shows(login(people.officer_approver).get("/").text, request)
+    assert not shows(login(people.author).get("/").text, request)  # the author is never asked
+    client = login(people.approver)
+    assert shows(client.get("/").text, request)
+
+    response = client.post(f"/messages/{written_by_ada.id}/decide",
+                           data=decision(written_by_ada, approve="Approve version 1"))
+
+    assert response.status_code == 302
+    other = login(people.officer_approver)
+    home = other.get("/").text
+    assert not shows(home, request) and "Nothing is waiting for your approval." in home
+    assert "Dealt with: approved by Apu Approver at " in other.get("/inbox?show=all").text
+    assert not shows(client.get("/").text, request)
 
 
 def test_a_stale_decision_is_refused_with_a_message(session: Session, now: datetime, login: Login,

@@ -15,6 +15,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
+from bench.common import postgres_answers
 from commsplan import create_app
 from commsplan.auth.models import User
 from commsplan.db import unit_of_work
@@ -33,7 +34,7 @@ from commsplan.notifications.models import (
 )
 from commsplan.notifications.settings import DeliverySettings
 from commsplan.timeutil import utcnow
-from tests.conftest import app_settings, postgres_answers
+from tests.conftest import app_settings
 from tests.factories import make_user
 from tests.notifications.conftest import schedule_urgent
 from tests.receivers import wait_until

@@ -11,16 +11,16 @@ import os
 import signal
 import subprocess
 import sys
-import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import flask_migrate
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bench.common import throwaway_database
 from commsplan import create_app
 from commsplan.extensions import db
 from commsplan.notifications import jobs
@@ -36,28 +36,13 @@ PROJECT_DIR = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def migrated_database(database_url: str, instance_dir: str, tmp_path: Path) -> Iterator[str]:
     """A database built by the migrations, as production has: a new SQLite file or PostgreSQL schema."""
-    if database_url.startswith("sqlite"):
-        url, schema = f"sqlite:///{tmp_path / 'scheduler.sqlite3'}", None
-    else:
-        schema = f"scheduler_{uuid.uuid4().hex[:10]}"
-        engine = create_engine(database_url)
-        with engine.begin() as connection:
-            connection.execute(text(f"CREATE SCHEMA {schema}"))
-        engine.dispose()
-        url = f"{database_url}?options=-csearch_path%3D{schema}"
-    app = create_app(app_settings(url, instance_dir))
-    with app.app_context():
-        flask_migrate.upgrade()
-        db.session.remove()
-        db.engine.dispose()
-    try:
+    with throwaway_database(database_url, tmp_path, "scheduler") as url:
+        app = create_app(app_settings(url, instance_dir))
+        with app.app_context():
+            flask_migrate.upgrade()
+            db.session.remove()
+            db.engine.dispose()
         yield url
-    finally:
-        if schema is not None:
-            engine = create_engine(database_url)
-            with engine.begin() as connection:
-                connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-            engine.dispose()
 
 
 class Schedulers:

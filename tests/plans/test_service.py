@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from commsplan.audit.models import AuditEntry
 from commsplan.errors import Conflict, PermissionDenied, ValidationError
-from commsplan.notifications.models import Reminder, ReminderStatus
+from commsplan.notifications.expand import expand_due
+from commsplan.notifications.models import InboxItem, Reminder, ReminderStatus
 from commsplan.notifications.settings import DeliverySettings
 from commsplan.plans import items, service, workflow
 from commsplan.plans.models import CommPlan, PlanStatus, PlanVersion, VersionOutcome
@@ -195,7 +196,7 @@ def test_one_empty_section_stops_submission(session: Session, now: datetime, mak
 
 
 def test_submit_keeps_a_snapshot_and_tells_the_approvers(
-    session: Session, now: datetime, make_plan: PlanMaker, delivery: DeliverySettings
+    session: Session, now: datetime, people: People, make_plan: PlanMaker, delivery: DeliverySettings
 ) -> None:
     plan = make_plan()
     version = workflow.submit_plan(session, plan, actor=plan.owner, now=now, delivery=delivery)
@@ -204,8 +205,47 @@ def test_submit_keeps_a_snapshot_and_tells_the_approvers(
     assert version.snapshot["sections"]["strategy"].startswith("Reassure with visible patrols")
     assert version.snapshot["activities"][0]["title"] == "Safer routes home assemblies"
     assert version.snapshot["activities"][0]["starts_at"] == "11 Jan 2027, 10:00"
-    [request] = pending(f"plan:{plan.id}:approval:")
-    assert request.recipient_role is not None and request.recipient_role.value == "approver"
+    asked = pending(f"plan:{plan.id}:approval:")
+    assert sorted(r.recipient_user_id or 0 for r in asked) == sorted(
+        [people.approver.id, people.officer_approver.id])  # each approver, by name
+    assert all(r.recipient_role is None and r.kind == "approval_waiting" for r in asked)
+
+
+@pytest.mark.parametrize("excluded", ["owner", "submitter", "last_changed_by"])
+def test_nobody_who_may_not_decide_is_asked_to(
+    session: Session, now: datetime, people: People, make_plan: PlanMaker, delivery: DeliverySettings,
+    excluded: str,
+) -> None:
+    plan = make_plan(owner=people.officer_approver if excluded == "owner" else people.officer)
+    if excluded == "last_changed_by":
+        sections = service.Sections(**{**service.Sections.of(plan).__dict__, "strategy": "Reassure first."})
+        service.save_sections(session, plan, sections=sections, actor=people.officer_approver, now=now)
+    submitter = people.officer_approver if excluded == "submitter" else plan.owner
+    workflow.submit_plan(session, plan, actor=submitter, now=now, delivery=delivery)
+    assert [r.recipient_user_id for r in pending(f"plan:{plan.id}:approval:")] == [people.approver.id]
+
+
+@pytest.mark.parametrize(("decision", "said"), [("approve", "Approved by Helen Approver at 10:05"),
+                                                 ("return", "Sent back by Helen Approver at 10:05")])
+def test_a_decision_clears_the_request_from_every_approvers_inbox(
+    session: Session, now: datetime, people: People, make_plan: PlanMaker, delivery: DeliverySettings,
+    rules: PlanRules, decision: str, said: str,
+) -> None:
+    plan = make_plan()
+    workflow.submit_plan(session, plan, actor=plan.owner, now=now, delivery=delivery)
+    expand_due(session, now=now, worker="test", settings=delivery)
+    later = now + timedelta(minutes=5)
+    if decision == "approve":
+        workflow.approve_plan(session, plan, number=1, actor=people.approver, now=later, delivery=delivery,
+                              rules=rules)
+    else:
+        workflow.return_plan(session, plan, number=1, comment="Add the Somali-language work",
+                             actor=people.approver, now=later, delivery=delivery)
+    asked = session.scalars(select(InboxItem).where(InboxItem.kind == "approval_waiting")
+                            .order_by(InboxItem.user_id)).all()
+    assert [(i.user_id, i.resolution, i.resolved_at) for i in asked] == [
+        (people.approver.id, said, later), (people.officer_approver.id, said, later)]
+    assert pending(f"plan:{plan.id}:approval:") == []
 
 
 @pytest.mark.parametrize("who", ["owner", "officer_approver_submitter"])

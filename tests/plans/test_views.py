@@ -15,6 +15,7 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from commsplan.auth.models import Role, User
+from commsplan.notifications.expand import expand_due
 from commsplan.notifications.settings import DeliverySettings
 from commsplan.plans import service, workflow
 from commsplan.plans.models import CommPlan, PlanStatus, VersionOutcome
@@ -225,6 +226,25 @@ def test_another_approver_approves(session: Session, now: datetime, login: Login
     page = client.get(f"/plans/{plan.id}").text
     assert "Version 1 approved" in page
     assert "approved by Helen Approver" in text_of(page)
+
+
+def test_once_one_approver_decides_the_request_leaves_the_other_approvers_home_page(
+        session: Session, now: datetime, login: Login, people: People, make_plan: PlanMaker,
+        delivery: DeliverySettings) -> None:
+    plan = submitted(session, make_plan(), people.officer, now, delivery)
+    expand_due(session, now=now, worker="test", settings=delivery)
+    request = f"Approve plan: {plan.title}"
+    assert request in login(people.officer_approver).get("/").text
+    assert request not in login(people.officer).get("/").text  # the owner is never asked
+    client = login(people.approver)
+    assert request in client.get("/").text
+
+    assert client.post(f"/plans/{plan.id}/approve", data={"number": "1"}).status_code == 302
+
+    other = login(people.officer_approver)
+    home = other.get("/").text
+    assert request not in home and "Nothing is waiting for your approval." in home
+    assert "Dealt with: approved by Helen Approver at " in other.get("/inbox?show=all").text
 
 
 def test_a_stale_version_number_is_refused_with_a_message(session: Session, now: datetime, login: Login,
