@@ -20,7 +20,7 @@ from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from commsplan.auth.models import User
-from commsplan.notifications.expand import ATTEMPTS, DELIVERIES, REMINDERS, lockable
+from commsplan.notifications.expand import ATTEMPTS, DELIVERIES, REMINDERS, lockable, once
 from commsplan.notifications.kinds import kind_label
 from commsplan.notifications.models import Channel, DeliveryStatus, ReminderStatus, WebhookTarget
 from commsplan.notifications.notifiers import Message, Outgoing
@@ -110,7 +110,7 @@ def claim_statement(dialect: str, channel: Channel, group_max: int) -> Any:
         chosen = locked(select(DELIVERIES.c.id).where(*due, DELIVERIES.c.user_id == person)
                         .order_by(*order).limit(group_max))
     return (update(DELIVERIES)
-            .where(DELIVERIES.c.id.in_(chosen.scalar_subquery()),
+            .where(DELIVERIES.c.id.in_(once(chosen, "chosen")),
                    DELIVERIES.c.status == DeliveryStatus.PENDING)
             .values(status=DeliveryStatus.SENDING, claimed_by=bindparam("worker"),
                     claimed_at=bindparam("now"), lease_until=bindparam("lease_until"),

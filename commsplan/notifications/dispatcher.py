@@ -15,6 +15,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
@@ -124,6 +125,9 @@ class Dispatcher:
         self._report_lock = threading.Lock()
         self._failures: list[BaseException] = []
         self._next_take_over = 0.0  # time.monotonic() of the next look for lapsed leases
+        # Emails need no lock (any sender may take any email); webhooks count slots per receiver.
+        self._claiming: dict[Channel, AbstractContextManager[Any]] = {
+            Channel.EMAIL: nullcontext(), Channel.WEBHOOK: threading.Lock()}
 
     # --- the two ways to run -------------------------------------------------------------------
 
@@ -277,6 +281,8 @@ class Dispatcher:
                 self.record_and_claim(channel, sent, claim=False)
 
     def record_and_claim(self, channel: Channel, sent: Sent | None, *, claim: bool = True) -> Claim | None:
+        """Record the last send and claim the next message in one transaction. Webhook claims are
+        made one at a time in this process, so two senders never both take a receiver's last slot."""
         if sent is not None:
             self.in_flight.finish(sent.claim)
 
@@ -290,14 +296,17 @@ class Dispatcher:
             return report, claim_next(session, channel=channel, now=self.clock(), worker=self.worker,
                                       settings=self.settings, busy_targets=self.in_flight.busy_targets())
 
-        report, claimed = write_transaction(work)
+        with self._claiming[channel]:
+            report, claimed = write_transaction(work)
+            if claimed is not None:
+                self.in_flight.start(claimed)
         self.merge(report)
         if sent is not None and channel is Channel.WEBHOOK:
             self.work.notify()  # its receiver has a free slot again
         return claimed
 
     def deliver(self, claim: Claim) -> Sent:
-        self.in_flight.start(claim)
+        """Send a claimed message (already counted in flight); it leaves the count when recorded."""
         try:
             return Sent(claim, self.attempt(claim))
         except BaseException:

@@ -52,6 +52,14 @@ def lockable(session: Session, query: Any) -> Any:
     return query
 
 
+def once(query: Any, name: str) -> Any:
+    """The ids `query` picks, as a subquery the database runs exactly once. PostgreSQL may run an
+    IN (SELECT … LIMIT n FOR UPDATE SKIP LOCKED) subquery again for each row it checks, and so take
+    more rows than the limit; a materialised common table expression is run once (on SQLite too)."""
+    picked = query.cte(name).prefix_with("MATERIALIZED")
+    return select(picked.c.id)
+
+
 def claim_reminders(session: Session, *, now: datetime, limit: int,
                     settings: DeliverySettings) -> list[Any]:
     """Mark up to `limit` due reminders dispatched, late or not, and return them, oldest first.
@@ -65,7 +73,7 @@ def claim_reminders(session: Session, *, now: datetime, limit: int,
     reference = case((REMINDERS.c.deliver_at >= REMINDERS.c.updated_at, REMINDERS.c.deliver_at),
                      else_=REMINDERS.c.updated_at)
     claim = (update(REMINDERS)
-             .where(REMINDERS.c.id.in_(lockable(session, candidates).scalar_subquery()),
+             .where(REMINDERS.c.id.in_(once(lockable(session, candidates), "due_reminders")),
                     REMINDERS.c.status == ReminderStatus.PENDING)
              .values(status=ReminderStatus.DISPATCHED, dispatched_at=now,
                      claim_token=secrets.token_hex(16), late=reference < now - settings.late_after)

@@ -79,6 +79,7 @@ def test_a_critical_incident_from_launch_to_report(page: Page, live_server: str,
     page.get_by_role("button", name="Approve Holding statement").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Holding statement approved.")
     holding_card = page.locator("#statements ~ section", has_text="Holding statement").first
+    page.wait_for_load_state()  # GOV.UK's script focuses the banner, moving the page, once loaded
     holding_card.get_by_label("X", exact=True).check()
     page.get_by_role("button", name="Release Holding statement").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Holding statement released.")

@@ -71,6 +71,7 @@ def test_an_incident_worked_on_a_phone(page: Page, live_server: str, session: Se
     page.get_by_role("button", name="Approve Holding statement").click()
     assert "Holding statement approved." in banner(page)
     card = page.locator("section.app-statement-card", has_text="Holding statement").first
+    page.wait_for_load_state()  # GOV.UK's script focuses the banner, moving the page, once loaded
     card.get_by_label("X", exact=True).check()
     page.get_by_role("button", name="Release Holding statement").click()
     assert "Holding statement released." in banner(page)

@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session
 from commsplan.auth.models import Role
 from commsplan.extensions import db
 from commsplan.notifications import jobs, notifiers, service
+from commsplan.notifications.deliveries import claim_next
+from commsplan.notifications.expand import expand_due
 from commsplan.notifications.kinds import ChannelChoice
 from commsplan.notifications.models import (
     Channel,
@@ -213,3 +215,32 @@ def test_rescheduling_after_dispatch_sends_again_as_a_new_round_with_a_new_key(
     rounds = session.scalars(select(InboxItem.round).order_by(InboxItem.round)).all()
     assert rounds == [1, 2]
     assert count(session, Reminder) == 1
+
+
+def test_a_claim_takes_one_webhook_post_and_at_most_a_group_of_one_persons_emails(
+    notify_app: Callable[..., Flask], webhook_receiver: WebhookReceiver, now: datetime,
+) -> None:
+    """With many due at once, one claim holds exactly what one send carries (PostgreSQL may run a
+    LIMITed IN-subquery again per row and take more: the claim must not)."""
+    notify_app(NOTIFY_EMAIL_GROUP_MAX=5)
+    session = db.session
+    add_webhook(session, webhook_receiver, now)
+    people = [make_user(session, now=now) for _ in range(3)]
+    settings = jobs.current_settings()
+    for number in range(24):
+        schedule_urgent(session, people[number % 3], key=f"incident:1:task:{number}", now=now,
+                        settings=settings)
+    session.commit()
+    expand_due(session, now=now, worker="w", settings=settings)
+    session.commit()
+
+    webhook = claim_next(session, channel=Channel.WEBHOOK, now=now, worker="w", settings=settings)
+    email = claim_next(session, channel=Channel.EMAIL, now=now, worker="w", settings=settings)
+    session.commit()
+
+    assert webhook is not None and len(webhook.message.items) == 1
+    assert email is not None and len(email.message.items) == 5
+    assert len({item.email for item in email.message.items}) == 1
+    sending = session.scalar(select(func.count()).select_from(Delivery).where(
+        Delivery.status == DeliveryStatus.SENDING))
+    assert sending == 6
