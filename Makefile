@@ -9,6 +9,8 @@ GOVUK := frontend/node_modules/govuk-frontend/dist/govuk
 HOST ?= 127.0.0.1
 PORT ?= 5000
 POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+# pytest processes (pytest-xdist); each has its own SQLite file or PostgreSQL schema. 0 runs in-process.
+TEST_WORKERS ?= 2
 
 .PHONY: run test setup database lint test-python test-postgres chromium bench clean
 
@@ -55,10 +57,10 @@ lint: setup
 	$(FLASK) playbooks check
 
 test-python: setup
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS)
 
 test-postgres: setup chromium
-	COMMSPLAN_TEST_DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest
+	COMMSPLAN_TEST_DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -n $(TEST_WORKERS)
 
 bench: setup
 	$(BIN)/python -m bench.run

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 RESULTS = Path(__file__).parent / "results"
 POSTGRES_URL = os.environ.get("POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
@@ -44,7 +44,8 @@ def throwaway_database(base_url: str, directory: str | Path, name: str) -> Itera
     with engine.begin() as connection:
         connection.execute(text(f"CREATE SCHEMA {schema}"))
     try:
-        yield f"{base_url}?options=-csearch_path%3D{schema}"
+        url = make_url(base_url).update_query_dict({"options": f"-csearch_path={schema}"})
+        yield url.render_as_string(hide_password=False)
     finally:
         with engine.begin() as connection:
             connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))

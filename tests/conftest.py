@@ -14,6 +14,7 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import event, text
 
+from bench.common import throwaway_database
 from commsplan import create_app
 from commsplan.auth.models import Role, User
 from commsplan.auth.service import create_api_token
@@ -39,10 +40,17 @@ def app_settings(database_url: str, instance_path: str, **overrides: Any) -> dic
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    if TEST_DATABASE_URL:
-        return TEST_DATABASE_URL
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """SQLite: a file of this run's own. PostgreSQL: COMMSPLAN_TEST_DATABASE_URL, in a schema of this
+    test process's own when the suite runs in parallel (pytest -n), so workers never share tables."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not TEST_DATABASE_URL:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    elif not worker:
+        yield TEST_DATABASE_URL
+    else:
+        with throwaway_database(TEST_DATABASE_URL, tmp_path_factory.getbasetemp(), f"tests_{worker}") as url:
+            yield url
 
 
 @pytest.fixture(scope="session")

@@ -48,9 +48,25 @@ def live_app(make_app: Callable[..., Flask]) -> Iterator[Flask]:
         yield app
 
 
+def buffered(app: Flask) -> Callable[[dict[str, Any], Callable[..., Any]], list[bytes]]:
+    """The app with each response read whole and its iterable closed before anything is written.
+
+    Werkzeug's development server leaves a response's file open when the browser drops the connection
+    mid-transfer (Chromium does that for cached assets), which pytest reports as an unclosed file.
+    """
+    def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+        iterable = app(environ, start_response)
+        try:
+            return [b"".join(iterable)]
+        finally:
+            if hasattr(iterable, "close"):
+                iterable.close()
+    return application
+
+
 @pytest.fixture
 def live_server(live_app: Flask) -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    server = make_server("127.0.0.1", 0, buffered(live_app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
