@@ -54,6 +54,7 @@ chromium:
 lint: setup
 	$(BIN)/ruff check commsplan tests bench wsgi.py
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(FLASK) playbooks check
 
 test-python: setup

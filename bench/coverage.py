@@ -16,11 +16,11 @@ from sqlalchemy import event, insert, select
 
 from bench.common import record, timed
 from commsplan import create_app
+from commsplan.audiences.models import Audience, Channel
 from commsplan.auth.models import User
 from commsplan.demo.service import DEMO_PASSWORD, load_demo
 from commsplan.extensions import db
-from commsplan.messaging.map_models import MessageMap, MessageVariant, MessageVersion
-from commsplan.messaging.models import Audience, Channel
+from commsplan.messages.models import MessageMap, MessageVariant, MessageVersion
 from commsplan.reference.models import ViolenceElement
 
 MAPS = 1_000

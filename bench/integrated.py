@@ -20,13 +20,13 @@ from sqlalchemy import delete, event, insert, select
 
 from bench.common import record, timed
 from commsplan import create_app
+from commsplan.audiences.models import Audience, Channel
 from commsplan.auth.models import User
 from commsplan.demo.service import DEMO_PASSWORD, load_demo
 from commsplan.extensions import db
-from commsplan.messaging.models import Audience, Channel
-from commsplan.planning.models import RiskProfile, RiskProfileEntry
 from commsplan.plans.models import Activity, CommPlan, PlanStatus, activity_audiences
 from commsplan.reference.models import BusinessUnit, UnitKind, ViolenceElement
+from commsplan.risk.models import RiskProfile, RiskProfileEntry
 from commsplan.timeutil import london_moment
 
 YEAR = 2026

@@ -38,36 +38,50 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
     load_config(app, test_config)
 
+    import commsplan.models  # noqa: F401  (every table is known before migrations run)
     from commsplan import extensions, rendering, security
+    from commsplan.auth.service import load_signed_in_user
     from commsplan.errors import register_error_handlers
     from commsplan.notifications.settings import delivery_settings
 
     delivery_settings(app.config)  # refuses settings that cannot work before anything starts
 
     extensions.init_app(app)
+    extensions.login_manager.user_loader(load_signed_in_user)
     rendering.init_app(app)
     security.init_app(app)
     register_error_handlers(app)
+    register_listeners()
     register_blueprints(app)
     register_commands(app)
     return app
+
+
+def register_listeners() -> None:
+    """Where one domain reacts to another's events; registered here so no import has side effects."""
+    from commsplan.incidents.decision_chain import listen_for_commits
+    from commsplan.incidents.service import record_snooze
+    from commsplan.notifications.service import on_snooze
+
+    on_snooze(record_snooze)
+    listen_for_commits()
 
 
 def register_blueprints(app: Flask) -> None:
     from commsplan.api import incidents as _incident_routes  # noqa: F401 (adds routes to api_bp)
     from commsplan.api import messages as _message_routes  # noqa: F401 (adds routes to api_bp)
     from commsplan.api.views import bp as api_bp
-    from commsplan.audit.views import bp as audit_bp
+    from commsplan.audiences.views import bp as audiences_bp
+    from commsplan.auth.audit_views import bp as audit_bp
     from commsplan.auth.views import bp as auth_bp
     from commsplan.health import bp as health_bp
     from commsplan.home import bp as home_bp
     from commsplan.incidents import assessment_views as _assessment_routes  # noqa: F401 (adds routes)
     from commsplan.incidents.views import bp as incidents_bp
-    from commsplan.messaging.map_views import bp as messages_bp
-    from commsplan.messaging.views import bp as messaging_bp
+    from commsplan.messages import exchange_views as _exchange_routes  # noqa: F401 (adds routes)
+    from commsplan.messages.views import bp as messages_bp
     from commsplan.notifications import holiday_views as _holiday_routes  # noqa: F401 (adds routes)
     from commsplan.notifications.views import bp as notifications_bp
-    from commsplan.planning.views import bp as planning_bp
     from commsplan.plans import draft_views as _draft_routes  # noqa: F401 (adds routes to plans_bp)
     from commsplan.plans import integrated_views as _integrated_routes  # noqa: F401 (adds routes)
     from commsplan.plans import item_views as _item_routes  # noqa: F401 (adds routes to plans_bp)
@@ -75,9 +89,10 @@ def register_blueprints(app: Flask) -> None:
     from commsplan.plans.views import bp as plans_bp
     from commsplan.playbooks.views import bp as playbooks_bp
     from commsplan.reference.views import bp as reference_bp
+    from commsplan.risk.views import bp as risk_bp
 
     blueprints = (health_bp, auth_bp, home_bp, audit_bp, reference_bp, notifications_bp,
-                  messaging_bp, messages_bp, planning_bp, plans_bp, playbooks_bp, incidents_bp, api_bp)
+                  audiences_bp, messages_bp, risk_bp, plans_bp, playbooks_bp, incidents_bp, api_bp)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
 

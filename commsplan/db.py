@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from flask import current_app
+from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import DateTime, Dialect, Engine, MetaData, event, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, registry
@@ -50,6 +50,9 @@ class Base(DeclarativeBase):
     )
 
 
+db = SQLAlchemy(model_class=Base)  # bound to the app by `extensions.init_app`
+
+
 class TimestampMixin:
     """Creation and last-change times; services set both from their `now` argument."""
 
@@ -59,16 +62,12 @@ class TimestampMixin:
 
 def current_session() -> Session:
     """The request's (or command's) session, typed as a plain Session for the services."""
-    from commsplan.extensions import db
-
     return db.session()
 
 
 @contextmanager
 def unit_of_work() -> Iterator[Session]:
     """Commit everything the block did, or nothing: the one place entry points commit."""
-    from commsplan.extensions import db
-
     try:
         yield db.session()
         db.session.commit()
@@ -104,8 +103,6 @@ def write_transaction(work: Callable[[Session], T], *, patience: float = 30.0, f
     again after a jittered wait that doubles each time, for up to `patience` seconds; `work` must
     be safe to run again from the start.
     """
-    from commsplan.extensions import db
-
     deadline = time.monotonic() + patience
     for attempt in itertools.count(1):
         session = db.session()
@@ -126,23 +123,23 @@ def write_transaction(work: Callable[[Session], T], *, patience: float = 30.0, f
     raise AssertionError("unreachable: the loop returns or raises")
 
 
-@event.listens_for(Engine, "connect")
-def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
-    """Foreign keys on, write-ahead log, and wait rather than fail when the file is busy.
+def use_sqlite_pragmas(engine: Engine, *, busy_ms: int) -> None:
+    """On the app's own SQLite engine: foreign keys on, write-ahead log, and wait rather than fail
+    when the file is busy. Other engines in the process are left as they are.
 
     With the write-ahead log, synchronous=NORMAL syncs at checkpoints rather than at every commit:
     a power cut can lose the last few commits but never corrupts the file, and the reminders
     engine's one-commit-per-send stays fast. (Production runs on PostgreSQL.)
     """
-    if not isinstance(dbapi_connection, sqlite3.Connection):
+    if engine.dialect.name != "sqlite":
         return
-    try:
-        busy_ms = int(current_app.config["SQLITE_BUSY_TIMEOUT_MS"])
-    except RuntimeError:
-        busy_ms = 5000
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.close()
+
+    def set_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    event.listen(engine, "connect", set_pragmas)

@@ -1,5 +1,6 @@
 """Imports every domain's models so that metadata and migrations see all tables."""
 
+from commsplan.audiences.models import Affinity, Audience, Channel
 from commsplan.audit.models import AuditEntry
 from commsplan.auth.models import ApiToken, LoginAttempt, User, UserRole
 from commsplan.incidents.models import (
@@ -14,8 +15,7 @@ from commsplan.incidents.models import (
     RoleAssignment,
     TimelineEvent,
 )
-from commsplan.messaging.map_models import MessageComment, MessageMap, MessageVariant, MessageVersion
-from commsplan.messaging.models import Affinity, Audience, Channel
+from commsplan.messages.models import MessageComment, MessageMap, MessageVariant, MessageVersion
 from commsplan.notifications.models import (
     Delivery,
     DeliveryAttempt,
@@ -25,7 +25,6 @@ from commsplan.notifications.models import (
     Reminder,
     WebhookTarget,
 )
-from commsplan.planning.models import RiskProfile, RiskProfileEntry
 from commsplan.plans.models import (
     Activity,
     CalendarFeed,
@@ -37,6 +36,7 @@ from commsplan.plans.models import (
 )
 from commsplan.reference.membership import UnitMember
 from commsplan.reference.models import BusinessUnit, Qualifier, ViolenceElement
+from commsplan.risk.models import RiskProfile, RiskProfileEntry
 
 __all__ = [
     "Activity",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from flask import Response, abort, request
 from flask_login import current_user
@@ -12,19 +12,22 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from wtforms import Form, SubmitField
 
-from commsplan.auth.models import Role, User
-from commsplan.errors import DomainError
+from commsplan.errors import DomainError, ValidationError
+
+if TYPE_CHECKING:  # core code names the people types only in annotations: it imports no domain
+    from commsplan.auth.models import Role, User
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 MAX_PAGE = 1_000_000
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 # The calendar feed is opened by calendar programs, which cannot sign in: its private token is the key.
 PUBLIC_ENDPOINTS = {"static", "auth.login", "auth.accept_invitation", "health.healthz", "plans.feed_ics"}
 
 
 def signed_in_user() -> User:
     """The signed-in person; views call this, services receive it as `actor`."""
-    return cast(User, current_user._get_current_object())
+    return cast("User", current_user._get_current_object())
 
 
 def signed_in_with(*roles: Role) -> User:
@@ -101,3 +104,14 @@ def pagination_params(pagination: Any, endpoint_url: Callable[[int], str]) -> di
             params["items"].append({"number": number, "href": endpoint_url(number),
                                     "current": number == pagination.page})
     return params
+
+
+def read_csv_upload(upload: Any) -> str:
+    """An uploaded CSV file's text: 5 MB at most, UTF-8 with or without the byte-order mark Excel adds."""
+    raw = upload.read(MAX_UPLOAD_BYTES + 1)
+    if len(raw) > MAX_UPLOAD_BYTES:
+        raise ValidationError.single("file", "The file must be 5 MB or smaller")
+    try:
+        return str(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise ValidationError.single("file", "Save the file as CSV UTF-8 and try again") from None

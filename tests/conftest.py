@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
-from sqlalchemy import event, text
+from sqlalchemy import event, make_url, text
 
 from bench.common import throwaway_database
 from commsplan import create_app
@@ -47,10 +47,17 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if not TEST_DATABASE_URL:
         yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
     elif not worker:
-        yield TEST_DATABASE_URL
+        yield without_waiting_for_disk(TEST_DATABASE_URL)
     else:
         with throwaway_database(TEST_DATABASE_URL, tmp_path_factory.getbasetemp(), f"tests_{worker}") as url:
-            yield url
+            yield without_waiting_for_disk(url)
+
+
+def without_waiting_for_disk(url: str) -> str:
+    """A test database need not survive a power cut: its commits do not wait for the disk."""
+    parsed = make_url(url)
+    options = " ".join(filter(None, [parsed.query.get("options", ""), "-csynchronous_commit=off"]))
+    return parsed.update_query_dict({"options": options}).render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")

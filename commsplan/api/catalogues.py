@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 
-from commsplan.messaging.forms import FORMS as MESSAGING_FORMS
-from commsplan.messaging.kinds import KINDS as MESSAGING_KINDS
+from commsplan.audiences.forms import FORMS as MESSAGING_FORMS
+from commsplan.audiences.kinds import KINDS as MESSAGING_KINDS
 from commsplan.reference.forms import FORMS as REFERENCE_FORMS
 from commsplan.reference.kinds import KINDS as REFERENCE_KINDS
 from commsplan.reference.kinds import ReferenceKind

@@ -7,7 +7,7 @@ from typing import Any
 from commsplan.api.message_docs import ERRORS
 from commsplan.incidents.decisions import LONGEST_PART, NDM_PARTS, PRINCIPLES
 from commsplan.incidents.models import IncidentMode, IncidentStatus, TaskStatus
-from commsplan.incidents.service import LONGEST_REASON
+from commsplan.incidents.records import LONGEST_REASON
 
 TAG = ["Incidents"]
 MODE = {"enum": [m.value for m in IncidentMode],

@@ -17,7 +17,7 @@ from commsplan.auth.service import require_role
 from commsplan.db import current_session, unit_of_work
 from commsplan.errors import ValidationError
 from commsplan.extensions import db
-from commsplan.incidents import decisions, service
+from commsplan.incidents import decisions, records, service
 from commsplan.incidents.decision_chain import current_log_settings
 from commsplan.incidents.models import (
     DecisionEntry,
@@ -101,7 +101,7 @@ def summary_json(incident: Incident, open_tasks: list[IncidentTask], now: dateti
 
 def incident_json(incident: Incident) -> dict[str, Any]:
     session, now = current_session(), utcnow()
-    playbook = service.playbook_of(incident)
+    playbook = records.playbook_of(incident)
     tasks = service.tasks_of(session, incident)
     open_tasks = [t for t in tasks if t.status is TaskStatus.OPEN]
     return {**summary_json(incident, open_tasks, now), "inputs": incident.inputs,
@@ -114,7 +114,7 @@ def incident_json(incident: Incident) -> dict[str, Any]:
 
 
 def decision_json(incident: Incident, entry: DecisionEntry) -> dict[str, Any]:
-    roles = service.incident_roles(service.playbook_of(incident))
+    roles = records.incident_roles(records.playbook_of(incident))
     return {"id": entry.id, "incident_id": incident.id, "mode": incident.mode.value,
             "sequence": entry.sequence, "at": iso(entry.at),
             "decided_by": entry.decided_by.name, "decided_by_id": entry.decided_by_id,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from commsplan.messaging.map_models import MessageStatus, RipeStrand, Tone, TranslationStatus
+from commsplan.messages.models import MessageStatus, RipeStrand, Tone, TranslationStatus
 
 ERROR_REF = {"$ref": "#/components/responses/Error"}
 ERRORS = {"401": ERROR_REF, "403": ERROR_REF, "404": ERROR_REF, "409": ERROR_REF, "422": ERROR_REF}

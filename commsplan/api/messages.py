@@ -14,8 +14,8 @@ from commsplan.api.views import MAX_PER_PAGE, bp
 from commsplan.db import current_session, unit_of_work
 from commsplan.errors import ValidationError
 from commsplan.extensions import db
-from commsplan.messaging import maps
-from commsplan.messaging.map_models import (
+from commsplan.messages import maps
+from commsplan.messages.models import (
     MessageMap,
     MessageStatus,
     MessageVersion,

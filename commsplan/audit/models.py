@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from commsplan.auth.models import User
 from commsplan.db import Base
+
+if TYPE_CHECKING:  # audit sits below auth: it names the person only by their id and row
+    from commsplan.auth.models import User
 
 
 class AuditEntry(Base):
@@ -32,4 +34,4 @@ class AuditEntry(Base):
     object_label: Mapped[str] = mapped_column(String(300))
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
-    actor: Mapped[User | None] = relationship(lazy="joined")
+    actor: Mapped[User | None] = relationship("User", lazy="joined")

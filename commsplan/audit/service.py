@@ -6,13 +6,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
-from typing import Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from sqlalchemy import Select, insert, select
 from sqlalchemy.orm import Session
 
 from commsplan.audit.models import AuditEntry
-from commsplan.auth.models import User
+
+if TYPE_CHECKING:
+    from commsplan.auth.models import User
 
 SYSTEM_ACTOR_NAME = "System"
 Changes = dict[str, list[Any]]

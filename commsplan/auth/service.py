@@ -20,6 +20,7 @@ from commsplan.auth.passwords import (
     password_matches,
     password_problem,
 )
+from commsplan.db import current_session
 from commsplan.errors import DomainError, NotFound, PermissionDenied, ValidationError
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -296,3 +297,9 @@ def require_role(actor: User, roles: Iterable[Role], doing: str) -> None:
     """Services call this first: a person without one of `roles` may not do `doing`."""
     if not actor.has_role(*roles):
         raise PermissionDenied(f"Your roles do not allow you to {doing}")
+
+
+def load_signed_in_user(user_id: str) -> User | None:
+    """The person a session names, while their account is active (Flask-Login's user loader)."""
+    user = current_session().get(User, int(user_id)) if user_id.isdigit() else None
+    return user if user is not None and user.is_active else None

@@ -9,26 +9,26 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from commsplan.audiences import demo as demo_content
+from commsplan.audiences import service as affinity
+from commsplan.audiences.kinds import AUDIENCES, CHANNELS
+from commsplan.audiences.models import Audience, Channel
 from commsplan.auth import service as accounts
 from commsplan.auth.models import Role, User
 from commsplan.demo.incidents import People, load_incidents
-from commsplan.messaging import demo as demo_content
-from commsplan.messaging import maps
-from commsplan.messaging import service as affinity
-from commsplan.messaging.demo_messages import MESSAGE_MAPS
-from commsplan.messaging.kinds import AUDIENCES, CHANNELS
-from commsplan.messaging.map_models import MessageMap, RipeStrand, Tone, TranslationStatus
-from commsplan.messaging.models import Audience, Channel
+from commsplan.messages import maps
+from commsplan.messages.demo import MESSAGE_MAPS
+from commsplan.messages.models import MessageMap, RipeStrand, Tone, TranslationStatus
 from commsplan.notifications import service as reminders
 from commsplan.notifications.expand import expand_due
 from commsplan.notifications.kinds import Urgency
 from commsplan.notifications.settings import DeliverySettings
-from commsplan.planning.demo import load_profiles
 from commsplan.plans.demo import load_plans
 from commsplan.reference import membership
 from commsplan.reference import service as catalogue
 from commsplan.reference.models import BusinessUnit, Qualifier, ViolenceElement
 from commsplan.reference.seed import seed_reference
+from commsplan.risk.demo import load_profiles
 
 DEMO_PASSWORD = "commsplan-demo-2026"
 
@@ -129,7 +129,7 @@ def load_reminders(session: Session, *, author: User, now: datetime) -> list[str
     return added
 
 
-def load_messaging(session: Session, *, author: User, now: datetime) -> list[str]:
+def load_audiences(session: Session, *, author: User, now: datetime) -> list[str]:
     """Audiences, channels and their affinity, each added only when its name is missing."""
     added = []
     for kind, rows in ((AUDIENCES, demo_content.AUDIENCES), (CHANNELS, demo_content.CHANNELS)):
@@ -231,7 +231,7 @@ def load_demo(session: Session, *, now: datetime) -> list[str]:
     added += seed_reference(session, actor=admin, now=now)
     added += load_memberships(session, admin=admin, now=now)
     added += load_reminders(session, author=officer, now=now)
-    added += load_messaging(session, author=officer, now=now)
+    added += load_audiences(session, author=officer, now=now)
     approver = accounts.find_by_email(session, "approver@commsplan.test")
     assert approver is not None
     added += load_message_maps(session, author=officer, approver=approver, now=now)

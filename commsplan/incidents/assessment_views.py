@@ -11,7 +11,7 @@ from flask import render_template, request
 from werkzeug.wrappers import Response
 
 from commsplan.db import current_session
-from commsplan.incidents import assessments, service
+from commsplan.incidents import assessments, records, service
 from commsplan.incidents.models import ImpactAssessment, Incident, Rag
 from commsplan.incidents.views import act, bp, incident_or_404
 from commsplan.notifications.jobs import current_settings
@@ -45,7 +45,7 @@ class AssessmentPanel:
 def cia_panel(incident: Incident, now: datetime) -> AssessmentPanel:
     """The latest version and the list of versions (one query), and the form's values."""
     versions = assessments.assessments_of(current_session(), incident)
-    prompts = service.playbook_of(incident).community_impact
+    prompts = records.playbook_of(incident).community_impact
     newest = versions[0] if versions else None
     sent = request.method == "POST" and request.endpoint == ENDPOINT
     return AssessmentPanel(
@@ -76,7 +76,7 @@ def london_field(moment: datetime) -> str:
 
 
 def read_assessment_form(incident: Incident) -> assessments.AssessmentInput:
-    prompts = service.playbook_of(incident).community_impact
+    prompts = records.playbook_of(incident).community_impact
     form = request.form
     return assessments.AssessmentInput(
         ratings={p.id: form.get(assessments.rag_field(p.id), "") for p in prompts},
@@ -101,7 +101,7 @@ def show_assessment(incident_id: int, version: int) -> str:
     """One version, and what changed from the one before it."""
     incident = incident_or_404(incident_id)
     current, previous = assessments.with_previous(current_session(), incident, version)
-    prompts = service.playbook_of(incident).community_impact
+    prompts = records.playbook_of(incident).community_impact
     newest = assessments.latest(current_session(), incident)
     return render_template(
         "incidents/assessment.html", incident=incident, assessment=current, previous=previous,

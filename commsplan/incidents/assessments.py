@@ -19,7 +19,7 @@ from commsplan.audit import service as audit
 from commsplan.auth.models import User
 from commsplan.auth.service import require_role
 from commsplan.errors import NotFound, ValidationError
-from commsplan.incidents import service
+from commsplan.incidents import records, service
 from commsplan.incidents.models import ImpactAssessment, Incident, IncidentMode, IncidentStatus, Rag
 from commsplan.notifications import service as reminders
 from commsplan.notifications.kinds import Urgency
@@ -146,8 +146,8 @@ def add_assessment(session: Session, incident: Incident, answers: AssessmentInpu
                    now: datetime, settings: DeliverySettings) -> ImpactAssessment:
     """Record the next version, log and audit it, and move the review reminder to its owner."""
     require_role(actor, service.WORKERS, "assess community impact")
-    service.require_active(incident)
-    prompts = service.playbook_of(incident).community_impact
+    records.require_active(incident)
+    prompts = records.playbook_of(incident).community_impact
     ratings, errors = rating_errors(prompts, answers)
     overall = answers.overall.strip().lower()
     if overall not in {r.value for r in Rag}:
@@ -181,7 +181,7 @@ def record(session: Session, incident: Incident, assessment: ImpactAssessment,
            previous: ImpactAssessment | None, *, actor: User, now: datetime) -> None:
     """The timeline entry, and an audit entry on the incident with what changed."""
     when = to_london(assessment.next_review_at).strftime("%H:%M on %-d %B")
-    service.log(session, incident, "assessment",
+    records.log(session, incident, "assessment",
                 f"Community impact assessment version {assessment.version}: overall "
                 f"{assessment.overall.label}; next review {when}", actor=actor, now=now)
     audit.record(session, actor=actor, action="assess", obj=incident, now=now,

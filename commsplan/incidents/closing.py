@@ -20,7 +20,7 @@ from commsplan.audit import service as audit
 from commsplan.auth.models import Role, User
 from commsplan.auth.service import require_role
 from commsplan.errors import Conflict, ValidationError
-from commsplan.incidents import service
+from commsplan.incidents import records, service
 from commsplan.incidents.models import (
     Debrief,
     DecisionEntry,
@@ -72,8 +72,8 @@ class IncidentFigures:
 def stand_down(session: Session, incident: Incident, reason: str, *, actor: User, now: datetime) -> None:
     """End the response: reminders stop, open tasks stay open as a record, the debrief comes next."""
     require_role(actor, service.WORKERS, "stand incidents down")
-    service.require_active(incident)
-    why = service.written("reason", reason, missing="Say why the incident is being stood down",
+    records.require_active(incident)
+    why = records.written("reason", reason, missing="Say why the incident is being stood down",
                           limit=LONGEST_ANSWER)
     # Every reminder about the incident shares this prefix: each task's (service.task_key), the
     # status updates' (service.status_key) and the impact assessment's review. One query finds them.
@@ -82,7 +82,7 @@ def stand_down(session: Session, incident: Incident, reason: str, *, actor: User
                       resolution=f"The incident was stood down at {approvals.clock(now)}")
     set_status(session, incident, IncidentStatus.STOOD_DOWN, {"reason": why}, actor=actor, now=now)
     incident.stood_down_at = now
-    service.log(session, incident, "stood_down", f"Stood down: {why}", actor=actor, now=now)
+    records.log(session, incident, "stood_down", f"Stood down: {why}", actor=actor, now=now)
 
 
 def close(session: Session, incident: Incident, answers: DebriefInput, *, actor: User, now: datetime
@@ -98,7 +98,7 @@ def close(session: Session, incident: Incident, answers: DebriefInput, *, actor:
     for name, missing in (("went_well", "Say what went well"), ("to_improve", "Say what to improve"),
                           ("playbook_changes", ""), ("welfare_actions", "")):
         try:
-            values[name] = service.written(name, getattr(answers, name), missing=missing,
+            values[name] = records.written(name, getattr(answers, name), missing=missing,
                                            limit=LONGEST_ANSWER)
         except ValidationError as error:
             errors |= error.errors
@@ -108,7 +108,7 @@ def close(session: Session, incident: Incident, answers: DebriefInput, *, actor:
     session.add(debrief)
     set_status(session, incident, IncidentStatus.CLOSED, values, actor=actor, now=now)
     incident.closed_at = now
-    service.log(session, incident, "closed", "Closed with a debrief.", actor=actor, now=now)
+    records.log(session, incident, "closed", "Closed with a debrief.", actor=actor, now=now)
     return debrief
 
 

@@ -243,13 +243,19 @@ def append_line(path: str, line: str) -> None:
         logger.exception("Could not write a decision-log checkpoint to %s", path)
 
 
-@event.listens_for(Session, "after_commit")
+def listen_for_commits() -> None:
+    """Write checkpoints once their entries are committed, and drop them when the transaction is not;
+    `create_app` calls this, once however many apps a process builds."""
+    if not event.contains(Session, "after_commit", write_checkpoints):
+        event.listen(Session, "after_commit", write_checkpoints)
+        event.listen(Session, "after_transaction_end", forget_uncommitted)
+
+
 def write_checkpoints(session: Session) -> None:
     for path, line in session.info.pop(PENDING, []):
         append_line(path, line)
 
 
-@event.listens_for(Session, "after_transaction_end")
 def forget_uncommitted(session: Session, transaction: SessionTransaction) -> None:
     if transaction.parent is None:  # the whole transaction ended without a commit: nothing to anchor
         session.info.pop(PENDING, None)

@@ -21,7 +21,7 @@ from commsplan.audit import service as audit
 from commsplan.auth.models import Role, User
 from commsplan.auth.service import require_role
 from commsplan.errors import ValidationError
-from commsplan.incidents import decision_chain, service
+from commsplan.incidents import decision_chain, records, service
 from commsplan.incidents.models import DecisionEntry, Incident, RoleAssignment
 
 LONGEST_PART = 5000
@@ -105,11 +105,11 @@ def superseded_ids(entries: list[DecisionEntry]) -> dict[int, int]:
 
 # --- Checking an entry before it is written ----------------------------------------------------
 
-def check(session: Session, incident: Incident, entry: DecisionInput, supersedes_id: int | None, *,
+def entry_problems(session: Session, incident: Incident, entry: DecisionInput, supersedes_id: int | None, *,
           actor: User, holders: dict[str, RoleAssignment]) -> dict[str, list[str]]:
     """Every problem with an entry, by field, before anything is written."""
     errors: dict[str, list[str]] = {}
-    roles = service.incident_roles(service.playbook_of(incident))
+    roles = records.incident_roles(records.playbook_of(incident))
     if entry.decision_role not in roles:
         errors["decision_role"] = ["Choose the role you are deciding in"]
     else:
@@ -174,22 +174,22 @@ def add_decision(session: Session, incident: Incident, entry: DecisionInput, *, 
     `settings` default to the app's configuration; a signed checkpoint follows the commit.
     """
     require_role(actor, LOGGERS, "log decisions")
-    service.require_active(incident)
+    records.require_active(incident)
     # Two people logging at once must not both take the same place (or correct the same entry).
     session.execute(select(Incident.id).where(Incident.id == incident.id).with_for_update())
-    holders = service.role_holders(session, incident)
-    errors = check(session, incident, entry, supersedes_id, actor=actor, holders=holders)
+    holders = records.role_holders(session, incident)
+    errors = entry_problems(session, incident, entry, supersedes_id, actor=actor, holders=holders)
     if errors:
         raise ValidationError(errors)
     settings = settings or decision_chain.current_log_settings()
     logged = append(session, incident, entry, holders[entry.decision_role].user, actor=actor, now=now,
                     supersedes_id=supersedes_id, settings=settings)
-    role = service.incident_roles(service.playbook_of(incident))[entry.decision_role]
+    role = records.incident_roles(records.playbook_of(incident))[entry.decision_role]
     changes = {"decision": [None, f"{logged.sequence}: {logged.decision[:200]}"]}
     if logged.on_behalf:
         changes["decided_by"] = [None, logged.decided_by.name]
     audit.record(session, actor=actor, action=AUDIT_ACTION, obj=incident, now=now, changes=changes)
-    service.log(session, incident, "decision", f"{attribution(logged, role)}: {logged.decision[:200]}",
+    records.log(session, incident, "decision", f"{attribution(logged, role)}: {logged.decision[:200]}",
                 actor=actor, now=now)
     decision_chain.queue_checkpoint(session, incident, logged, settings, now=now)
     service.refresh_status_reminders(session, incident)

@@ -10,8 +10,7 @@ from flask import render_template, render_template_string
 from sqlalchemy.orm import Session
 
 from commsplan.auth.models import User
-from commsplan.incidents import assessments, closing, decision_chain, decisions, service
-from commsplan.incidents import statements as statement_service
+from commsplan.incidents import assessments, closing, decision_chain, decisions, drafts, records, service
 from commsplan.incidents.models import Debrief, DecisionEntry, ImpactAssessment, Incident, IncidentStatement
 from commsplan.incidents.models import TimelineEvent as Event
 from commsplan.playbooks.model import Playbook
@@ -40,18 +39,18 @@ class Report:
 def build(session: Session, incident: Incident, *, now: datetime | None = None) -> Report:
     """Gather the report with a fixed number of queries, whatever the incident's size."""
     at = now or utcnow()
-    playbook = service.playbook_of(incident)
+    playbook = records.playbook_of(incident)
     entries = decisions.decisions_of(session, incident)
     debrief = closing.debrief_of(session, incident)
     return Report(
         incident=incident, playbook=playbook, at=at, notified_at=incident.anchor_times().get(START_ANCHOR),
         figures=closing.figures(session, incident, now=at),
         events=list(reversed(service.timeline(session, incident))),
-        statements=statement_service.statements_of(session, incident),
+        statements=drafts.statements_of(session, incident),
         decisions=entries, corrected=decisions.superseded_ids(entries),
         assessments=list(reversed(assessments.assessments_of(session, incident))),
         debrief=debrief, debrief_by=session.get(User, debrief.written_by_id) if debrief else None,
-        roles=service.incident_roles(playbook), head=decision_chain.head_of(incident.reference, entries))
+        roles=records.incident_roles(playbook), head=decision_chain.head_of(incident.reference, entries))
 
 
 def context(report: Report) -> dict[str, Any]:

@@ -11,7 +11,6 @@ import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from functools import lru_cache
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
@@ -22,8 +21,7 @@ from commsplan.audit import service as audit
 from commsplan.auth.models import Role, User
 from commsplan.auth.service import require_role
 from commsplan.errors import Conflict, NotFound, ValidationError
-from commsplan.incidents import decision_chain
-from commsplan.incidents import statements as statement_drafts
+from commsplan.incidents import decision_chain, drafts
 from commsplan.incidents.models import (
     Incident,
     IncidentAnchor,
@@ -35,12 +33,19 @@ from commsplan.incidents.models import (
     TaskStatus,
     TimelineEvent,
 )
+from commsplan.incidents.records import (
+    incident_roles,
+    log,
+    playbook_of,
+    require_active,
+    role_holders,
+    written,
+)
 from commsplan.notifications import approvals
 from commsplan.notifications import service as reminders
 from commsplan.notifications.models import InboxItem, Reminder, ReminderStatus
 from commsplan.notifications.settings import DeliverySettings
 from commsplan.playbooks import vocab
-from commsplan.playbooks.loader import load_text
 from commsplan.playbooks.model import Input, Playbook, Step
 from commsplan.reference.models import BusinessUnit
 from commsplan.timeutil import to_london
@@ -51,17 +56,7 @@ WORKERS = (Role.DUTY_OFFICER,)
 READERS = (Role.COMMS_OFFICER, Role.APPROVER, Role.DUTY_OFFICER, Role.ADMIN)
 TASKS = cast(Table, IncidentTask.__table__)
 DUE_SOON = timedelta(minutes=10)
-LONGEST_REASON = 2000
 DATETIME_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M")
-
-
-def written(field: str, text: str, *, missing: str = "", limit: int = LONGEST_REASON) -> str:
-    """Free text from a person: required when `missing` says what to ask for; never cut short."""
-    if missing and not text.strip():
-        raise ValidationError.single(field, missing)
-    if len(text) > limit:
-        raise ValidationError.single(field, f"Use {limit:,} characters at most (this is {len(text):,})")
-    return text.strip()
 
 
 @dataclass(frozen=True)
@@ -142,24 +137,6 @@ def london_input(text: str) -> datetime:
     raise ValueError("enter a date and time, like 2026-11-22 21:40")
 
 
-def shown_inputs(session: Session, playbook: Playbook, values: Mapping[str, Any]) -> dict[str, Any]:
-    """Input values as a statement shows them: times in words, units by name."""
-    shown: dict[str, Any] = {}
-    for spec in playbook.inputs:
-        value = values.get(spec.id)
-        if value is None:
-            continue
-        if spec.type == "datetime":
-            value = to_london(datetime.fromisoformat(value)).strftime("%H:%M on %A %-d %B")
-        elif spec.type == "number":
-            value = f"{value:g}"  # as typed: 16, not 16.0
-        elif spec.type == "unit":
-            unit = session.get(BusinessUnit, value)
-            value = unit.name if unit else ""
-        shown[spec.id] = value
-    return shown
-
-
 # --- Launch ------------------------------------------------------------------------------------
 
 def revision_for(session: Session, playbook: Playbook, *, now: datetime) -> PlaybookRevision:
@@ -174,20 +151,6 @@ def revision_for(session: Session, playbook: Playbook, *, now: datetime) -> Play
         session.add(revision)
         session.flush()
     return revision
-
-
-@lru_cache(maxsize=64)
-def _playbook_from(source: str, path: str) -> Playbook:
-    # Codes were checked at launch; an element retired since must not make the incident unreadable.
-    result = load_text(source, path, elements=None, qualifiers=None)
-    if result.playbook is None:
-        raise Conflict("The playbook this incident was launched from can no longer be read")
-    return result.playbook
-
-
-def playbook_of(incident: Incident) -> Playbook:
-    """The playbook as it was when this incident was launched, whatever the file says now."""
-    return _playbook_from(incident.revision.source_text, f"{incident.playbook_id}.md")
 
 
 def next_reference(session: Session, mode: IncidentMode, now: datetime) -> str:
@@ -245,7 +208,7 @@ def update_inputs(session: Session, incident: Incident, raw: Mapping[str, str], 
         return []
     audit.update_audited(session, incident, {"inputs": values}, actor=actor, now=now)
     incident.updated_at = now
-    redrafted = statement_drafts.refresh_drafts(session, incident, now=now)
+    redrafted = drafts.refresh_drafts(session, incident, now=now)
     log(session, incident, "inputs", f"Details changed: {', '.join(changed)}. "
         f"{redrafted} draft statement(s) filled again.", actor=actor, now=now)
     return changed
@@ -356,7 +319,7 @@ def open_tasks(session: Session, incident: Incident, playbook: Playbook, rows: l
     tasks = list(session.scalars(select(IncidentTask).where(
         IncidentTask.incident_id == incident.id,
         tuple_(IncidentTask.step_id, IncidentTask.occurrence).in_(keys)).order_by(IncidentTask.id)))
-    statement_drafts.draft_for_tasks(session, incident, playbook, tasks, actor=actor, now=now)
+    drafts.draft_for_tasks(session, incident, playbook, tasks, actor=actor, now=now)
     remind(session, incident, tasks, now=now, settings=settings, actor=actor)
 
 
@@ -442,18 +405,6 @@ def close_task(session: Session, incident: Incident, task: IncidentTask, status:
 
 
 # --- People in roles ---------------------------------------------------------------------------
-
-def incident_roles(playbook: Playbook) -> dict[str, str]:
-    """The playbook's roles, and the duty officer every incident has."""
-    return {"duty_officer": vocab.STANDARD_ROLES["duty_officer"], **playbook.roles}
-
-
-def role_holders(session: Session, incident: Incident) -> dict[str, RoleAssignment]:
-    """Who holds each role now."""
-    current = session.scalars(select(RoleAssignment).where(
-        RoleAssignment.incident_id == incident.id, RoleAssignment.ended_at.is_(None)))
-    return {assignment.role: assignment for assignment in current}
-
 
 def assign_role(session: Session, incident: Incident, role: str, person: User | None, *, note: str,
                 actor: User, now: datetime, settings: DeliverySettings) -> RoleAssignment:
@@ -635,20 +586,9 @@ def cancel_pending(session: Session, prefix: str, *, now: datetime, actor: User 
 
 # --- Timeline and lookups ----------------------------------------------------------------------
 
-def log(session: Session, incident: Incident, kind: str, text: str, *, actor: User | None,
-        now: datetime) -> None:
-    session.add(TimelineEvent(incident_id=incident.id, at=now, kind=kind, text=text,
-                              actor_id=actor.id if actor else None))
-
-
 def add_note(session: Session, incident: Incident, text: str, *, actor: User, now: datetime) -> None:
     require_role(actor, WORKERS, "write on the incident timeline")
     log(session, incident, "note", written("text", text, missing="Write what happened"), actor=actor, now=now)
-
-
-def require_active(incident: Incident) -> None:
-    if incident.status is not IncidentStatus.ACTIVE:
-        raise Conflict(f"This incident is {incident.status.label.lower()}")
 
 
 def get_incident(session: Session, incident_id: int) -> Incident:
@@ -702,5 +642,3 @@ def record_snooze(session: Session, item: InboxItem, until: datetime, actor: Use
         log(session, incident, "snooze", f"{actor.name} snoozed “{reminder.subject_title}” until "
             f"{to_london(until):%H:%M on %-d %B}.", actor=actor, now=now)
 
-
-reminders.SNOOZE_LISTENERS.append(record_snooze)

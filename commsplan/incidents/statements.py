@@ -14,14 +14,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from commsplan.audit import service as audit
 from commsplan.auth.models import Role, User
 from commsplan.auth.service import require_role
 from commsplan.errors import Conflict, NotFound, PermissionDenied, ValidationError
-from commsplan.incidents import service
+from commsplan.incidents import records, service
 from commsplan.incidents.models import (
     Incident,
     IncidentMode,
@@ -46,62 +45,13 @@ NAME_SEPARATORS = re.compile(r"\s*(?:,|;|\band\b)\s*")
 
 
 @dataclass(frozen=True)
-class Check:
+class GuardrailCheck:
     """One guardrail's verdict on a statement."""
 
     rule: str
     passed: bool
     reason: str = ""
     overridable: bool = True
-
-
-# --- Drafting ----------------------------------------------------------------------------------
-
-def draft_for_tasks(session: Session, incident: Incident, playbook: Playbook, tasks: Iterable[IncidentTask],
-                    *, actor: User, now: datetime) -> int:
-    """A draft for each task whose step writes a statement, filled from the inputs so far.
-
-    All drafts go in with one INSERT; returns how many.
-    """
-    steps = {step.id: step for step in playbook.steps}
-    drafts = []
-    for task in tasks:
-        step = steps.get(task.step_id)
-        if step is None or step.statement is None:
-            continue
-        template = playbook.statements[step.statement]
-        drafts.append({
-            "incident_id": incident.id, "task_id": task.id, "template_id": template.id, "kind": template.kind,
-            "title": template.title, "body": rendered(session, incident, playbook, template.id),
-            "edited": False, "status": StatementStatus.DRAFT, "drafted_by_id": actor.id,
-            "channels": list(step.channels), "created_at": now, "updated_at": now})
-    if drafts:
-        session.execute(insert(IncidentStatement), drafts)
-    return len(drafts)
-
-
-def rendered(session: Session, incident: Incident, playbook: Playbook, template_id: str) -> str:
-    labels = {spec.id: spec.label for spec in playbook.inputs}
-    values = service.shown_inputs(session, playbook, incident.inputs)
-    return templates.render(playbook.statements[template_id].body, values, labels)
-
-
-def refresh_drafts(session: Session, incident: Incident, *, now: datetime) -> int:
-    """Fill unedited drafts again after the inputs change; edited words are never overwritten."""
-    playbook = service.playbook_of(incident)
-    count = 0
-    for statement in statements_of(session, incident):
-        if statement.status is StatementStatus.DRAFT and not statement.edited:
-            body = rendered(session, incident, playbook, statement.template_id)
-            if body != statement.body:
-                statement.body, statement.updated_at = body, now
-                count += 1
-    return count
-
-
-def statements_of(session: Session, incident: Incident) -> list[IncidentStatement]:
-    return list(session.scalars(select(IncidentStatement).where(IncidentStatement.incident_id == incident.id)
-                                .order_by(IncidentStatement.id)))
 
 
 def get_statement(session: Session, incident: Incident, statement_id: int) -> IncidentStatement:
@@ -113,24 +63,24 @@ def get_statement(session: Session, incident: Incident, statement_id: int) -> In
 
 # --- Guardrails --------------------------------------------------------------------------------
 
-def check(incident: Incident, playbook: Playbook, text: str) -> list[Check]:
+def guardrail_checks(incident: Incident, playbook: Playbook, text: str) -> list[GuardrailCheck]:
     """Every guardrail, in the order people read them; each says why when it fails."""
     clocks = incident.anchor_times()
     return [gap_check(text), *do_not_say_checks(playbook, text),
             *identity_checks(incident, playbook, text, clocks)]
 
 
-def gap_check(text: str) -> Check:
+def gap_check(text: str) -> GuardrailCheck:
     gaps = templates.gaps(text)
     reason = f"Fill every gap first: {', '.join(dict.fromkeys(gaps))}" if gaps else ""
-    return Check("Every gap is filled", not gaps, reason, overridable=False)
+    return GuardrailCheck("Every gap is filled", not gaps, reason, overridable=False)
 
 
-def do_not_say_checks(playbook: Playbook, text: str) -> list[Check]:
+def do_not_say_checks(playbook: Playbook, text: str) -> list[GuardrailCheck]:
     found = []
     for rule in playbook.do_not_say:
         match = rule.pattern.search(text)
-        found.append(Check(f"Does not say “{rule.shown_as}”", match is None,
+        found.append(GuardrailCheck(f"Does not say “{rule.shown_as}”", match is None,
                            f"Says “{match.group()}”: {rule.reason}" if match else ""))
     return found
 
@@ -158,7 +108,7 @@ NEVER_OVERRIDDEN = {"complainant", "child"}
 
 
 def identity_checks(incident: Incident, playbook: Playbook, text: str, clocks: dict[str, datetime]
-                    ) -> list[Check]:
+                    ) -> list[GuardrailCheck]:
     """For each kind of identifying input in the playbook: is any of its values in the text?"""
     results = []
     for kind, (rule, allowed_after, reason) in IDENTITY_RULES.items():
@@ -169,7 +119,7 @@ def identity_checks(incident: Incident, playbook: Playbook, text: str, clocks: d
                       if mentions(text, part)), None)
         allowed = allowed_after is not None and allowed_after in clocks
         passed = named is None or allowed
-        results.append(Check(rule, passed, "" if passed else reason.format(name=named),
+        results.append(GuardrailCheck(rule, passed, "" if passed else reason.format(name=named),
                              overridable=kind not in NEVER_OVERRIDDEN))
     return results
 
@@ -185,7 +135,7 @@ def mentions(text: str, part: str) -> bool:
     return re.search(rf"(?<!\w){words}(?!\w)", text, re.IGNORECASE) is not None
 
 
-def blocking(checks: list[Check]) -> list[Check]:
+def blocking(checks: list[GuardrailCheck]) -> list[GuardrailCheck]:
     return [c for c in checks if not c.passed]
 
 
@@ -195,9 +145,9 @@ def edit(session: Session, incident: Incident, statement: IncidentStatement, bod
          now: datetime) -> None:
     """Change the words; an approved statement goes back to draft and needs approval again."""
     require_role(actor, EDITORS, "edit incident statements")
-    service.require_active(incident)
+    records.require_active(incident)
     refuse_if_released(statement)
-    words = service.written("body", body, missing="Write the statement", limit=LONGEST_BODY)
+    words = records.written("body", body, missing="Write the statement", limit=LONGEST_BODY)
     was_approved = statement.status is StatementStatus.APPROVED
     audit.update_audited(session, statement, {"body": words, "status": StatementStatus.DRAFT},
                          actor=actor, now=now)
@@ -208,7 +158,7 @@ def edit(session: Session, incident: Incident, statement: IncidentStatement, bod
                           resolution=approvals.decided_by("The words were changed", actor, now))
         statement.sign_off_asked_at = statement.sign_off_asked_by_id = None
     note = " It goes back for approval." if was_approved else ""
-    service.log(session, incident, "statement_edited", f"{statement.title} edited.{note}", actor=actor,
+    records.log(session, incident, "statement_edited", f"{statement.title} edited.{note}", actor=actor,
                 now=now)
 
 
@@ -248,8 +198,8 @@ def sign_offs(playbook: Playbook, statements: Iterable[IncidentStatement], tasks
 
 def sign_off_of(session: Session, incident: Incident, statement: IncidentStatement) -> SignOff:
     tasks = [session.get(IncidentTask, statement.task_id)] if statement.task_id else []
-    return sign_offs(service.playbook_of(incident), [statement], [t for t in tasks if t is not None],
-                     service.role_holders(session, incident))[statement.id]
+    return sign_offs(records.playbook_of(incident), [statement], [t for t in tasks if t is not None],
+                     records.role_holders(session, incident))[statement.id]
 
 
 def sign_off_prefix(statement: IncidentStatement) -> str:
@@ -262,11 +212,12 @@ def ask_for_sign_off(session: Session, incident: Incident, statement: IncidentSt
     """Tell whoever signs the draft off that it waits for them: the holder of its step's approval role,
     or else every approver; never its drafter. Urgent in a live incident; in the app in an exercise."""
     require_role(actor, EDITORS, "ask for statements to be signed off")
-    service.require_active(incident)
+    records.require_active(incident)
     if statement.status is not StatementStatus.DRAFT:
         raise Conflict(f"This statement is {statement.status.label.lower()}, not a draft")
-    unfixable = [c for c in blocking(check(incident, service.playbook_of(incident), statement.body))
-                 if not c.overridable]
+    playbook = records.playbook_of(incident)
+    failed = blocking(guardrail_checks(incident, playbook, statement.body))
+    unfixable = [c for c in failed if not c.overridable]
     if unfixable:
         raise ValidationError({"guardrails": [f"{c.rule}: {c.reason}" for c in unfixable]})
     sign_off = sign_off_of(session, incident, statement)
@@ -285,7 +236,7 @@ def ask_for_sign_off(session: Session, incident: Incident, statement: IncidentSt
                        "give the role to someone else, or ask another approver")
     statement.sign_off_asked_at, statement.sign_off_asked_by_id = now, actor.id
     people = sorted(reminder.recipient_user.name for reminder in asked if reminder.recipient_user)
-    service.log(session, incident, "statement_sign_off", f"Sign-off of {statement.title} asked of "
+    records.log(session, incident, "statement_sign_off", f"Sign-off of {statement.title} asked of "
                 f"{', '.join(people)}.", actor=actor, now=now)
     return [reminder.recipient_user for reminder in asked if reminder.recipient_user]
 
@@ -296,12 +247,12 @@ def approve(session: Session, incident: Incident, statement: IncidentStatement, 
 
     When the step names an approval role (the SIO, say) and someone holds it, only they approve;
     until then any approver may. Nobody approves words they drafted."""
-    service.require_active(incident)
+    records.require_active(incident)
     if statement.status is not StatementStatus.DRAFT:
         raise Conflict(f"This statement is {statement.status.label.lower()}, not a draft")
     if (refusal := sign_off_of(session, incident, statement).refusal(actor, statement)) is not None:
         raise PermissionDenied(refusal)
-    failed = blocking(check(incident, service.playbook_of(incident), statement.body))
+    failed = blocking(guardrail_checks(incident, records.playbook_of(incident), statement.body))
     if any(not c.overridable for c in failed) or (failed and override is None):
         raise ValidationError({"guardrails": [f"{c.rule}: {c.reason}" for c in failed]})
     decision_id = record_override(session, incident, statement, failed, override, actor=actor, now=now)
@@ -311,12 +262,13 @@ def approve(session: Session, incident: Incident, statement: IncidentStatement, 
     approvals.resolve(session, key_prefix=sign_off_prefix(statement), now=now, actor=actor,
                       resolution=approvals.decided_by("Approved", actor, now))
     overridden = f" Guardrails overridden: {', '.join(c.rule for c in failed)}." if failed else ""
-    service.log(session, incident, "statement_approved", f"{statement.title} approved by {actor.name}."
+    records.log(session, incident, "statement_approved", f"{statement.title} approved by {actor.name}."
                 f"{overridden}", actor=actor, now=now)
 
 
-def record_override(session: Session, incident: Incident, statement: IncidentStatement, failed: list[Check],
-                    override: object | None, *, actor: User, now: datetime) -> int | None:
+def record_override(session: Session, incident: Incident, statement: IncidentStatement,
+                    failed: list[GuardrailCheck], override: object | None, *, actor: User,
+                    now: datetime) -> int | None:
     if not failed or override is None:
         return None
     from commsplan.incidents import decisions
@@ -341,7 +293,7 @@ def release(session: Session, incident: Incident, statement: IncidentStatement, 
     """Publish an approved statement: exactly the channels chosen, who and when are recorded, it is
     frozen, and the task that drafts it is done."""
     require_role(actor, RELEASERS, "release incident statements")
-    service.require_active(incident)
+    records.require_active(incident)
     refuse_if_released(statement)
     if statement.status is not StatementStatus.APPROVED:
         raise Conflict("Only an approved statement can be released")
@@ -350,13 +302,13 @@ def release(session: Session, incident: Incident, statement: IncidentStatement, 
         raise ValidationError.single("channels", "Choose at least one channel it goes out on")
     if any(len(c) > 100 for c in chosen):
         raise ValidationError.single("channels", "Each channel name must be 100 characters or fewer")
-    failed = blocking(check(incident, service.playbook_of(incident), statement.body))
+    failed = blocking(guardrail_checks(incident, records.playbook_of(incident), statement.body))
     if failed and statement.override_decision_id is None:
         raise ValidationError({"guardrails": [f"{c.rule}: {c.reason}" for c in failed]})
     audit.update_audited(session, statement, {"status": StatementStatus.RELEASED, "channels": chosen},
                          actor=actor, now=now)
     statement.released_at, statement.released_by_id, statement.updated_at = now, actor.id, now
-    service.log(session, incident, "statement_released",
+    records.log(session, incident, "statement_released",
                 f"{statement.title} released by {actor.name} on {', '.join(chosen)}.", actor=actor, now=now)
     task = session.get(IncidentTask, statement.task_id) if statement.task_id else None
     if task is not None and task.status is TaskStatus.OPEN:

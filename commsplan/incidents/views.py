@@ -13,7 +13,16 @@ from werkzeug.wrappers import Response
 from commsplan.auth.models import User, UserRole
 from commsplan.db import current_session, unit_of_work
 from commsplan.errors import ValidationError
-from commsplan.incidents import closing, decision_chain, decision_checks, decisions, report, service
+from commsplan.incidents import (
+    closing,
+    decision_chain,
+    decision_checks,
+    decisions,
+    drafts,
+    records,
+    report,
+    service,
+)
 from commsplan.incidents import statements as statement_service
 from commsplan.incidents.models import Incident, IncidentStatus, TaskStatus
 from commsplan.notifications.jobs import current_settings
@@ -112,13 +121,13 @@ def show_incident(incident_id: int) -> str:
 
 def render_incident(incident: Incident, *, errors: dict[str, list[str]] | None = None) -> str:
     session = current_session()
-    playbook = service.playbook_of(incident)
+    playbook = records.playbook_of(incident)
     now, user = utcnow(), signed_in_user()
     active = incident.status is IncidentStatus.ACTIVE
     clocks = incident.anchor_times()
     decision_entries = decisions.decisions_of(session, incident)
-    tasks, holders = service.tasks_of(session, incident), service.role_holders(session, incident)
-    statements = statement_service.statements_of(session, incident)
+    tasks, holders = service.tasks_of(session, incident), records.role_holders(session, incident)
+    statements = drafts.statements_of(session, incident)
     open_tasks = [t for t in tasks if t.status is TaskStatus.OPEN and t.due_at is not None]
     soon = now + DUE_NOW
     return render_template(
@@ -132,15 +141,16 @@ def render_incident(incident: Incident, *, errors: dict[str, list[str]] | None =
         events=service.timeline(session, incident, limit=TIMELINE_SHOWN),
         timeline_total=service.timeline_count(session, incident), roles=holders, people=assignable_people(),
         waiting_anchors=[a for a in playbook.anchors if a not in clocks], form=ConfirmForm(),
-        inputs=service.shown_inputs(session, playbook, incident.inputs), errors=errors or {},
+        inputs=records.shown_inputs(session, playbook, incident.inputs), errors=errors or {},
         can_work=user.has_role(*service.WORKERS) and active,
-        all_roles=service.incident_roles(playbook), TaskStatus=TaskStatus,
+        all_roles=records.incident_roles(playbook), TaskStatus=TaskStatus,
         figures=closing.figures(session, incident) if not active else None,
         debrief=closing.debrief_of(session, incident), can_close=user.has_role(*closing.CLOSERS),
         decisions=decision_entries, corrected=decisions.superseded_ids(decision_entries),
         ndm_parts=decisions.NDM_PARTS, ethics_principles=ETHICS_PRINCIPLES,
         can_decide=user.has_role(*decisions.LOGGERS) and active,
-        statements=[(item, statement_service.check(incident, playbook, item.body)) for item in statements],
+        statements=[(item, statement_service.guardrail_checks(incident, playbook, item.body))
+                    for item in statements],
         sign_offs=statement_service.sign_offs(playbook, statements, tasks, holders),
         can_edit=user.has_role(*statement_service.EDITORS) and active,
         can_approve=active,
@@ -208,7 +218,7 @@ def record_anchor(incident_id: int) -> Response | tuple[str, int]:
         service.record_anchor(session, incident, anchor, occurred_at=occurred_at,
                               note=request.form.get("note", ""), actor=signed_in_user(), now=utcnow(),
                               settings=current_settings())
-        return f"Recorded: {service.playbook_of(incident).anchors[anchor]}."
+        return f"Recorded: {records.playbook_of(incident).anchors[anchor]}."
     return act(incident_id, record)
 
 
@@ -254,7 +264,7 @@ def add_note(incident_id: int) -> Response | tuple[str, int]:
 @role_required(*service.WORKERS)
 def update_inputs(incident_id: int) -> Response | tuple[str, int]:
     def update(session: Any, incident: Incident) -> str:
-        playbook = service.playbook_of(incident)
+        playbook = records.playbook_of(incident)
         raw = {spec.id: request.form.get(INPUT_PREFIX + spec.id, "") for spec in playbook.inputs}
         changed = service.update_inputs(session, incident, raw, actor=signed_in_user(), now=utcnow())
         return f"Changed: {', '.join(changed)}." if changed else "Nothing had changed."

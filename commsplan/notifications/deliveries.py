@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from commsplan.auth.models import User
 from commsplan.notifications.expand import ATTEMPTS, DELIVERIES, REMINDERS, lockable, once
 from commsplan.notifications.kinds import kind_label
-from commsplan.notifications.models import Channel, DeliveryStatus, ReminderStatus, WebhookTarget
+from commsplan.notifications.models import DeliveryChannel, DeliveryStatus, ReminderStatus, WebhookTarget
 from commsplan.notifications.notifiers import Message, Outgoing
 from commsplan.notifications.settings import DeliverySettings
 from commsplan.timeutil import to_london
@@ -74,7 +74,7 @@ class Outcome:
 
 # --- claiming --------------------------------------------------------------------------------------
 
-def claim_next(session: Session, *, channel: Channel, now: datetime, worker: str,
+def claim_next(session: Session, *, channel: DeliveryChannel, now: datetime, worker: str,
                settings: DeliverySettings, busy_targets: Collection[int] = ()) -> Claim | None:
     """Claim the most urgent due delivery on `channel`: urgent first, then the longest waiting.
 
@@ -86,14 +86,14 @@ def claim_next(session: Session, *, channel: Channel, now: datetime, worker: str
     statement = claim_statement(session.get_bind().dialect.name, channel, settings.email_group_max)
     claimed = session.execute(statement, {
         "now": now, "worker": worker, "lease_until": now + settings.lease, "token": token,
-        "busy": list(busy_targets) if channel is Channel.WEBHOOK else []}).first()
+        "busy": list(busy_targets) if channel is DeliveryChannel.WEBHOOK else []}).first()
     if claimed is None:
         return None
     return load_claim(session, token, channel=channel, now=now, settings=settings)
 
 
 @cache
-def claim_statement(dialect: str, channel: Channel, group_max: int) -> Any:
+def claim_statement(dialect: str, channel: DeliveryChannel, group_max: int) -> Any:
     """The claiming UPDATE, built once per database, channel and group size (building it is costly)."""
 
     def locked(query: Any) -> Any:
@@ -105,7 +105,7 @@ def claim_statement(dialect: str, channel: Channel, group_max: int) -> Any:
     first = (select(DELIVERIES.c.id).where(*due).order_by(*order).limit(1)
              .where(DELIVERIES.c.webhook_target_id.not_in(bindparam("busy", expanding=True))))
     chosen = locked(first)
-    if channel is Channel.EMAIL and group_max > 1:
+    if channel is DeliveryChannel.EMAIL and group_max > 1:
         person = locked(first.with_only_columns(DELIVERIES.c.user_id)).scalar_subquery()
         chosen = locked(select(DELIVERIES.c.id).where(*due, DELIVERIES.c.user_id == person)
                         .order_by(*order).limit(group_max))
@@ -129,7 +129,7 @@ CLAIMED = (select(DELIVERIES.c.id, DELIVERIES.c.idempotency_key, DELIVERIES.c.we
            .order_by(DELIVERIES.c.priority, DELIVERIES.c.next_attempt_at, DELIVERIES.c.id))
 
 
-def load_claim(session: Session, token: str, *, channel: Channel, now: datetime,
+def load_claim(session: Session, token: str, *, channel: DeliveryChannel, now: datetime,
                settings: DeliverySettings) -> Claim | None:
     """Everything the send needs, read once while the claim is made."""
     rows = session.execute(CLAIMED, {"token": token}).all()
@@ -140,7 +140,7 @@ def load_claim(session: Session, token: str, *, channel: Channel, now: datetime,
     return Claim(token, Message(channel.value, items), due)
 
 
-def outgoing(row: Any, channel: Channel, *, late: bool) -> Outgoing:
+def outgoing(row: Any, channel: DeliveryChannel, *, late: bool) -> Outgoing:
     return Outgoing(
         delivery_id=row.id, key=row.idempotency_key, channel=channel.value, kind=row.kind,
         kind_label=kind_label(row.kind), urgency=row.urgency.value, title=row.subject_title,

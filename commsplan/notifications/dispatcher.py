@@ -39,7 +39,7 @@ from commsplan.notifications.deliveries import (
     take_over_lapsed,
 )
 from commsplan.notifications.expand import expand_due
-from commsplan.notifications.models import WAKE_CHANNEL, Channel
+from commsplan.notifications.models import WAKE_CHANNEL, DeliveryChannel
 from commsplan.notifications.settings import DeliverySettings
 from commsplan.timeutil import utcnow
 
@@ -126,8 +126,8 @@ class Dispatcher:
         self._failures: list[BaseException] = []
         self._next_take_over = 0.0  # time.monotonic() of the next look for lapsed leases
         # Emails need no lock (any sender may take any email); webhooks count slots per receiver.
-        self._claiming: dict[Channel, AbstractContextManager[Any]] = {
-            Channel.EMAIL: nullcontext(), Channel.WEBHOOK: threading.Lock()}
+        self._claiming: dict[DeliveryChannel, AbstractContextManager[Any]] = {
+            DeliveryChannel.EMAIL: nullcontext(), DeliveryChannel.WEBHOOK: threading.Lock()}
 
     # --- the two ways to run -------------------------------------------------------------------
 
@@ -244,12 +244,12 @@ class Dispatcher:
                 db.session.remove()
 
     def start_senders(self, *, drain: bool) -> list[threading.Thread]:
-        pools = ((Channel.EMAIL, self.settings.email_senders),
-                 (Channel.WEBHOOK, self.settings.webhook_senders))
+        pools = ((DeliveryChannel.EMAIL, self.settings.email_senders),
+                 (DeliveryChannel.WEBHOOK, self.settings.webhook_senders))
         return [self.start(self.sender, f"{channel.value}-sender-{n}", channel, drain)
                 for channel, size in pools for n in range(size)]
 
-    def sender(self, channel: Channel, drain: bool) -> None:
+    def sender(self, channel: DeliveryChannel, drain: bool) -> None:
         """Claim, send, record, one message at a time, until nothing is due (drain) or shutdown.
 
         Each result is committed in the same transaction as the next claim: before the next send
@@ -280,7 +280,8 @@ class Dispatcher:
             if sent is not None:  # shutdown came between a send and its record
                 self.record_and_claim(channel, sent, claim=False)
 
-    def record_and_claim(self, channel: Channel, sent: Sent | None, *, claim: bool = True) -> Claim | None:
+    def record_and_claim(self, channel: DeliveryChannel, sent: Sent | None, *,
+                         claim: bool = True) -> Claim | None:
         """Record the last send and claim the next message in one transaction. Webhook claims are
         made one at a time in this process, so two senders never both take a receiver's last slot."""
         if sent is not None:
@@ -301,7 +302,7 @@ class Dispatcher:
             if claimed is not None:
                 self.in_flight.start(claimed)
         self.merge(report)
-        if sent is not None and channel is Channel.WEBHOOK:
+        if sent is not None and channel is DeliveryChannel.WEBHOOK:
             self.work.notify()  # its receiver has a free slot again
         return claimed
 

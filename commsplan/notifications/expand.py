@@ -22,9 +22,9 @@ from commsplan.notifications.kinds import DIGEST, KINDS, ChannelChoice, Urgency
 from commsplan.notifications.models import (
     ROUTINE,
     URGENT_FIRST,
-    Channel,
     Delivery,
     DeliveryAttempt,
+    DeliveryChannel,
     DeliveryStatus,
     DigestSubscription,
     InboxItem,
@@ -162,20 +162,20 @@ class BatchContext:
             units.setdefault(member.user_id, set()).add(member.business_unit_id)
         return cls(choices, digest, targets, units)
 
-    def channels_for(self, user_id: int, reminder: Any) -> list[Channel]:
+    def channels_for(self, user_id: int, reminder: Any) -> list[DeliveryChannel]:
         if reminder.kind == DIGEST:
-            return [Channel.EMAIL]
+            return [DeliveryChannel.EMAIL]
         if reminder.in_app_only:
-            return [Channel.IN_APP]
+            return [DeliveryChannel.IN_APP]
         kind = KINDS.get(reminder.kind)
         default = kind.default_channels if kind else ChannelChoice.IN_APP
         choice = self.choices.get((user_id, reminder.kind), default)
         channels = []
         if choice in (ChannelChoice.IN_APP, ChannelChoice.BOTH):
-            channels.append(Channel.IN_APP)
+            channels.append(DeliveryChannel.IN_APP)
         folded_into_digest = user_id in self.digest_users and reminder.urgency is Urgency.NORMAL
         if choice in (ChannelChoice.EMAIL, ChannelChoice.BOTH) and not folded_into_digest:
-            channels.append(Channel.EMAIL)
+            channels.append(DeliveryChannel.EMAIL)
         return channels
 
     def targets_for(self, reminder: Any, people: list[Person]) -> list[int]:
@@ -188,7 +188,7 @@ class BatchContext:
                 and (not t.urgent_only or reminder.urgency is Urgency.URGENT)]
 
 
-def delivery_key(reminder: Any, channel: Channel, target: str) -> str:
+def delivery_key(reminder: Any, channel: DeliveryChannel, target: str) -> str:
     return f"{reminder.idempotency_key}#{reminder.round}:{channel.value}:{target}"
 
 
@@ -201,9 +201,9 @@ class Rows:
     inbox: list[dict[str, Any]]
 
 
-def delivery_row(reminder: Any, channel: Channel, *, now: datetime, worker: str,
+def delivery_row(reminder: Any, channel: DeliveryChannel, *, now: datetime, worker: str,
                  user_id: int | None = None, target_id: int | None = None) -> dict[str, Any]:
-    in_app = channel is Channel.IN_APP
+    in_app = channel is DeliveryChannel.IN_APP
     target = f"user-{user_id}" if user_id is not None else f"webhook-{target_id}"
     return {
         "reminder_id": reminder.id, "channel": channel, "user_id": user_id,
@@ -229,12 +229,13 @@ def rows_for(claimed: Sequence[Any], people: dict[int, list[Person]], context: B
         for person in people[reminder.id]:
             for channel in context.channels_for(person.id, reminder):
                 row = delivery_row(reminder, channel, now=now, worker=worker, user_id=person.id)
-                if channel is Channel.IN_APP:
+                if channel is DeliveryChannel.IN_APP:
                     rows.in_app.append(row)
                     rows.inbox.append(inbox_row(reminder, person, now=now))
                 else:
                     rows.outgoing.append(row)
-        rows.outgoing += [delivery_row(reminder, Channel.WEBHOOK, now=now, worker=worker, target_id=target)
+        rows.outgoing += [delivery_row(reminder, DeliveryChannel.WEBHOOK, now=now, worker=worker,
+                                       target_id=target)
                           for target in context.targets_for(reminder, people[reminder.id])]
     return rows
 

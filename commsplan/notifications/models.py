@@ -31,7 +31,7 @@ class ReminderStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
-class Channel(StrEnum):
+class DeliveryChannel(StrEnum):
     IN_APP = "in_app"
     EMAIL = "email"
     WEBHOOK = "webhook"
@@ -122,7 +122,7 @@ class Delivery(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reminder_id: Mapped[int] = mapped_column(ForeignKey("reminders.id", ondelete="CASCADE"), index=True)
-    channel: Mapped[Channel] = mapped_column(enum_column(Channel))
+    channel: Mapped[DeliveryChannel] = mapped_column(enum_column(DeliveryChannel))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     webhook_target_id: Mapped[int | None] = mapped_column(
         ForeignKey("webhook_targets.id", ondelete="CASCADE"))

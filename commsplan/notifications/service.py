@@ -36,10 +36,15 @@ from commsplan.notifications.settings import DeliverySettings
 from commsplan.reference.models import BusinessUnit
 
 MAX_SNOOZE = timedelta(days=30)
-# Other domains that want to know when someone snoozes a reminder about their things
-# (an incident records snoozes on its timeline) add a function here.
 SnoozeListener = Callable[[Session, "InboxItem", datetime, User, datetime], None]
 SNOOZE_LISTENERS: list[SnoozeListener] = []
+
+
+def on_snooze(listener: SnoozeListener) -> None:
+    """Call `listener` whenever someone snoozes a reminder: how a higher domain hears about its own
+    things (an incident records snoozes on its timeline). `create_app` registers them, once each."""
+    if listener not in SNOOZE_LISTENERS:
+        SNOOZE_LISTENERS.append(listener)
 
 
 @dataclass(frozen=True)

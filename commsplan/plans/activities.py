@@ -15,12 +15,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from commsplan.audiences.models import Audience, Channel
 from commsplan.audit import service as audit
 from commsplan.auth.models import User
 from commsplan.auth.service import require_role
 from commsplan.errors import ValidationError
-from commsplan.messaging.map_models import MessageMap, MessageStatus, RipeStrand
-from commsplan.messaging.models import Audience, Channel
+from commsplan.messages.models import MessageMap, MessageStatus, RipeStrand
 from commsplan.notifications.settings import DeliverySettings
 from commsplan.plans import schedule
 from commsplan.plans.items import NOTES_LIMIT, Errors, clean_text, save_item

@@ -13,16 +13,16 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from commsplan.audiences.models import Audience, Channel
 from commsplan.auth.models import User
-from commsplan.messaging.models import Audience, Channel
 from commsplan.notifications.settings import DeliverySettings
-from commsplan.planning.models import RiskProfile
-from commsplan.planning.profiles import financial_year
 from commsplan.plans import activities, items, proposal, service, workflow
 from commsplan.plans.delivery_plan import DELIVERY_PLAN_YEAR, add_delivery_plan
 from commsplan.plans.models import CommPlan, PlanStatus
 from commsplan.plans.rules import PlanRules
 from commsplan.reference.models import BusinessUnit, ViolenceElement
+from commsplan.risk.models import RiskProfile
+from commsplan.risk.profiles import financial_year
 from commsplan.timeutil import london_moment, to_london
 
 # (borough code, where the demo leaves its plan)

@@ -10,20 +10,20 @@ from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from commsplan.audiences.models import Audience, Channel
 from commsplan.db import current_session, unit_of_work
 from commsplan.errors import DomainError
 from commsplan.forms import choices
-from commsplan.messaging.map_models import MessageMap
-from commsplan.messaging.models import Audience, Channel
+from commsplan.messages.models import MessageMap
 from commsplan.notifications.jobs import current_settings
-from commsplan.planning import profiles
-from commsplan.planning.models import RiskProfile
 from commsplan.plans import proposal as drafting
 from commsplan.plans.forms import ProposalForm
 from commsplan.plans.item_views import FIELD_FOR
 from commsplan.plans.models import CommPlan
 from commsplan.plans.views import bp, current_rules, financial_year, person_choices, writer
 from commsplan.reference.models import ViolenceElement
+from commsplan.risk import profiles
+from commsplan.risk.models import RiskProfile
 from commsplan.timeutil import utcnow
 
 

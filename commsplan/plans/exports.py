@@ -12,11 +12,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
+from commsplan.audiences.csv_io import write_csv
+from commsplan.audiences.models import Audience, Channel
 from commsplan.auth.models import User
-from commsplan.messaging.csv_io import write_csv
-from commsplan.messaging.map_models import MessageMap, RipeStrand
-from commsplan.messaging.models import Audience, Channel
-from commsplan.planning.models import RiskProfile
+from commsplan.messages.models import MessageMap, RipeStrand
 from commsplan.plans import service
 from commsplan.plans.models import (
     OASIS_SECTIONS,
@@ -26,6 +25,7 @@ from commsplan.plans.models import (
     activity_audiences,
 )
 from commsplan.reference.models import BusinessUnit, ViolenceElement
+from commsplan.risk.models import RiskProfile
 from commsplan.timeutil import to_london
 
 CSV_COLUMNS = ("unit", "plan", "activity", "element", "audiences", "channel", "message_map",

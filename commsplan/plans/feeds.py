@@ -21,9 +21,9 @@ from sqlalchemy.orm import Session
 from commsplan.audit import service as audit
 from commsplan.auth.models import User
 from commsplan.errors import Conflict, NotFound, ValidationError
-from commsplan.planning.models import year_label
 from commsplan.plans.exports import ActivityRow, activity_rows
 from commsplan.plans.models import ActivityStatus, CalendarFeed, CommPlan, FeedScope, Milestone, PlanStatus
+from commsplan.risk.models import year_label
 from commsplan.timeutil import LONDON
 
 PRODUCT = "-//Commsplan//Violence reduction communication plans//EN"

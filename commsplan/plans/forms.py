@@ -38,10 +38,10 @@ from commsplan.forms import (
     optional_select,
     time_field,
 )
-from commsplan.messaging.map_models import RipeStrand
-from commsplan.planning.forms import DecimalField
+from commsplan.messages.models import RipeStrand
 from commsplan.plans import activities, items, service
 from commsplan.plans.models import OASIS_SECTIONS, ActivityStatus, MetricLevel, PlanStatus, Rag
+from commsplan.risk.forms import DecimalField
 from commsplan.timeutil import london_moment, to_london
 
 

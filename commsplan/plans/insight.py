@@ -12,8 +12,8 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from commsplan.messaging.models import Affinity, Audience, Channel, Segment
-from commsplan.planning.models import RiskProfileEntry
+from commsplan.audiences.models import Affinity, Audience, Channel, Segment
+from commsplan.risk.models import RiskProfileEntry
 
 AGE_RANGE = re.compile(r"(?<!\d)(\d{1,2})\s*(?:–|-|to)\s*(\d{1,2})(?!\d)")
 SEGMENT_WORDS: dict[Segment, tuple[str, ...]] = {
@@ -109,17 +109,17 @@ def format_ages(ranges: Sequence[tuple[int, int]]) -> str:
 
 
 @dataclass(frozen=True)
-class ChannelChoice:
+class ChannelReach:
     channel: Channel
     score: int
     evidence: str
 
 
 def best_channels(audience: Audience, channels: Sequence[Channel],
-                  affinity: Mapping[tuple[int, int], Affinity], *, limit: int = 2) -> list[ChannelChoice]:
+                  affinity: Mapping[tuple[int, int], Affinity], *, limit: int = 2) -> list[ChannelReach]:
     """The channels that reach the audience best (score 2 or 3), cheaper and quicker ones first on a tie."""
     cost = {"none": 0, "low": 1, "medium": 2, "high": 3}
-    scored = [ChannelChoice(channel, row.score, row.evidence) for channel in channels
+    scored = [ChannelReach(channel, row.score, row.evidence) for channel in channels
               if (row := affinity.get((audience.id, channel.id))) is not None and row.score >= 2]
     scored.sort(key=lambda c: (-c.score, cost.get(c.channel.cost_band.value, 9), c.channel.lead_time_days,
                                c.channel.name))

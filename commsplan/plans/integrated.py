@@ -21,11 +21,9 @@ from typing import NamedTuple
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from commsplan.messaging.kinds import AUDIENCES
-from commsplan.messaging.map_models import MessageMap, MessageStatus
-from commsplan.messaging.models import Audience, Channel
-from commsplan.planning import profiles
-from commsplan.planning.models import RiskProfile, RiskProfileEntry, year_label
+from commsplan.audiences.kinds import AUDIENCES
+from commsplan.audiences.models import Audience, Channel
+from commsplan.messages.models import MessageMap, MessageStatus
 from commsplan.plans.calendar import week_start, year_months
 from commsplan.plans.exports import ActivityRow, activity_rows
 from commsplan.plans.insight import suggest_audiences
@@ -34,6 +32,8 @@ from commsplan.plans.rules import PlanRules
 from commsplan.reference.kinds import ELEMENTS
 from commsplan.reference.models import BusinessUnit, UnitKind, ViolenceElement
 from commsplan.reference.service import active_items
+from commsplan.risk import profiles
+from commsplan.risk.models import RiskProfile, RiskProfileEntry, year_label
 from commsplan.timeutil import to_london
 
 MAX_OVERLOADS_SHOWN = 50

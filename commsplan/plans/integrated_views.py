@@ -7,11 +7,11 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from commsplan.db import current_session, unit_of_work
 from commsplan.errors import DomainError
-from commsplan.planning.models import year_label
-from commsplan.planning.profiles import FIRST_YEAR, LAST_YEAR
 from commsplan.plans import calendar, exports, feeds, integrated, service
 from commsplan.plans.models import FeedScope
 from commsplan.plans.views import bp, current_rules, financial_year
+from commsplan.risk.models import year_label
+from commsplan.risk.profiles import FIRST_YEAR, LAST_YEAR
 from commsplan.timeutil import utcnow
 from commsplan.web import ConfirmForm, attachment, signed_in_user
 

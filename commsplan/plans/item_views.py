@@ -14,11 +14,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
+from commsplan.audiences.kinds import AUDIENCES, CHANNELS
 from commsplan.db import current_session, unit_of_work
 from commsplan.errors import DomainError
 from commsplan.forms import choices
-from commsplan.messaging.kinds import AUDIENCES, CHANNELS
-from commsplan.messaging.map_models import MessageMap, MessageStatus
+from commsplan.messages.models import MessageMap, MessageStatus
 from commsplan.notifications.jobs import current_settings
 from commsplan.plans import activities, items
 from commsplan.plans.forms import ActivityForm, MetricForm, MilestoneForm, ObjectiveForm

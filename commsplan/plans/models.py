@@ -16,12 +16,12 @@ from typing import Any, ClassVar
 from sqlalchemy import JSON, CheckConstraint, Column, Float, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from commsplan.audiences.models import Audience, Channel
 from commsplan.auth.models import User
 from commsplan.db import Base, TimestampMixin
-from commsplan.messaging.map_models import MessageMap, RipeStrand
-from commsplan.messaging.models import Audience, Channel
-from commsplan.planning.models import year_label
+from commsplan.messages.models import MessageMap, RipeStrand
 from commsplan.reference.models import BusinessUnit, UnitKind, ViolenceElement
+from commsplan.risk.models import year_label
 from commsplan.types import enum_column
 
 

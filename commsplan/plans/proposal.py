@@ -18,21 +18,21 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from commsplan.audiences import service as affinity
+from commsplan.audiences.kinds import AUDIENCES, CHANNELS
+from commsplan.audiences.models import Affinity, Audience, Channel, Segment
 from commsplan.auth.models import User
 from commsplan.errors import ValidationError
-from commsplan.messaging import service as messaging
-from commsplan.messaging.kinds import AUDIENCES, CHANNELS
-from commsplan.messaging.map_models import MessageMap, MessageStatus, RipeStrand
-from commsplan.messaging.models import Affinity, Audience, Channel, Segment
+from commsplan.messages.models import MessageMap, MessageStatus, RipeStrand
 from commsplan.notifications.settings import DeliverySettings
-from commsplan.planning import profiles
-from commsplan.planning.models import RiskProfile
 from commsplan.plans import activities, items, service
-from commsplan.plans.insight import ChannelChoice, Suggestion, best_channels, suggest_audiences
+from commsplan.plans.insight import ChannelReach, Suggestion, best_channels, suggest_audiences
 from commsplan.plans.models import CommPlan
 from commsplan.plans.rules import PlanRules
 from commsplan.reference.models import ViolenceElement
 from commsplan.reference.service import active_items
+from commsplan.risk import profiles
+from commsplan.risk.models import RiskProfile
 from commsplan.timeutil import to_london
 
 PRIORITIES = 3
@@ -68,7 +68,7 @@ class Priority:
     rank: int
     entry: profiles.RankedEntry
     audiences: list[Suggestion]
-    channels: dict[int, list[ChannelChoice]]
+    channels: dict[int, list[ChannelReach]]
 
 
 @dataclass
@@ -150,7 +150,7 @@ class Library:
 def library(session: Session) -> Library:
     maps = list(session.scalars(select(MessageMap).where(MessageMap.status != MessageStatus.RETIRED)))
     return Library(active_items(session, AUDIENCES), active_items(session, CHANNELS),
-                   dict(messaging.affinities(session)), maps)
+                   dict(affinity.affinities(session)), maps)
 
 
 def propose(session: Session, profile: RiskProfile, *, now: datetime, rules: PlanRules) -> Proposal:

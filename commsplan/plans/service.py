@@ -25,8 +25,6 @@ from commsplan.auth.models import Role, User
 from commsplan.auth.service import require_role
 from commsplan.errors import Conflict, NotFound, ValidationError
 from commsplan.notifications.settings import DeliverySettings
-from commsplan.planning.models import RiskProfile, year_label
-from commsplan.planning.profiles import FIRST_YEAR, LAST_YEAR
 from commsplan.plans import schedule
 from commsplan.plans.models import (
     OASIS_SECTIONS,
@@ -42,6 +40,8 @@ from commsplan.plans.models import (
 )
 from commsplan.plans.rules import PlanRules
 from commsplan.reference.models import BusinessUnit
+from commsplan.risk.models import RiskProfile, year_label
+from commsplan.risk.profiles import FIRST_YEAR, LAST_YEAR
 
 WRITERS = (Role.COMMS_OFFICER, Role.ADMIN)
 APPROVERS = (Role.APPROVER,)

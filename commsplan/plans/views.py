@@ -19,14 +19,14 @@ from commsplan.errors import DomainError
 from commsplan.extensions import db
 from commsplan.forms import choices
 from commsplan.notifications.jobs import current_settings
-from commsplan.planning import profiles
-from commsplan.planning.models import year_label
 from commsplan.plans import service, workflow
 from commsplan.plans.forms import CommentForm, PlanDetailsForm, PlanFilterForm, SectionsForm
 from commsplan.plans.models import OASIS_SECTIONS, CommPlan, PlanStatus
 from commsplan.plans.rules import PlanRules, plan_rules
 from commsplan.reference.kinds import UNITS
 from commsplan.reference.service import active_items
+from commsplan.risk import profiles
+from commsplan.risk.models import year_label
 from commsplan.timeutil import to_london, utcnow
 from commsplan.web import (
     ConfirmForm,

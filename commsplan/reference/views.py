@@ -11,11 +11,11 @@ from werkzeug.wrappers import Response
 
 from commsplan.audit import service as audit
 from commsplan.auth.models import Role, User
-from commsplan.catalogue_views import Catalogue
 from commsplan.db import current_session, unit_of_work
 from commsplan.errors import DomainError
 from commsplan.forms import choices
 from commsplan.reference import membership, service
+from commsplan.reference.catalogue_views import Catalogue
 from commsplan.reference.forms import FORMS, MemberForm
 from commsplan.reference.kinds import KINDS, UNITS, ReferenceItem, ReferenceKind
 from commsplan.reference.models import BusinessUnit

@@ -89,4 +89,5 @@ def sign_in_page(page: Page, base_url: str, email: str, password: str) -> None:
     page.goto(f"{base_url}/login")
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    with page.expect_navigation():  # the page signed in to, loaded, before the test looks at it
+        page.get_by_role("button", name="Sign in").click()

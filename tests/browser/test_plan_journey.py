@@ -16,14 +16,14 @@ from icalendar import Calendar
 from playwright.sync_api import Page, expect
 from sqlalchemy.orm import Session
 
+from commsplan.audiences import service as affinity
+from commsplan.audiences.models import Segment
 from commsplan.auth.models import Role
-from commsplan.messaging import service as messaging
-from commsplan.messaging.models import Segment
-from commsplan.planning.profile_csv import COLUMNS
 from commsplan.reference.seed import seed_reference
+from commsplan.risk.profile_csv import COLUMNS
+from tests.audiences.helpers import make_audience, make_channel
 from tests.browser.conftest import assert_accessible, sign_in_page
 from tests.factories import PASSWORD, make_user
-from tests.messaging.helpers import make_audience, make_channel
 from tests.plans.pages import pin_clock
 
 LONDON = ZoneInfo("Europe/London")
@@ -63,7 +63,7 @@ def catalogue(session: Session, now: datetime) -> None:
     sms = make_channel(session, now=now, name="Borough SMS alerts", lead_time_days=2)
     posters = make_channel(session, now=now, name=POSTERS, lead_time_days=21)
     for audience, channel, score in ((pupils, posters, 3), (pupils, sms, 2), (parents, sms, 3)):
-        messaging.set_affinity(session, audience=audience, channel=channel, score=score,
+        affinity.set_affinity(session, audience=audience, channel=channel, score=score,
                                evidence="Youth survey 2025", actor=None, now=now)
 
 

@@ -41,7 +41,7 @@ def routes(app: Flask) -> Iterator[tuple[Rule, str, str]]:
         if rule.endpoint == "static":
             continue
         values = {name: URL_VALUES[name] for name in rule.arguments}
-        if "slug" in values and rule.endpoint.startswith("messaging."):
+        if "slug" in values and rule.endpoint.startswith("audiences."):
             values["slug"] = "audiences"
         with app.test_request_context():
             url = url_for(rule.endpoint, **values)

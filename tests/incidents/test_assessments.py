@@ -15,7 +15,7 @@ from commsplan.audit.models import AuditEntry
 from commsplan.auth.models import Role, User
 from commsplan.errors import Conflict, PermissionDenied, ValidationError
 from commsplan.extensions import db
-from commsplan.incidents import assessments, service
+from commsplan.incidents import assessments, records
 from commsplan.incidents.assessments import AssessmentInput
 from commsplan.incidents.models import (
     ImpactAssessment,
@@ -223,7 +223,7 @@ def test_changes_say_how_each_rating_moved(launch: Launch, duty: User, now: date
     first = assess(incident, duty, now)
     second = assess(incident, duty, now, ratings={"mood": "red", "response": "green"}, overall="red",
                     evidence={"mood": "Fight outside the gates"})
-    prompts = service.playbook_of(incident).community_impact
+    prompts = records.playbook_of(incident).community_impact
     moved = assessments.changes(first, second, prompts)
     assert [(c.label, c.before, c.after, c.rag_changed) for c in moved] == [
         ("Overall", Rag.AMBER, Rag.RED, True),

@@ -14,7 +14,7 @@ from commsplan.audit.models import AuditEntry
 from commsplan.auth.models import Role, User
 from commsplan.errors import Conflict, PermissionDenied, ValidationError
 from commsplan.extensions import db
-from commsplan.incidents import assessments, closing, decisions, service
+from commsplan.incidents import assessments, closing, decisions, drafts, service
 from commsplan.incidents import statements as statement_service
 from commsplan.incidents.models import (
     Debrief,
@@ -117,7 +117,7 @@ def test_no_released_holding_statement_is_said_in_words(launch: Launch, session:
     settings = current_settings()
     service.record_anchor(session, incident, "arrest", occurred_at=now, note="", actor=duty, now=now,
                           settings=settings)
-    by_template = {s.template_id: s for s in statement_service.statements_of(session, incident)}
+    by_template = {s.template_id: s for s in drafts.statements_of(session, incident)}
     holding, arrest = by_template["holding"], by_template["arrest"]
     statement_service.approve(session, incident, holding, actor=approver, now=now)  # but never released
     statement_service.approve(session, incident, arrest, actor=approver, now=now)

@@ -13,7 +13,7 @@ from commsplan.audit.models import AuditEntry
 from commsplan.auth.models import Role, User
 from commsplan.errors import Conflict, PermissionDenied, ValidationError
 from commsplan.extensions import db
-from commsplan.incidents import service
+from commsplan.incidents import records, service
 from commsplan.incidents.models import (
     Incident,
     IncidentMode,
@@ -80,8 +80,8 @@ def test_an_incident_keeps_the_playbook_version_it_was_launched_from(
         settings=current_settings())
     again = launch()
     assert (first.playbook_version, second.playbook_version) == (2, 3)
-    assert service.playbook_of(first).steps[0].title == "Publish the holding statement"
-    assert service.playbook_of(second).steps[0].title == "Publish the first statement"
+    assert records.playbook_of(first).steps[0].title == "Publish the holding statement"
+    assert records.playbook_of(second).steps[0].title == "Publish the first statement"
     assert first.revision_id == again.revision_id != second.revision_id
     assert session.scalar(select(func.count()).select_from(PlaybookRevision)) == 2
 
@@ -228,7 +228,7 @@ def test_handover_ends_the_old_holder_and_moves_the_reminders(launch: Launch, se
     service.assign_role(session, incident, "duty_press_officer", second, note="Holding line agreed",
                         actor=duty, now=now + timedelta(minutes=5), settings=settings)
     session.commit()
-    holders = service.role_holders(session, incident)
+    holders = records.role_holders(session, incident)
     assert holders["duty_press_officer"].user_id == second.id
     holding = tasks(incident)["holding"]  # due 10:15; handed over at 10:05, when "due soon" is due
     waiting = {(r.kind, r.recipient_user_id) for r in pending(service.task_key(holding))}
@@ -251,7 +251,7 @@ def test_launch_audits_and_starts_the_timeline(launch: Launch, session: Any) -> 
     assert entry is not None and entry.action == "create"
     texts = [e.text for e in session.scalars(select(TimelineEvent))]
     assert texts == ["Launched from “Test response to a robbery near a school” version 2 (live)."]
-    assert service.role_holders(session, incident)["duty_officer"].user.name == "Dana Duty"
+    assert records.role_holders(session, incident)["duty_officer"].user.name == "Dana Duty"
 
 
 def test_the_board_shows_active_incidents_with_next_tasks_and_overdue_counts(launch: Launch, session: Any,
@@ -265,17 +265,18 @@ def test_the_board_shows_active_incidents_with_next_tasks_and_overdue_counts(lau
 
 
 def test_exercise_reminders_never_leave_the_app(launch: Launch, session: Any, now: datetime) -> None:
-    from commsplan.notifications.models import Channel, Delivery, WebhookTarget
+    from commsplan.notifications.models import Delivery, DeliveryChannel, WebhookTarget
 
     session.add(WebhookTarget(name="Duty pager", url="https://pager.example.test/hook", secret="s" * 32,
                               urgent_only=False, is_active=True, created_at=now, updated_at=now))
     exercise, live = launch(mode=IncidentMode.EXERCISE), launch()
     run_dispatch(now=lambda: now, send=lambda *args, **kwargs: None)
     channels = {(d.reminder.subject_id, d.channel) for d in session.scalars(select(Delivery))}
-    assert (str(exercise.id), Channel.IN_APP) in channels
-    assert not any(subject == str(exercise.id) and channel is not Channel.IN_APP
+    assert (str(exercise.id), DeliveryChannel.IN_APP) in channels
+    assert not any(subject == str(exercise.id) and channel is not DeliveryChannel.IN_APP
                    for subject, channel in channels)
-    assert (str(live.id), Channel.EMAIL) in channels and (str(live.id), Channel.WEBHOOK) in channels
+    assert (str(live.id), DeliveryChannel.EMAIL) in channels
+    assert (str(live.id), DeliveryChannel.WEBHOOK) in channels
 
 
 def test_a_snoozed_incident_reminder_goes_on_the_timeline(launch: Launch, session: Any, now: datetime,

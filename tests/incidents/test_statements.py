@@ -210,14 +210,14 @@ def test_naming_the_victim_before_the_family_agrees_is_blocked(session: Any, sta
                                                                unit: BusinessUnit, now: datetime) -> None:
     incident = launch_stabbing(session, stabbing, duty, unit, now)
     text = "Jordan Ellis, 17, died in Acre Lane, Brixton."
-    checks = {c.rule: c for c in statement_service.check(incident, stabbing, text)}
+    checks = {c.rule: c for c in statement_service.guardrail_checks(incident, stabbing, text)}
     victim = checks["Victim not named before the family agrees"]
     assert not victim.passed
     assert victim.reason == ("Names the victim (“Jordan Ellis”) before the family agreed to naming. "
                              "Record “Family agreed to naming” first.")
     service.record_anchor(session, incident, "consent_to_name", occurred_at=now, note="", actor=duty, now=now,
                           settings=current_settings())
-    checks = {c.rule: c for c in statement_service.check(incident, stabbing, text)}
+    checks = {c.rule: c for c in statement_service.guardrail_checks(incident, stabbing, text)}
     assert checks["Victim not named before the family agrees"].passed
 
 
@@ -225,14 +225,14 @@ def test_naming_a_suspect_before_charge_is_blocked(session: Any, stabbing: Playb
                                                    unit: BusinessUnit, now: datetime) -> None:
     incident = launch_stabbing(session, stabbing, duty, unit, now)
     text = "A 19-year-old man, Sam Taylor, has been arrested on suspicion of murder."
-    checks = {c.rule: c for c in statement_service.check(incident, stabbing, text)}
+    checks = {c.rule: c for c in statement_service.guardrail_checks(incident, stabbing, text)}
     suspect = checks["Suspect not named before charge"]
     assert not suspect.passed and "(“Sam Taylor”) before charge" in suspect.reason
     assert "gender, age, home area" in suspect.reason
     assert checks["Suspect not named before charge"].overridable
     service.record_anchor(session, incident, "charge", occurred_at=now, note="", actor=duty, now=now,
                           settings=current_settings())
-    assert all(c.passed for c in statement_service.check(incident, stabbing, text)
+    assert all(c.passed for c in statement_service.guardrail_checks(incident, stabbing, text)
                if c.rule == "Suspect not named before charge")
 
 
@@ -245,7 +245,7 @@ def test_names_are_matched_as_whole_words_in_any_case(session: Any, stabbing: Pl
                                                       unit: BusinessUnit, now: datetime, kind: str, text: str,
                                                       passes: bool) -> None:
     incident = launch_stabbing(session, stabbing, duty, unit, now)
-    result = [c for c in statement_service.check(incident, stabbing, text) if "Victim" in c.rule]
+    result = [c for c in statement_service.guardrail_checks(incident, stabbing, text) if "Victim" in c.rule]
     assert result[0].passed is passes
 
 
@@ -258,7 +258,7 @@ def test_several_names_in_one_input_are_each_checked() -> None:
 def test_a_child_or_complainant_is_never_identifiable(launch: Launch, session: Any, playbook: Playbook,
                                                       now: datetime, duty: User) -> None:
     incident = launch(victim_name="Kai Brown")
-    checks = statement_service.check(incident, playbook, "Kai Brown was robbed.")
+    checks = statement_service.guardrail_checks(incident, playbook, "Kai Brown was robbed.")
     child = next(c for c in checks if c.rule == "No child is named")
     assert not child.passed and "(“Kai Brown”)" in child.reason
 

@@ -11,16 +11,16 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from commsplan.audiences.models import Audience, Channel, LimitType
 from commsplan.auth.models import Role, User
-from commsplan.messaging import maps
-from commsplan.messaging.map_models import MessageMap
-from commsplan.messaging.models import Audience, Channel, LimitType
+from commsplan.messages import maps
+from commsplan.messages.models import MessageMap
 from commsplan.notifications.settings import DeliverySettings
 from commsplan.reference.models import BusinessUnit, Qualifier, ViolenceElement
 from commsplan.reference.seed import seed_reference
+from tests.audiences.helpers import make_audience, make_channel
 from tests.factories import make_user
 from tests.messages.helpers import CONTENT, variant
-from tests.messaging.helpers import make_audience, make_channel
 
 MapMaker = Callable[..., MessageMap]
 

@@ -8,10 +8,11 @@ from typing import Any
 
 from sqlalchemy import func, insert, select
 
+from commsplan.audiences.models import Channel
 from commsplan.audit.models import AuditEntry
 from commsplan.extensions import db
-from commsplan.messaging import maps
-from commsplan.messaging.map_models import (
+from commsplan.messages import maps
+from commsplan.messages.models import (
     MessageComment,
     MessageMap,
     MessageStatus,
@@ -21,7 +22,6 @@ from commsplan.messaging.map_models import (
     Tone,
     message_map_qualifiers,
 )
-from commsplan.messaging.models import Channel
 from commsplan.notifications.models import Reminder, ReminderStatus
 
 CONTENT = maps.MapContent(

@@ -12,22 +12,22 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from commsplan.audiences.kinds import AUDIENCES
+from commsplan.audiences.models import Audience, Channel
 from commsplan.auth.models import Role, User
 from commsplan.extensions import db
-from commsplan.messaging import maps
-from commsplan.messaging.coverage import CellState, matrix
-from commsplan.messaging.kinds import AUDIENCES
-from commsplan.messaging.map_models import MessageMap
-from commsplan.messaging.models import Audience, Channel
+from commsplan.messages import maps
+from commsplan.messages.coverage import CellState, matrix
+from commsplan.messages.models import MessageMap
 from commsplan.notifications.settings import DeliverySettings
 from commsplan.reference import service as catalogue
 from commsplan.reference.kinds import ELEMENTS
 from commsplan.reference.models import BusinessUnit, Qualifier, ViolenceElement
+from tests.audiences.helpers import make_audience, make_channel
 from tests.conftest import count_queries
 from tests.factories import make_element, make_user
 from tests.messages.conftest import Channels, MapMaker, People, Reference
 from tests.messages.helpers import content, insert_maps, variant
-from tests.messaging.helpers import make_audience, make_channel
 
 
 @pytest.fixture

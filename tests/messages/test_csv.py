@@ -18,23 +18,23 @@ from sqlalchemy.orm import Session
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
+from commsplan.audiences.csv_io import ImportFailed, ImportResult, RowError
+from commsplan.audiences.kinds import CHANNELS
+from commsplan.audiences.models import Channel
 from commsplan.auth.models import Role, User
 from commsplan.db import unit_of_work
 from commsplan.errors import PermissionDenied
 from commsplan.extensions import db
-from commsplan.messaging import map_csv, maps, variant_csv
-from commsplan.messaging.csv_io import ImportFailed, ImportResult, RowError
-from commsplan.messaging.kinds import CHANNELS
-from commsplan.messaging.map_models import MessageMap, MessageStatus, TranslationStatus
-from commsplan.messaging.models import Channel
+from commsplan.messages import map_csv, maps, variant_csv
+from commsplan.messages.models import MessageMap, MessageStatus, TranslationStatus
 from commsplan.notifications.settings import DeliverySettings
 from commsplan.reference import service as catalogue
 from commsplan.reference.models import Qualifier
+from tests.audiences.helpers import make_channel
 from tests.conftest import csrf_token, sign_in
 from tests.factories import PASSWORD, make_user
 from tests.messages.conftest import Channels, MapMaker, People, Reference
 from tests.messages.helpers import audit_actions, content, insert_maps, variant, written
-from tests.messaging.helpers import make_channel
 
 HEADER = ",".join(variant_csv.COLUMNS)
 

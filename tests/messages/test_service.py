@@ -13,19 +13,19 @@ from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from commsplan.audiences.kinds import CHANNELS
+from commsplan.audiences.models import Audience
 from commsplan.audit.models import AuditEntry
 from commsplan.auth.models import Role, User
 from commsplan.errors import Conflict, NotFound, PermissionDenied, ValidationError
-from commsplan.messaging import coverage, maps
-from commsplan.messaging.kinds import CHANNELS
-from commsplan.messaging.map_models import (
+from commsplan.messages import coverage, maps
+from commsplan.messages.models import (
     MessageComment,
     MessageMap,
     MessageStatus,
     TranslationStatus,
 )
-from commsplan.messaging.models import Audience
-from commsplan.messaging.text import PLAIN_ENGLISH_READING_AGE, reading_age, word_count
+from commsplan.messages.text import PLAIN_ENGLISH_READING_AGE, reading_age, word_count
 from commsplan.notifications.expand import expand_due
 from commsplan.notifications.models import InboxItem, ReminderStatus
 from commsplan.notifications.settings import DeliverySettings

@@ -14,11 +14,11 @@ from flask.testing import FlaskClient
 from markupsafe import escape
 from sqlalchemy.orm import Session
 
+from commsplan.audiences.models import Audience
 from commsplan.auth.models import User
 from commsplan.extensions import db
-from commsplan.messaging import maps
-from commsplan.messaging.map_models import MessageComment, MessageMap, MessageStatus
-from commsplan.messaging.models import Audience
+from commsplan.messages import maps
+from commsplan.messages.models import MessageComment, MessageMap, MessageStatus
 from commsplan.notifications.expand import expand_due
 from commsplan.notifications.settings import DeliverySettings
 from tests.conftest import sign_in

@@ -19,8 +19,8 @@ from commsplan.incidents.models import Incident, IncidentMode
 from commsplan.notifications import approvals, service
 from commsplan.notifications.expand import expand_due
 from commsplan.notifications.models import (
-    Channel,
     Delivery,
+    DeliveryChannel,
     DeliveryStatus,
     InboxItem,
     Reminder,
@@ -144,7 +144,7 @@ def test_resolve_clears_every_inbox_and_stops_what_has_not_gone(session: Session
                              due_at=now + timedelta(days=1), now=now, settings=SETTINGS)
     other = ask(session, now, prefix="message:11:approval:1:20261120T100000:")  # a map whose id starts alike
     deliver(session, now)
-    assert count(session, Delivery, Delivery.channel == Channel.EMAIL,
+    assert count(session, Delivery, Delivery.channel == DeliveryChannel.EMAIL,
                  Delivery.status == DeliveryStatus.PENDING) == 5
 
     decided = now + timedelta(minutes=20)
@@ -162,9 +162,9 @@ def test_resolve_clears_every_inbox_and_stops_what_has_not_gone(session: Session
     assert all(item.resolved_at is None and item.read_at is None for item in mine if item not in ours)
     assert session.get(Reminder, later.id).status is ReminderStatus.CANCELLED
     assert all(session.get(Reminder, r.id).status is ReminderStatus.DISPATCHED for r in other)
-    assert count(session, Delivery, Delivery.channel == Channel.EMAIL,
+    assert count(session, Delivery, Delivery.channel == DeliveryChannel.EMAIL,
                  Delivery.status == DeliveryStatus.CANCELLED) == 2
-    assert count(session, Delivery, Delivery.channel == Channel.EMAIL,
+    assert count(session, Delivery, Delivery.channel == DeliveryChannel.EMAIL,
                  Delivery.status == DeliveryStatus.PENDING) == 3  # the other map's
     assert count(session, AuditEntry, AuditEntry.action == "resolve") == 2
     assert count(session, AuditEntry, AuditEntry.action == "cancel",

@@ -24,9 +24,9 @@ from commsplan.notifications import jobs, notifiers
 from commsplan.notifications.deliveries import DispatchReport
 from commsplan.notifications.dispatcher import Dispatcher
 from commsplan.notifications.models import (
-    Channel,
     Delivery,
     DeliveryAttempt,
+    DeliveryChannel,
     DeliveryStatus,
     InboxItem,
     Reminder,
@@ -98,7 +98,7 @@ def run_two_dispatchers(app: Flask, now: datetime) -> tuple[Counter[str], Counte
 
 def check_sent_exactly_once(sends: Counter[str], reminders: int) -> None:
     session = db.session
-    emails = session.scalars(select(Delivery).where(Delivery.channel == Channel.EMAIL)).unique().all()
+    emails = session.scalars(select(Delivery).where(Delivery.channel == DeliveryChannel.EMAIL)).unique().all()
     assert len(emails) == reminders
     assert set(sends) == {d.idempotency_key for d in emails}
     assert set(sends.values()) == {1}, [key for key, times in sends.items() if times > 1][:5]
@@ -112,7 +112,7 @@ def check_sent_exactly_once(sends: Counter[str], reminders: int) -> None:
     inbox = session.execute(select(InboxItem.user_id, InboxItem.reminder_id, InboxItem.round)).all()
     assert len(inbox) == len(set(inbox)) == reminders
     attempts = session.scalar(select(func.count()).select_from(DeliveryAttempt)
-                              .join(Delivery).where(Delivery.channel == Channel.EMAIL))
+                              .join(Delivery).where(Delivery.channel == DeliveryChannel.EMAIL))
     assert attempts == reminders
 
 
@@ -210,7 +210,7 @@ def test_three_schedulers_on_sqlite_while_reminders_pour_in_send_each_once_and_s
         def sent() -> int:
             try:
                 return db.session.scalar(select(func.count()).select_from(Delivery).where(
-                    Delivery.channel == Channel.EMAIL, Delivery.status == DeliveryStatus.SENT)) or 0
+                    Delivery.channel == DeliveryChannel.EMAIL, Delivery.status == DeliveryStatus.SENT)) or 0
             finally:
                 db.session.rollback()
 

@@ -18,9 +18,9 @@ from commsplan.notifications.deliveries import claim_next
 from commsplan.notifications.expand import expand_due
 from commsplan.notifications.kinds import ChannelChoice
 from commsplan.notifications.models import (
-    Channel,
     Delivery,
     DeliveryAttempt,
+    DeliveryChannel,
     DeliveryStatus,
     InboxItem,
     Reminder,
@@ -34,7 +34,7 @@ from tests.receivers import SmtpSink, WebhookReceiver
 BASE_URL = "https://commsplan.example.test"
 
 
-def deliveries(session: Session, channel: Channel) -> list[Delivery]:
+def deliveries(session: Session, channel: DeliveryChannel) -> list[Delivery]:
     return list(session.scalars(select(Delivery).where(Delivery.channel == channel)
                                 .order_by(Delivery.id)).unique())
 
@@ -67,7 +67,7 @@ def test_an_email_arrives_with_recipient_subject_link_and_message_id_from_its_ke
 
     assert (report.reminders, report.sent, report.retried, report.failed) == (1, 1, 0, 0)
     [mail] = smtp_sink.messages()
-    [email] = deliveries(session, Channel.EMAIL)
+    [email] = deliveries(session, DeliveryChannel.EMAIL)
     assert email.idempotency_key == f"incident:7:task:3#1:email:user-{person.id}"
     assert mail.rcpt_tos == ["duty.officer@example.test"]
     assert mail.mail_from == "noreply@commsplan.example.test"
@@ -106,7 +106,7 @@ def test_a_person_who_chose_email_only_gets_no_inbox_item_and_a_plain_subject(
     assert mail.rcpt_tos == [person.email]
     assert mail.message["Subject"] == "Check the leaflet proofs"
     assert count(session, InboxItem) == 0
-    assert [d.channel for d in session.scalars(select(Delivery)).unique()] == [Channel.EMAIL]
+    assert [d.channel for d in session.scalars(select(Delivery)).unique()] == [DeliveryChannel.EMAIL]
 
 
 def test_a_webhook_post_arrives_signed_with_the_targets_secret_and_carries_the_key(
@@ -125,7 +125,7 @@ def test_a_webhook_post_arrives_signed_with_the_targets_secret_and_carries_the_k
 
     assert report.sent == 2  # the email and the webhook post
     [post] = webhook_receiver.posts()
-    [hook] = deliveries(session, Channel.WEBHOOK)
+    [hook] = deliveries(session, DeliveryChannel.WEBHOOK)
     assert post.signature_valid and post.answered == 204
     assert post.key == hook.idempotency_key == post.payload["idempotency_key"]
     assert hook.idempotency_key.startswith("incident:9:update#1:webhook:")
@@ -151,7 +151,7 @@ def test_a_post_signed_with_another_secret_fails_verification_and_is_not_marked_
 
     [post] = webhook_receiver.posts()
     assert not post.signature_valid and post.answered == 401
-    [hook] = deliveries(session, Channel.WEBHOOK)
+    [hook] = deliveries(session, DeliveryChannel.WEBHOOK)
     assert hook.status is DeliveryStatus.PENDING and hook.attempts == 1
     assert "401" in (hook.last_error or "")
     assert report.retried == 1 and report.sent == 1  # the email still went
@@ -234,8 +234,8 @@ def test_a_claim_takes_one_webhook_post_and_at_most_a_group_of_one_persons_email
     expand_due(session, now=now, worker="w", settings=settings)
     session.commit()
 
-    webhook = claim_next(session, channel=Channel.WEBHOOK, now=now, worker="w", settings=settings)
-    email = claim_next(session, channel=Channel.EMAIL, now=now, worker="w", settings=settings)
+    webhook = claim_next(session, channel=DeliveryChannel.WEBHOOK, now=now, worker="w", settings=settings)
+    email = claim_next(session, channel=DeliveryChannel.EMAIL, now=now, worker="w", settings=settings)
     session.commit()
 
     assert webhook is not None and len(webhook.message.items) == 1

@@ -21,9 +21,9 @@ from commsplan.notifications import jobs, notifiers, service
 from commsplan.notifications.deliveries import DispatchReport, take_over_lapsed
 from commsplan.notifications.dispatcher import Dispatcher
 from commsplan.notifications.models import (
-    Channel,
     Delivery,
     DeliveryAttempt,
+    DeliveryChannel,
     DeliveryStatus,
     InboxItem,
     WebhookTarget,
@@ -35,12 +35,12 @@ from tests.receivers import SmtpSink, WebhookReceiver, wait_until
 
 
 def email_deliveries(session: Session) -> list[Delivery]:
-    return list(session.scalars(select(Delivery).where(Delivery.channel == Channel.EMAIL)
+    return list(session.scalars(select(Delivery).where(Delivery.channel == DeliveryChannel.EMAIL)
                                 .order_by(Delivery.id).execution_options(populate_existing=True)).unique())
 
 
 def only_webhook_delivery(session: Session) -> Delivery:
-    query = (select(Delivery).where(Delivery.channel == Channel.WEBHOOK)
+    query = (select(Delivery).where(Delivery.channel == DeliveryChannel.WEBHOOK)
              .execution_options(populate_existing=True))
     [delivery] = session.scalars(query).unique()
     return delivery

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from commsplan.extensions import db
 from commsplan.notifications import jobs, notifiers
-from commsplan.notifications.models import Channel, Delivery, DeliveryStatus
+from commsplan.notifications.models import Delivery, DeliveryChannel, DeliveryStatus
 from commsplan.notifications.settings import DeliverySettings
 from tests.factories import make_user
 from tests.notifications.conftest import schedule_urgent
@@ -65,6 +65,6 @@ def test_an_unexpected_notifier_error_is_recorded_and_the_others_still_go(
     report = jobs.run_dispatch(now=lambda: now, worker="w", send=flaky)
 
     assert sorted(sent) == ["Task 0", "Task 2"] and (report.sent, report.retried) == (2, 1)
-    [broken] = [d for d in session.scalars(select(Delivery).where(Delivery.channel == Channel.EMAIL))
+    [broken] = [d for d in session.scalars(select(Delivery).where(Delivery.channel == DeliveryChannel.EMAIL))
                 if d.status is DeliveryStatus.PENDING]
     assert "KeyError" in (broken.last_error or "") and broken.attempts == 1

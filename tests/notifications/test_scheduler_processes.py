@@ -24,7 +24,7 @@ from bench.common import throwaway_database
 from commsplan import create_app
 from commsplan.extensions import db
 from commsplan.notifications import jobs
-from commsplan.notifications.models import Channel, Delivery, DeliveryAttempt, DeliveryStatus
+from commsplan.notifications.models import Delivery, DeliveryAttempt, DeliveryChannel, DeliveryStatus
 from tests.conftest import app_settings
 from tests.factories import make_user
 from tests.notifications.conftest import schedule_urgent
@@ -110,7 +110,7 @@ def schedule_emails(session: Session, count: int) -> list[str]:
 
 def emails(session: Session, status: DeliveryStatus | None = None) -> int:
     """How many email deliveries there are (with `status`), read afresh: other processes write."""
-    query = select(func.count()).select_from(Delivery).where(Delivery.channel == Channel.EMAIL)
+    query = select(func.count()).select_from(Delivery).where(Delivery.channel == DeliveryChannel.EMAIL)
     if status is not None:
         query = query.where(Delivery.status == status)
     try:
@@ -120,13 +120,14 @@ def emails(session: Session, status: DeliveryStatus | None = None) -> int:
 
 
 def email_keys(session: Session) -> set[str]:
-    return set(session.scalars(select(Delivery.idempotency_key).where(Delivery.channel == Channel.EMAIL)))
+    emails = select(Delivery.idempotency_key).where(Delivery.channel == DeliveryChannel.EMAIL)
+    return set(session.scalars(emails))
 
 
 def attempts_by_key(session: Session) -> dict[str, list[bool | None]]:
     rows = session.execute(select(Delivery.idempotency_key, DeliveryAttempt.succeeded)
                            .join(DeliveryAttempt, DeliveryAttempt.delivery_id == Delivery.id)
-                           .where(Delivery.channel == Channel.EMAIL).order_by(DeliveryAttempt.id))
+                           .where(Delivery.channel == DeliveryChannel.EMAIL).order_by(DeliveryAttempt.id))
     found: dict[str, list[bool | None]] = {}
     for key, succeeded in rows:
         found.setdefault(key, []).append(succeeded)
@@ -150,7 +151,8 @@ def test_two_schedulers_and_a_mail_server_slower_than_the_lease_send_every_email
     assert sink.key_counts() == {key: 1 for key in email_keys(database)}
     assert emails(database, DeliveryStatus.SENDING) == 0
     assert {tuple(log) for log in attempts_by_key(database).values()} == {(True,)}  # nothing taken over
-    senders = set(database.scalars(select(Delivery.claimed_by).where(Delivery.channel == Channel.EMAIL)))
+    email_senders = select(Delivery.claimed_by).where(Delivery.channel == DeliveryChannel.EMAIL)
+    senders = set(database.scalars(email_senders))
     assert len(senders) == 2  # both schedulers really sent
 
 

@@ -19,9 +19,9 @@ from commsplan.notifications.deliveries import DispatchReport
 from commsplan.notifications.expand import expand_due
 from commsplan.notifications.kinds import DIGEST, KINDS, ChannelChoice, Urgency
 from commsplan.notifications.models import (
-    Channel,
     Delivery,
     DeliveryAttempt,
+    DeliveryChannel,
     DeliveryStatus,
     InboxItem,
     Reminder,
@@ -358,9 +358,9 @@ def test_cancel_cancels_deliveries_not_yet_sent(session: Session, person: User, 
     run_at(now + timedelta(minutes=1), sender)
 
     assert sender.sent == []
-    assert [d.status for d in deliveries(session, Delivery.channel == Channel.EMAIL)] == [
+    assert [d.status for d in deliveries(session, Delivery.channel == DeliveryChannel.EMAIL)] == [
         DeliveryStatus.CANCELLED]
-    assert [d.status for d in deliveries(session, Delivery.channel == Channel.IN_APP)] == [
+    assert [d.status for d in deliveries(session, Delivery.channel == DeliveryChannel.IN_APP)] == [
         DeliveryStatus.SENT]
 
 
@@ -593,7 +593,7 @@ def test_a_person_gets_one_inbox_item_with_the_reminders_details(session: Sessio
         "Review the Hackney plan", "/plans/7", "Bring figures", "general")
     assert item.due_at == now and item.delivered_at == now and item.read_at is None
     (delivery,) = deliveries(session)
-    assert delivery.channel is Channel.IN_APP and delivery.status is DeliveryStatus.SENT
+    assert delivery.channel is DeliveryChannel.IN_APP and delivery.status is DeliveryStatus.SENT
     assert delivery.attempts == 1 and delivery.user_id == person.id
     assert count(session, DeliveryAttempt, DeliveryAttempt.delivery_id == delivery.id) == 1
     reminder = service.get(session, "plan:7:review")
@@ -673,7 +673,7 @@ def test_channel_choice_decides_inbox_and_email(session: Session, person: User, 
         (email,) = sender.channel("email")
         assert email.email == person.email and email.title == "Review the Hackney plan"
         assert email.key.startswith("plan:7:review#1:email:")
-        assert [d.status for d in deliveries(session, Delivery.channel == Channel.EMAIL)] == [
+        assert [d.status for d in deliveries(session, Delivery.channel == DeliveryChannel.EMAIL)] == [
             DeliveryStatus.SENT]
 
 
@@ -736,7 +736,7 @@ def test_webhook_targets_get_reminders_for_their_unit_and_urgency(
     run_at(now, sender)
 
     posted: dict[str, set[str]] = {}
-    for delivery in deliveries(session, Delivery.channel == Channel.WEBHOOK):
+    for delivery in deliveries(session, Delivery.channel == DeliveryChannel.WEBHOOK):
         assert delivery.status is DeliveryStatus.SENT
         assert delivery.webhook_target is not None
         posted.setdefault(delivery.reminder.idempotency_key, set()).add(delivery.webhook_target.name)
@@ -759,7 +759,7 @@ def test_a_person_outside_any_unit_reaches_only_force_wide_webhooks(
 
     run_at(now)
 
-    assert [d.target_label for d in deliveries(session, Delivery.channel == Channel.WEBHOOK)] == [
+    assert [d.target_label for d in deliveries(session, Delivery.channel == DeliveryChannel.WEBHOOK)] == [
         "Webhook: Force chat"]
 
 
@@ -918,7 +918,7 @@ def test_backoff_doubles_from_the_base_up_to_the_cap() -> None:
 
 
 def email_delivery(session: Session) -> Delivery:
-    (delivery,) = deliveries(session, Delivery.channel == Channel.EMAIL)
+    (delivery,) = deliveries(session, Delivery.channel == DeliveryChannel.EMAIL)
     return delivery
 
 

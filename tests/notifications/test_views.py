@@ -26,9 +26,9 @@ from commsplan.notifications import jobs, service
 from commsplan.notifications.expand import expand_due
 from commsplan.notifications.kinds import KINDS, ChannelChoice
 from commsplan.notifications.models import (
-    Channel,
     Delivery,
     DeliveryAttempt,
+    DeliveryChannel,
     DeliveryStatus,
     DigestSubscription,
     InboxItem,
@@ -917,8 +917,8 @@ def test_delivery_log_queries_do_not_grow_with_deliveries(admin_client: FlaskCli
     email_deliveries(session, now, *(f"Fail {n}" for n in range(3, 40)), fail="Fail")
     many = queries(admin_client, url)
 
-    assert count(Delivery, Delivery.channel == Channel.EMAIL) == 40
-    assert count(Delivery, Delivery.channel == Channel.WEBHOOK) == 37
+    assert count(Delivery, Delivery.channel == DeliveryChannel.EMAIL) == 40
+    assert count(Delivery, Delivery.channel == DeliveryChannel.WEBHOOK) == 37
     assert few == many
 
 

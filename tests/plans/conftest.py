@@ -12,20 +12,20 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from commsplan.audiences.models import Audience, Channel, Segment
 from commsplan.auth.models import Role, User
-from commsplan.messaging.models import Audience, Channel, Segment
 from commsplan.notifications.settings import DeliverySettings
-from commsplan.planning import profiles
-from commsplan.planning.models import RiskProfile
 from commsplan.plans import activities, items, service, workflow
 from commsplan.plans.models import CommPlan
 from commsplan.plans.rules import PlanRules
 from commsplan.reference.models import BusinessUnit, ViolenceElement
 from commsplan.reference.seed import seed_reference
+from commsplan.risk import profiles
+from commsplan.risk.models import RiskProfile
 from commsplan.timeutil import london_moment
+from tests.audiences.helpers import make_audience, make_channel
 from tests.conftest import sign_in
 from tests.factories import make_user
-from tests.messaging.helpers import make_audience, make_channel
 from tests.plans.pages import pin_clock
 
 YEAR = 2026  # the tests' clock is 20 November 2026, in financial year 2026–27

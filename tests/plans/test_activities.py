@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from commsplan.audit.models import AuditEntry
 from commsplan.errors import ValidationError
-from commsplan.messaging.map_models import MessageStatus
+from commsplan.messages.models import MessageStatus
 from commsplan.notifications.models import Reminder, ReminderStatus
 from commsplan.notifications.settings import DeliverySettings
 from commsplan.plans import activities, items, schedule, service
@@ -129,7 +129,7 @@ def test_a_message_map_must_fit_the_element_and_an_audience(
     delivery: DeliverySettings,
     rules: PlanRules,
 ) -> None:
-    from commsplan.messaging import maps
+    from commsplan.messages import maps
     from tests.messages.helpers import CONTENT
 
     settings = maps.MapSettings(

@@ -8,10 +8,10 @@ from flask.testing import FlaskCliRunner
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from commsplan.planning.profiles import financial_year
 from commsplan.plans import integrated, service
 from commsplan.plans.models import CommPlan, Milestone, PlanStatus
 from commsplan.plans.rules import PlanRules
+from commsplan.risk.profiles import financial_year
 from commsplan.timeutil import to_london, utcnow
 from tests.plans.conftest import People, Reference
 

@@ -9,11 +9,11 @@ from datetime import datetime
 import pytest
 from sqlalchemy.orm import Session
 
-from commsplan.messaging import service as messaging
-from commsplan.planning import profiles
-from commsplan.planning.models import RiskProfile
+from commsplan.audiences import service as affinity
 from commsplan.plans import service
 from commsplan.plans.models import PlanStatus
+from commsplan.risk import profiles
+from commsplan.risk.models import RiskProfile
 from tests.plans.conftest import YEAR, Catalogue, Login, People, PlanMaker, Reference
 from tests.plans.pages import (
     as_post,
@@ -39,7 +39,7 @@ def profile(session: Session, now: datetime, people: People, reference: Referenc
     reach = ((catalogue.pupils, catalogue.sms, 2), (catalogue.pupils, catalogue.posters, 3),
              (catalogue.parents, catalogue.sms, 3))
     for audience, channel, score in reach:
-        messaging.set_affinity(session, audience=audience, channel=channel, score=score, evidence="Survey",
+        affinity.set_affinity(session, audience=audience, channel=channel, score=score, evidence="Survey",
                                actor=None, now=now)
     made = profiles.create_profile(session, unit=reference.units["GD"], year=YEAR, actor=people.officer,
                                    now=now)

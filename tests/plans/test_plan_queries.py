@@ -17,12 +17,12 @@ from sqlalchemy.orm import Session
 
 from commsplan.auth.models import Role, User
 from commsplan.extensions import db
-from commsplan.messaging.map_models import MessageMap, RipeStrand
+from commsplan.messages.models import MessageMap, RipeStrand
 from commsplan.notifications.settings import DeliverySettings
-from commsplan.planning.models import RiskProfile, RiskProfileEntry
 from commsplan.plans.models import Activity, ActivityStatus, CommPlan, PlanStatus, activity_audiences
 from commsplan.plans.rules import PlanRules
 from commsplan.reference.models import BusinessUnit, Qualifier, UnitKind
+from commsplan.risk.models import RiskProfile, RiskProfileEntry
 from commsplan.timeutil import london_moment
 from tests.conftest import count_queries
 from tests.messages.helpers import insert_maps

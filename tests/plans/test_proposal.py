@@ -8,16 +8,16 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from commsplan.messaging import service as messaging
-from commsplan.messaging.models import Audience, Segment
+from commsplan.audiences import service as affinity
+from commsplan.audiences.models import Audience, Segment
 from commsplan.notifications.settings import DeliverySettings
-from commsplan.planning import profiles
-from commsplan.planning.models import RiskProfile
 from commsplan.plans import activities, proposal, service
 from commsplan.plans.insight import ages, overlaps, suggest_audiences
 from commsplan.plans.models import Activity, CommPlan, PlanMetric, PlanObjective
 from commsplan.plans.rules import PlanRules
-from tests.messaging.helpers import make_audience
+from commsplan.risk import profiles
+from commsplan.risk.models import RiskProfile
+from tests.audiences.helpers import make_audience
 from tests.plans.conftest import YEAR, Catalogue, People, Reference
 
 VICTIMS = "62% of victims aged 12–19; phones and headphones taken"
@@ -36,7 +36,7 @@ def profile(
         (catalogue.pupils, catalogue.posters, 3),
         (catalogue.parents, catalogue.sms, 3),
     ):
-        messaging.set_affinity(
+        affinity.set_affinity(
             session, audience=audience, channel=channel, score=score, evidence="Survey", actor=None, now=now
         )
     made = profiles.create_profile(
