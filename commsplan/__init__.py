@@ -61,7 +61,7 @@ def register_listeners() -> None:
     """Where one domain reacts to another's events; registered here so no import has side effects."""
     from commsplan.incidents.decision_chain import listen_for_commits
     from commsplan.incidents.service import record_snooze
-    from commsplan.notifications.service import on_snooze
+    from commsplan.notifications.inbox import on_snooze
 
     on_snooze(record_snooze)
     listen_for_commits()

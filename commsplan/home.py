@@ -29,8 +29,7 @@ from commsplan.incidents.models import (
     TaskStatus,
 )
 from commsplan.incidents.service import READERS
-from commsplan.notifications import holidays
-from commsplan.notifications import service as inbox
+from commsplan.notifications import holidays, inbox
 from commsplan.notifications.approvals import APPROVAL_KIND
 from commsplan.notifications.models import InboxItem, Reminder
 from commsplan.timeutil import utcnow

@@ -17,7 +17,7 @@ from commsplan.auth.service import require_role
 from commsplan.db import current_session, unit_of_work
 from commsplan.errors import ValidationError
 from commsplan.extensions import db
-from commsplan.incidents import decisions, records, service
+from commsplan.incidents import decisions, inputs, records, service
 from commsplan.incidents.decision_chain import current_log_settings
 from commsplan.incidents.models import (
     DecisionEntry,
@@ -52,7 +52,7 @@ def parsed_time(reader: Reader, name: str) -> datetime | None:
     if not raw:
         return None
     try:
-        return service.london_input(raw)
+        return inputs.london_input(raw)
     except ValueError:
         pass
     try:

@@ -14,7 +14,7 @@ from commsplan.api.views import MAX_PER_PAGE, bp
 from commsplan.db import current_session, unit_of_work
 from commsplan.errors import ValidationError
 from commsplan.extensions import db
-from commsplan.messages import maps
+from commsplan.messages import checks, maps, review
 from commsplan.messages.models import (
     MessageMap,
     MessageStatus,
@@ -35,14 +35,14 @@ VARIANT_FIELDS = ("channel_id", "language", "body", "has_media", "alt_text", "ca
 
 # --- Reading JSON ------------------------------------------------------------------------------
 
-def read_settings(payload: dict[str, Any], current: MessageMap | None) -> maps.MapSettings:
+def read_settings(payload: dict[str, Any], current: MessageMap | None) -> checks.MapSettings:
     """The map's settings with the fields the payload sends replaced; new maps default to the caller."""
     reader = Reader(payload)
-    settings = maps.MapSettings(
+    settings = checks.MapSettings(
         element_id=current.element_id, audience_id=current.audience_id,
         qualifier_ids=tuple(q.id for q in current.qualifiers), unit_id=current.unit_id,
         owner_id=current.owner_id, review_date=current.review_date,
-    ) if current else maps.MapSettings(element_id=None, audience_id=None, owner_id=api_user().id)
+    ) if current else checks.MapSettings(element_id=None, audience_id=None, owner_id=api_user().id)
     readers: dict[str, Callable[[], Any]] = {
         "element_id": lambda: reader.integer("element_id"),
         "audience_id": lambda: reader.integer("audience_id"),
@@ -57,25 +57,25 @@ def read_settings(payload: dict[str, Any], current: MessageMap | None) -> maps.M
     return settings
 
 
-def read_key_messages(reader: Reader) -> tuple[maps.KeyMessage, ...]:
+def read_key_messages(reader: Reader) -> tuple[checks.KeyMessage, ...]:
     def is_message(item: Any) -> bool:
         return (isinstance(item, dict) and isinstance(item.get("text"), str)
                 and all(isinstance(f, str) for f in item.get("facts", []) or [])
                 and set(item) <= {"text", "facts"})
 
     items = reader.list_of("key_messages", is_message, "objects with 'text' and 'facts'")
-    return tuple(maps.KeyMessage(item["text"], tuple(item.get("facts") or ())) for item in items)
+    return tuple(checks.KeyMessage(item["text"], tuple(item.get("facts") or ())) for item in items)
 
 
-def read_content(payload: dict[str, Any], current: MessageVersion | None) -> maps.MapContent:
+def read_content(payload: dict[str, Any], current: MessageVersion | None) -> checks.MapContent:
     """The words, each field taken from the payload or, when absent, from the current version."""
     reader = Reader(payload)
-    base = maps.MapContent.of(current) if current else None
+    base = checks.MapContent.of(current) if current else None
 
     def pick(name: str, read: Callable[[], Any]) -> Any:
         return read() if name in payload or base is None else getattr(base, name)
 
-    content = maps.MapContent(
+    content = checks.MapContent(
         concern=pick("concern", lambda: reader.text("concern")),
         key_messages=pick("key_messages", lambda: read_key_messages(reader)),
         call_to_action=pick("call_to_action", lambda: reader.text("call_to_action")),
@@ -87,16 +87,16 @@ def read_content(payload: dict[str, Any], current: MessageVersion | None) -> map
     return content
 
 
-def read_variants(payload: dict[str, Any]) -> list[maps.VariantContent]:
+def read_variants(payload: dict[str, Any]) -> list[checks.VariantContent]:
     items = payload.get("variants")
     if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
         raise ValidationError.single("variants", "Send a list of variant objects")
-    variants: list[maps.VariantContent] = []
+    variants: list[checks.VariantContent] = []
     errors: dict[str, list[str]] = {}
     for index, item in enumerate(items):
         reader = Reader(item, prefix=f"variants[{index}].")
         reader.unknown(VARIANT_FIELDS)
-        variants.append(maps.VariantContent(
+        variants.append(checks.VariantContent(
             channel_id=reader.integer("channel_id"), language=reader.text("language", "en"),
             body=reader.text("body"), has_media=reader.flag("has_media"),
             alt_text=reader.text("alt_text"), captions=reader.flag("captions"),
@@ -226,14 +226,14 @@ def version_number(payload: dict[str, Any], item: MessageMap) -> int:
 @bp.post("/messages/<int:item_id>/submit")
 def submit_message(item_id: int) -> Response:
     maps.require_role(api_user(), maps.WRITERS, "submit message maps")
-    return review_action(item_id, lambda session, item, _: maps.submit(
+    return review_action(item_id, lambda session, item, _: review.submit(
         session, item, actor=api_user(), now=utcnow(), delivery=current_settings()))
 
 
 @bp.post("/messages/<int:item_id>/approve")
 def approve_message(item_id: int) -> Response:
     maps.require_role(api_user(), maps.APPROVERS, "approve message maps")
-    return review_action(item_id, lambda session, item, payload: maps.approve(
+    return review_action(item_id, lambda session, item, payload: review.approve(
         session, item, number=version_number(payload, item), actor=api_user(), now=utcnow(),
         delivery=current_settings(), comment=str(payload.get("comment") or "")))
 
@@ -241,7 +241,7 @@ def approve_message(item_id: int) -> Response:
 @bp.post("/messages/<int:item_id>/return")
 def return_message(item_id: int) -> Response:
     maps.require_role(api_user(), maps.APPROVERS, "review message maps")
-    return review_action(item_id, lambda session, item, payload: maps.return_for_changes(
+    return review_action(item_id, lambda session, item, payload: review.return_for_changes(
         session, item, number=version_number(payload, item), comment=str(payload.get("comment") or ""),
         actor=api_user(), now=utcnow(), delivery=current_settings()))
 
@@ -249,5 +249,5 @@ def return_message(item_id: int) -> Response:
 @bp.post("/messages/<int:item_id>/retire")
 def retire_message(item_id: int) -> Response:
     maps.require_role(api_user(), maps.WRITERS, "retire message maps")
-    return review_action(item_id, lambda session, item, _: maps.retire(
+    return review_action(item_id, lambda session, item, _: review.retire(
         session, item, actor=api_user(), now=utcnow()))

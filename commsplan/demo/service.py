@@ -16,7 +16,7 @@ from commsplan.audiences.models import Audience, Channel
 from commsplan.auth import service as accounts
 from commsplan.auth.models import Role, User
 from commsplan.demo.incidents import People, load_incidents
-from commsplan.messages import maps
+from commsplan.messages import checks, maps, review
 from commsplan.messages.demo import MESSAGE_MAPS
 from commsplan.messages.models import MessageMap, RipeStrand, Tone, TranslationStatus
 from commsplan.notifications import service as reminders
@@ -151,13 +151,13 @@ def load_audiences(session: Session, *, author: User, now: datetime) -> list[str
 
 
 def demo_map_content(row: dict[str, Any], channels: dict[str, int]
-                     ) -> tuple[maps.MapContent, list[maps.VariantContent]]:
-    content = maps.MapContent(
+                     ) -> tuple[checks.MapContent, list[checks.VariantContent]]:
+    content = checks.MapContent(
         concern=row["concern"], call_to_action=row["call_to_action"], tone=Tone(row["tone"]),
         ripe_strands=tuple(RipeStrand(strand) for strand in row["ripe"]),
-        key_messages=tuple(maps.KeyMessage(item["text"], tuple(item["facts"]))
+        key_messages=tuple(checks.KeyMessage(item["text"], tuple(item["facts"]))
                            for item in row["key_messages"]))
-    variants = [maps.VariantContent(
+    variants = [checks.VariantContent(
         channel_id=channels[variant["channel"]], language=variant["language"], body=variant["body"],
         has_media=variant["has_media"], alt_text=variant["alt_text"], captions=variant["captions"],
         easy_read=variant["easy_read"], bsl=variant["bsl"],
@@ -182,7 +182,7 @@ def load_message_maps(session: Session, *, author: User, approver: User, now: da
         key = (by_code[row["element"]], audiences[row["audience"]], codes)
         if key in existing:
             continue
-        settings = maps.MapSettings(
+        settings = checks.MapSettings(
             element_id=key[0], audience_id=key[1], qualifier_ids=tuple(qualifiers[c] for c in codes),
             unit_id=units[row["unit"]] if row["unit"] else None, owner_id=author.id,
             review_date=now.date() + timedelta(days=row["review_in_days"]))
@@ -199,15 +199,15 @@ def take_through_review(session: Session, created: MessageMap, state: str, *, au
                         approver: User, now: datetime, delivery: DeliverySettings) -> None:
     if state == "draft":
         return
-    maps.submit(session, created, actor=author, now=now, delivery=delivery)
+    review.submit(session, created, actor=author, now=now, delivery=delivery)
     if state == "in_review":
         return
-    maps.approve(session, created, number=created.latest_number, actor=approver, now=now,
+    review.approve(session, created, number=created.latest_number, actor=approver, now=now,
                  delivery=delivery)
     if state == "approved_with_draft":
-        content = maps.MapContent.of(maps.latest_version(session, created))
+        content = checks.MapContent.of(maps.latest_version(session, created))
         last = content.key_messages[-1]
-        trimmed = maps.KeyMessage(last.text, last.facts[:-1] if len(last.facts) > 1 else last.facts)
+        trimmed = checks.KeyMessage(last.text, last.facts[:-1] if len(last.facts) > 1 else last.facts)
         maps.edit_content(session, created,
                           replace(content, key_messages=(*content.key_messages[:-1], trimmed)),
                           note="Dropped a supporting fact that is out of date", actor=author, now=now)

@@ -19,7 +19,7 @@ from commsplan.audit import service as audit
 from commsplan.auth.models import User
 from commsplan.auth.service import require_role
 from commsplan.errors import NotFound, ValidationError
-from commsplan.incidents import records, service
+from commsplan.incidents import inputs, records, service
 from commsplan.incidents.models import ImpactAssessment, Incident, IncidentMode, IncidentStatus, Rag
 from commsplan.notifications import service as reminders
 from commsplan.notifications.kinds import Urgency
@@ -123,7 +123,7 @@ def review_time(text: str, now: datetime) -> tuple[datetime | None, str | None]:
     if not text.strip():
         return None, "Enter when the assessment will next be reviewed"
     try:
-        moment = service.london_input(text)
+        moment = inputs.london_input(text)
     except ValueError:
         return None, "Enter the next review as a date and time, like 2026-11-22 21:40"
     if moment <= now:

@@ -20,7 +20,7 @@ from commsplan.audit import service as audit
 from commsplan.auth.models import Role, User
 from commsplan.auth.service import require_role
 from commsplan.errors import Conflict, ValidationError
-from commsplan.incidents import records, service
+from commsplan.incidents import records, service, task_reminders
 from commsplan.incidents.models import (
     Debrief,
     DecisionEntry,
@@ -75,9 +75,9 @@ def stand_down(session: Session, incident: Incident, reason: str, *, actor: User
     records.require_active(incident)
     why = records.written("reason", reason, missing="Say why the incident is being stood down",
                           limit=LONGEST_ANSWER)
-    # Every reminder about the incident shares this prefix: each task's (service.task_key), the
+    # Every reminder about the incident shares this prefix: each task's (task_reminders.task_key), the
     # status updates' (service.status_key) and the impact assessment's review. One query finds them.
-    service.cancel_pending(session, f"incident:{incident.id}:", now=now, actor=actor)
+    task_reminders.cancel_pending(session, f"incident:{incident.id}:", now=now, actor=actor)
     approvals.resolve(session, key_prefix=f"incident:{incident.id}:", now=now, actor=actor,
                       resolution=f"The incident was stood down at {approvals.clock(now)}")
     set_status(session, incident, IncidentStatus.STOOD_DOWN, {"reason": why}, actor=actor, now=now)

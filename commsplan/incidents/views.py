@@ -19,6 +19,7 @@ from commsplan.incidents import (
     decision_checks,
     decisions,
     drafts,
+    inputs,
     records,
     report,
     service,
@@ -107,7 +108,7 @@ def read_launch_form(playbook: Playbook) -> service.LaunchRequest:
 
 def read_time(name: str, errors: dict[str, list[str]]) -> datetime | None:
     try:
-        return service.london_input(request.form.get(name, "").strip())
+        return inputs.london_input(request.form.get(name, "").strip())
     except ValueError as error:
         errors[name] = [str(error).capitalize()]
         return None

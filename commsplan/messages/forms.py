@@ -29,7 +29,7 @@ from commsplan.forms import (
     optional_select,
     text_field,
 )
-from commsplan.messages import maps
+from commsplan.messages import checks
 from commsplan.messages.models import RipeStrand, Tone, TranslationStatus
 
 
@@ -79,16 +79,16 @@ class ContentFields(FlaskForm):
                                     description="Reassurance, Intelligence, Prevention, Enforcement")
     tone = enum_choice("Tone", Tone, "Choose the tone", "Choose the tone")
 
-    def content(self) -> maps.MapContent:
-        return maps.MapContent(
+    def content(self) -> checks.MapContent:
+        return checks.MapContent(
             concern=self.concern.data or "", call_to_action=self.call_to_action.data or "",
             ripe_strands=tuple(RipeStrand(value) for value in self.ripe_strands.data or []),
             tone=self.tone.data,
-            key_messages=tuple(maps.KeyMessage(
+            key_messages=tuple(checks.KeyMessage(
                 self[f"key_message_{n}"].data or "",
                 tuple(self[f"fact_{n}_{f}"].data or "" for f in range(1, 4))) for n in range(1, 4)))
 
-    def fill(self, content: maps.MapContent) -> None:
+    def fill(self, content: checks.MapContent) -> None:
         self.concern.data, self.call_to_action.data = content.concern, content.call_to_action
         self.ripe_strands.data = [strand.value for strand in content.ripe_strands]
         self.tone.data = content.tone
@@ -132,8 +132,8 @@ class VariantForm(FlaskForm):
                                      "Choose one")
     submit = SubmitField("Save as a new version", widget=GovSubmitInput())
 
-    def variant(self) -> maps.VariantContent:
-        return maps.VariantContent(
+    def variant(self) -> checks.VariantContent:
+        return checks.VariantContent(
             channel_id=self.channel_id.data, language=self.language.data or "",
             body=self.body.data or "", has_media=bool(self.has_media.data),
             alt_text=self.alt_text.data or "", captions=bool(self.captions.data),

@@ -26,7 +26,7 @@ from commsplan.audiences.csv_io import (
 from commsplan.audiences.models import Audience
 from commsplan.auth.models import User
 from commsplan.errors import DomainError
-from commsplan.messages import maps
+from commsplan.messages import checks, maps
 from commsplan.messages.models import MessageMap, MessageStatus, MessageVersion, RipeStrand, Tone
 from commsplan.notifications.settings import DeliverySettings
 from commsplan.reference.models import BusinessUnit, Qualifier, ViolenceElement
@@ -84,7 +84,7 @@ def split(value: str, separator: str = LIST_SEPARATOR) -> list[str]:
 
 
 def parse_row(row: dict[str, str], lookups: Lookups, actor: User
-              ) -> tuple[maps.MapSettings, maps.MapContent, list[tuple[str, str]]]:
+              ) -> tuple[checks.MapSettings, checks.MapContent, list[tuple[str, str]]]:
     """The row's settings and words, and every (column, problem) found reading it."""
     problems: list[tuple[str, str]] = []
 
@@ -116,16 +116,16 @@ def parse_row(row: dict[str, str], lookups: Lookups, actor: User
     if tone and tone not in set(Tone):
         problems.append(("tone", f"Use one of: {', '.join(t.value for t in Tone)}"))
     owner_id = find("owner", lookups.owners, "account") if row.get("owner") else actor.id
-    settings = maps.MapSettings(
+    settings = checks.MapSettings(
         element_id=find("element", lookups.elements, "violence element"),
         audience_id=find("audience", lookups.audiences, "audience"),
         qualifier_ids=tuple(qualifier_ids), unit_id=find("unit", lookups.units, "business unit"),
         owner_id=owner_id, review_date=review_date)
-    content = maps.MapContent(
+    content = checks.MapContent(
         concern=row.get("concern", ""), call_to_action=row.get("call_to_action", ""),
         ripe_strands=tuple(RipeStrand(s) for s in strands if s in set(RipeStrand)),
         tone=Tone(tone) if tone in set(Tone) else None,
-        key_messages=tuple(maps.KeyMessage(row.get(f"key_message_{n}", ""),
+        key_messages=tuple(checks.KeyMessage(row.get(f"key_message_{n}", ""),
                                            tuple(split(row.get(f"facts_{n}", ""), FACT_SEPARATOR)))
                            for n in range(1, 4)))
     return settings, content, problems
@@ -161,8 +161,8 @@ def import_maps(session: Session, text: str, *, actor: User, now: datetime,
     return result
 
 
-def save_row(session: Session, existing: MessageMap | None, settings: maps.MapSettings,
-             content: maps.MapContent, *, actor: User, now: datetime,
+def save_row(session: Session, existing: MessageMap | None, settings: checks.MapSettings,
+             content: checks.MapContent, *, actor: User, now: datetime,
              delivery: DeliverySettings) -> str:
     if existing is None:
         maps.create_map(session, settings=settings, content=content, actor=actor, now=now,

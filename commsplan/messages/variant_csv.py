@@ -28,7 +28,7 @@ from commsplan.audiences.csv_io import (
 )
 from commsplan.audiences.models import Channel
 from commsplan.auth.models import User
-from commsplan.messages import maps
+from commsplan.messages import checks, maps
 from commsplan.messages.map_csv import latest_versions
 from commsplan.messages.models import MessageMap, MessageStatus, MessageVariant, TranslationStatus
 
@@ -37,7 +37,7 @@ COLUMNS = ("map_id", "element", "audience", "channel", "language", "body", "has_
 REQUIRED = ("map_id", "channel", "language", "body")
 FLAGS = ("has_media", "captions", "easy_read", "bsl")
 COLUMN_OF = {"channel_id": "channel"}  # check_variants names fields variants[<index>].<name>
-Parsed = tuple[int, maps.VariantContent]  # (line number, the variant it asks for)
+Parsed = tuple[int, checks.VariantContent]  # (line number, the variant it asks for)
 
 
 def export_variants(session: Session) -> str:
@@ -79,7 +79,7 @@ class Reader:
             self.current[found.id] = maps.latest_version(self.session, found).variants
         return found
 
-    def variant(self, number: int, row: dict[str, str], map_id: int | None) -> maps.VariantContent:
+    def variant(self, number: int, row: dict[str, str], map_id: int | None) -> checks.VariantContent:
         """The row's variant; a column the file leaves out keeps what the stored variant has."""
         channel_id, language = self.channels.get(row["channel"].lower()), row["language"]
         if channel_id is None:
@@ -87,8 +87,8 @@ class Reader:
         elif map_id is not None and (first := repeated(self.seen, (map_id, channel_id, language), number)):
             self.problem(number, "language", f"This map, channel and language are already on row {first}")
         stored = [v for v in self.current.get(map_id or 0, []) if v.key == (channel_id, language)]
-        base = (maps.VariantContent.of(stored[0]) if stored else
-                maps.VariantContent(channel_id=channel_id, language=language, body=""))
+        base = (checks.VariantContent.of(stored[0]) if stored else
+                checks.VariantContent(channel_id=channel_id, language=language, body=""))
         values: dict[str, Any] = {name: self.flag(number, name, row[name]) for name in FLAGS if name in row}
         if "alt_text" in row:
             values["alt_text"] = row["alt_text"]
@@ -124,7 +124,7 @@ def import_variants(session: Session, text: str, *, actor: User, now: datetime) 
         if item is not None and len(reader.errors) == before:
             groups.setdefault(item.id, (item, []))[1].append((number, content))
     for item, parsed in groups.values():
-        problems = maps.check_variants(session, [content for _, content in parsed], reader.current[item.id])
+        problems = checks.check_variants(session, [content for _, content in parsed], reader.current[item.id])
         for key, messages in problems.items():
             index, name = key.removeprefix("variants[").split("].")
             reader.errors += [RowError(parsed[int(index)][0], COLUMN_OF.get(name, name), message)

@@ -15,7 +15,7 @@ from commsplan.auth.models import Role, User
 from commsplan.db import current_session, unit_of_work
 from commsplan.errors import DomainError
 from commsplan.extensions import db
-from commsplan.messages import coverage, maps
+from commsplan.messages import checks, coverage, maps, review, versions
 from commsplan.messages.forms import (
     CommentForm,
     ContentForm,
@@ -83,8 +83,8 @@ def prepare_settings(form: SettingsFields, current: MessageMap | None) -> None:
     fill_choices(form.owner_id, named(people), "Choose…")
 
 
-def settings_of(form: SettingsFields) -> maps.MapSettings:
-    return maps.MapSettings(element_id=form.element_id.data, audience_id=form.audience_id.data,
+def settings_of(form: SettingsFields) -> checks.MapSettings:
+    return checks.MapSettings(element_id=form.element_id.data, audience_id=form.audience_id.data,
                             qualifier_ids=tuple(form.qualifier_ids.data or ()),
                             unit_id=form.unit_id.data, owner_id=form.owner_id.data,
                             review_date=form.review_date.data)
@@ -163,7 +163,7 @@ def show_map(map_id: int) -> str:
     session = current_session()
     item = message_map(map_id)
     user = signed_in_user()
-    view = maps.map_view(session, item)
+    view = versions.map_view(session, item)
     decision = DecisionForm(data={"number": item.latest_number})
     return render_template(
         "messages/show.html", item=item, view=view, versions=maps.versions(session, item),
@@ -181,7 +181,7 @@ def edit_map(map_id: int) -> str | Response:
     item = message_map(map_id)
     form = ContentForm()
     if request.method == "GET":
-        form.fill(maps.MapContent.of(maps.latest_version(current_session(), item)))
+        form.fill(checks.MapContent.of(maps.latest_version(current_session(), item)))
     if form.validate_on_submit():
         try:
             with unit_of_work() as session:
@@ -291,7 +291,7 @@ def submit_map(map_id: int) -> Response:
     actor = writer()
     item = message_map(map_id)
     return act(item, ConfirmForm(), "Sent for approval: approvers have been told",
-               lambda session: maps.submit(session, item, actor=actor, now=utcnow(),
+               lambda session: review.submit(session, item, actor=actor, now=utcnow(),
                                            delivery=current_settings()))
 
 
@@ -310,11 +310,11 @@ def decide(map_id: int) -> Response:
     number = int(form.number.data) if (form.number.data or "").isdigit() else 0
     if form.send_back.data:
         return act(item, form, "Sent back to the author with your comment",
-                   lambda s: maps.return_for_changes(s, item, number=number,
+                   lambda s: review.return_for_changes(s, item, number=number,
                                                      comment=form.comment.data or "", actor=actor,
                                                      now=utcnow(), delivery=current_settings()))
     return act(item, form, f"Version {number} approved: it is now in force",
-               lambda s: maps.approve(s, item, number=number, actor=actor, now=utcnow(),
+               lambda s: review.approve(s, item, number=number, actor=actor, now=utcnow(),
                                       delivery=current_settings(), comment=form.comment.data or ""))
 
 
@@ -323,7 +323,7 @@ def retire_map(map_id: int) -> Response:
     actor = writer()
     item = message_map(map_id)
     return act(item, ConfirmForm(), "Message map retired",
-               lambda session: maps.retire(session, item, actor=actor, now=utcnow()))
+               lambda session: review.retire(session, item, actor=actor, now=utcnow()))
 
 
 @bp.post("/<int:map_id>/comments")
@@ -334,7 +334,7 @@ def add_comment(map_id: int) -> Response:
     item = message_map(map_id)
     form = CommentForm()
     return act(item, form, "Comment added",
-               lambda session: maps.add_comment(session, item, body=form.comment.data or "",
+               lambda session: review.add_comment(session, item, body=form.comment.data or "",
                                                 actor=actor, now=utcnow()))
 
 
@@ -344,7 +344,7 @@ def add_comment(map_id: int) -> Response:
 def show_version(map_id: int, number: int) -> str:
     session = current_session()
     item = message_map(map_id)
-    view = maps.map_view(session, item, number)
+    view = versions.map_view(session, item, number)
     return render_template("messages/version.html", item=item, view=view,
                            versions=maps.versions(session, item))
 
@@ -359,4 +359,4 @@ def compare_versions(map_id: int) -> str:
     old = maps.get_version(session, item, old_number)
     new = maps.get_version(session, item, new_number)
     return render_template("messages/compare.html", item=item, old=old, new=new,
-                           fields=maps.compare(old, new), versions=maps.versions(session, item))
+                           fields=versions.compare(old, new), versions=maps.versions(session, item))

@@ -1,50 +1,29 @@
-"""Scheduling reminders, the inbox, preferences and webhook targets.
+"""Scheduling reminders: what other domains call to tell people about their things.
 
-`schedule`, `reschedule`, `cancel` and `snooze` are what other domains call, inside their own
-transaction: they only write rows. The dispatcher (dispatcher.py) sends later, once.
+`schedule`, `reschedule` and `cancel` are called inside the caller's own transaction: they only
+write rows. The dispatcher (dispatcher.py) sends later, once. The inbox and preferences are in
+`inbox`, webhook targets in `webhooks`.
 """
 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, cast
-from urllib.parse import urlsplit
 
-from sqlalchemy import Select, Table, func, insert, or_, select, update
+from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from commsplan.audit import service as audit
 from commsplan.auth.models import Role, User
 from commsplan.errors import Conflict, NotFound, ValidationError
 from commsplan.links import is_local_path
-from commsplan.notifications.kinds import KINDS, ChannelChoice, Urgency
-from commsplan.notifications.models import (
-    WAKE_CHANNEL,
-    Delivery,
-    DeliveryStatus,
-    DigestSubscription,
-    InboxItem,
-    NotificationPreference,
-    Reminder,
-    ReminderStatus,
-    WebhookTarget,
-)
+from commsplan.notifications.kinds import KINDS, Urgency
+from commsplan.notifications.models import WAKE_CHANNEL, Delivery, DeliveryStatus, Reminder, ReminderStatus
 from commsplan.notifications.settings import DeliverySettings
 from commsplan.reference.models import BusinessUnit
-
-MAX_SNOOZE = timedelta(days=30)
-SnoozeListener = Callable[[Session, "InboxItem", datetime, User, datetime], None]
-SNOOZE_LISTENERS: list[SnoozeListener] = []
-
-
-def on_snooze(listener: SnoozeListener) -> None:
-    """Call `listener` whenever someone snoozes a reminder: how a higher domain hears about its own
-    things (an incident records snoozes on its timeline). `create_app` registers them, once each."""
-    if listener not in SNOOZE_LISTENERS:
-        SNOOZE_LISTENERS.append(listener)
 
 
 @dataclass(frozen=True)
@@ -300,183 +279,3 @@ def cancel_matching(session: Session, prefix: str, *, now: datetime, actor: User
     for key in keys:
         cancel(session, key=key, now=now, actor=actor)
     return len(keys)
-
-
-def inbox_item(session: Session, item_id: int, *, user: User) -> InboxItem:
-    """One of the person's own notifications; anyone else's is "not found"."""
-    item = session.get(InboxItem, item_id)
-    if item is None or item.user_id != user.id:
-        raise NotFound("No such notification")
-    return item
-
-
-def snooze(
-    session: Session, *, item: InboxItem, until: datetime, actor: User, now: datetime
-) -> None:
-    """Hide a notification until `until`, when it comes back unread."""
-    if until <= now:
-        raise ValidationError.single("until", "Choose a time in the future")
-    if until > now + MAX_SNOOZE:
-        raise ValidationError.single("until", "Snooze for 30 days at most")
-    audit.update_audited(session, item, {"snoozed_until": until, "read_at": None}, actor=actor,
-                         now=now, action="snooze")
-    for listener in SNOOZE_LISTENERS:
-        listener(session, item, until, actor, now)
-
-
-def mark_read(session: Session, *, item: InboxItem, actor: User, now: datetime) -> None:
-    if item.read_at is None:
-        audit.update_audited(session, item, {"read_at": now}, actor=actor, now=now,
-                             action="mark_read")
-
-
-def mark_all_read(session: Session, *, user: User, now: datetime) -> int:
-    """Mark every visible unread notification read; returns how many."""
-    items = session.scalars(visible_items(user.id, now).where(InboxItem.read_at.is_(None))).all()
-    for item in items:
-        item.read_at = now
-    if items:
-        audit.record(session, actor=user, action="mark_all_read", obj=user, now=now,
-                     changes={"notifications": [len(items), 0]})
-    return len(items)
-
-
-def visible_items(user_id: int, now: datetime) -> Select[InboxItem]:
-    """The person's notifications not snoozed into the future, newest first."""
-    return (select(InboxItem)
-            .where(InboxItem.user_id == user_id,
-                   or_(InboxItem.snoozed_until.is_(None), InboxItem.snoozed_until <= now))
-            .order_by(InboxItem.delivered_at.desc(), InboxItem.id.desc()))
-
-
-def snoozed_items(user_id: int, now: datetime) -> Select[InboxItem]:
-    """Notifications snoozed into the future, the soonest back first."""
-    return (select(InboxItem)
-            .where(InboxItem.user_id == user_id, InboxItem.snoozed_until > now)
-            .order_by(InboxItem.snoozed_until, InboxItem.id))
-
-
-def unread_count(session: Session, *, user_id: int, now: datetime) -> int:
-    """Visible items not yet read; a resolved item never counts, even if snoozed and back."""
-    query = visible_items(user_id, now).where(InboxItem.read_at.is_(None),
-                                              InboxItem.resolved_at.is_(None)).order_by(None)
-    return session.scalar(select(func.count()).select_from(query.subquery())) or 0
-
-
-def preferences(session: Session, user: User) -> dict[str, ChannelChoice]:
-    """Each kind a person can choose for, with their choice or the kind's default."""
-    chosen = {row.kind: row.channels for row in session.scalars(
-        select(NotificationPreference).where(NotificationPreference.user_id == user.id))}
-    return {code: chosen.get(code, kind.default_channels)
-            for code, kind in KINDS.items() if kind.user_choice}
-
-
-def has_digest(session: Session, user_id: int) -> bool:
-    return session.get(DigestSubscription, user_id) is not None
-
-
-def set_preferences(
-    session: Session,
-    *,
-    user: User,
-    choices: Mapping[str, ChannelChoice],
-    digest: bool,
-    now: datetime,
-) -> None:
-    """Save a person's channel choices and digest setting; audited as one change."""
-    unknown = [kind for kind in choices if kind not in KINDS or not KINDS[kind].user_choice]
-    if unknown:
-        raise ValidationError.single(unknown[0], "Unknown kind of reminder")
-    before = {**preferences(session, user), "daily_digest": has_digest(session, user.id)}
-    for kind, channels in choices.items():
-        row = session.get(NotificationPreference, (user.id, kind))
-        if row is None:
-            session.add(NotificationPreference(user_id=user.id, kind=kind, channels=channels))
-        else:
-            row.channels = channels
-    subscription = session.get(DigestSubscription, user.id)
-    if digest and subscription is None:
-        session.add(DigestSubscription(user_id=user.id, subscribed_at=now))
-    elif not digest and subscription is not None:
-        session.delete(subscription)
-    session.flush()
-    after = {**preferences(session, user), "daily_digest": digest}
-    if changes := audit.diff(audit.jsonable_dict(before), audit.jsonable_dict(after)):
-        audit.record(session, actor=user, action="update_notification_preferences", obj=user,
-                     changes=changes, now=now)
-
-
-def check_webhook_url(url: str) -> str | None:
-    try:
-        parts = urlsplit(url.strip())
-        parts.port  # noqa: B018 (raises ValueError for a port that is not a number 0–65535)
-    except ValueError:
-        return "Enter a web address like https://chat.example.org/hooks/abc"
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return "Enter a web address starting with http:// or https://"
-    if len(url) > 500:
-        return "The web address must be 500 characters or fewer"
-    return None
-
-
-def _check_target(session: Session, values: Mapping[str, object], target: WebhookTarget | None) -> None:
-    errors: dict[str, list[str]] = {}
-    name = str(values.get("name") or "").strip()
-    if not name:
-        errors["name"] = ["Enter a name for the webhook"]
-    else:
-        clash = select(WebhookTarget.id).where(func.lower(WebhookTarget.name) == name.lower())
-        if target is not None:
-            clash = clash.where(WebhookTarget.id != target.id)
-        if session.scalar(clash) is not None:
-            errors["name"] = ["Another webhook already has this name"]
-    if problem := check_webhook_url(str(values.get("url") or "")):
-        errors["url"] = [problem]
-    unit_id = values.get("business_unit_id")
-    if unit_id is not None and session.get(BusinessUnit, unit_id) is None:
-        errors["business_unit_id"] = ["Select a business unit from the list"]
-    if errors:
-        raise ValidationError(errors)
-
-
-def create_webhook(
-    session: Session, *, values: Mapping[str, object], actor: User, now: datetime
-) -> WebhookTarget:
-    """Add a webhook target with a new random signing secret."""
-    _check_target(session, values, None)
-    target = WebhookTarget(
-        name=str(values["name"]).strip(), url=str(values["url"]).strip(),
-        business_unit_id=values.get("business_unit_id"), urgent_only=bool(values.get("urgent_only")),
-        is_active=bool(values.get("is_active", True)), secret=secrets.token_urlsafe(32),
-        created_at=now, updated_at=now)
-    audit.add_audited(session, target, actor=actor, now=now)
-    return target
-
-
-def update_webhook(
-    session: Session, target: WebhookTarget, *, values: Mapping[str, object], actor: User,
-    now: datetime,
-) -> None:
-    _check_target(session, values, target)
-    cleaned = {"name": str(values["name"]).strip(), "url": str(values["url"]).strip(),
-               "business_unit_id": values.get("business_unit_id"),
-               "urgent_only": bool(values.get("urgent_only")),
-               "is_active": bool(values.get("is_active", True))}
-    audit.update_audited(session, target, cleaned, actor=actor, now=now)
-
-
-def get_webhook(session: Session, target_id: int) -> WebhookTarget:
-    target = session.get(WebhookTarget, target_id)
-    if target is None:
-        raise NotFound("No such webhook")
-    return target
-
-
-def resend(session: Session, delivery: Delivery, *, actor: User, now: datetime) -> None:
-    """Try a failed delivery again now, with a fresh set of attempts."""
-    if delivery.status is not DeliveryStatus.FAILED:
-        raise Conflict("Only failed deliveries can be sent again")
-    audit.update_audited(session, delivery, {"status": DeliveryStatus.PENDING, "attempts": 0,
-                                             "next_attempt_at": now}, actor=actor, now=now,
-                         action="resend")
-    wake_dispatchers(session)

@@ -16,7 +16,8 @@ from commsplan.db import current_session, unit_of_work
 from commsplan.errors import DomainError, NotFound
 from commsplan.extensions import db
 from commsplan.forms import choices
-from commsplan.notifications import service
+from commsplan.notifications import inbox as inbox_items
+from commsplan.notifications import service, webhooks
 from commsplan.notifications.forms import (
     ReminderForm,
     RescheduleForm,
@@ -58,7 +59,7 @@ def inject_unread_count() -> dict[str, int]:
     if not current_user.is_authenticated:
         return {"unread_count": 0}
     if "unread_count" not in g:
-        g.unread_count = service.unread_count(current_session(), user_id=current_user.id,
+        g.unread_count = inbox_items.unread_count(current_session(), user_id=current_user.id,
                                               now=utcnow())
     return {"unread_count": g.unread_count}
 
@@ -77,9 +78,9 @@ def inbox() -> str:
     kind = request.args.get("kind", "")
     due_today = request.args.get("due") == "today"
     if show == "snoozed":
-        query = service.snoozed_items(user.id, now)
+        query = inbox_items.snoozed_items(user.id, now)
     else:
-        query = service.visible_items(user.id, now)
+        query = inbox_items.visible_items(user.id, now)
     if show == "unread":  # what someone else already dealt with is not waiting for anyone
         query = query.where(InboxItem.read_at.is_(None), InboxItem.resolved_at.is_(None))
     if kind in KINDS:
@@ -98,16 +99,16 @@ def inbox() -> str:
 @bp.post("/inbox/<int:item_id>/open")
 def open_item(item_id: int) -> Response:
     with unit_of_work() as session:
-        item = service.inbox_item(session, item_id, user=signed_in_user())
-        service.mark_read(session, item=item, actor=signed_in_user(), now=utcnow())
+        item = inbox_items.inbox_item(session, item_id, user=signed_in_user())
+        inbox_items.mark_read(session, item=item, actor=signed_in_user(), now=utcnow())
     return redirect(item.link)
 
 
 @bp.post("/inbox/<int:item_id>/read")
 def mark_read(item_id: int) -> Response:
     with unit_of_work() as session:
-        item = service.inbox_item(session, item_id, user=signed_in_user())
-        service.mark_read(session, item=item, actor=signed_in_user(), now=utcnow())
+        item = inbox_items.inbox_item(session, item_id, user=signed_in_user())
+        inbox_items.mark_read(session, item=item, actor=signed_in_user(), now=utcnow())
     flash(f"Marked as read: {item.title}", "success")
     return redirect(url_for("notifications.inbox"))
 
@@ -115,7 +116,7 @@ def mark_read(item_id: int) -> Response:
 @bp.post("/inbox/read-all")
 def mark_all_read() -> Response:
     with unit_of_work() as session:
-        count = service.mark_all_read(session, user=signed_in_user(), now=utcnow())
+        count = inbox_items.mark_all_read(session, user=signed_in_user(), now=utcnow())
     flash(f"{count} notification{'s' if count != 1 else ''} marked as read", "success")
     return redirect(url_for("notifications.inbox"))
 
@@ -134,14 +135,14 @@ def snooze_until(form: SnoozeForm, now: datetime) -> datetime:
 
 @bp.route("/inbox/<int:item_id>/snooze", methods=["GET", "POST"])
 def snooze(item_id: int) -> str | Response:
-    item = service.inbox_item(current_session(), item_id, user=signed_in_user())
+    item = inbox_items.inbox_item(current_session(), item_id, user=signed_in_user())
     form = SnoozeForm()
     if form.validate_on_submit():
         now = utcnow()
         until = snooze_until(form, now)
         try:
             with unit_of_work() as session:
-                service.snooze(session, item=item, until=until, actor=signed_in_user(), now=now)
+                inbox_items.snooze(session, item=item, until=until, actor=signed_in_user(), now=now)
         except DomainError as error:
             form.until_date.errors = [*form.until_date.errors, error.message]
         else:
@@ -153,14 +154,14 @@ def snooze(item_id: int) -> str | Response:
 @bp.route("/account/notifications", methods=["GET", "POST"])
 def preferences() -> str | Response:
     user, session = signed_in_user(), current_session()
-    current = service.preferences(session, user)
+    current = inbox_items.preferences(session, user)
     form_class = preference_form(list(current))
     form = form_class(data={**{kind: choice.value for kind, choice in current.items()},
-                            "daily_digest": service.has_digest(session, user.id)})
+                            "daily_digest": inbox_items.has_digest(session, user.id)})
     if form.validate_on_submit():
         chosen = {kind: ChannelChoice(form[kind].data) for kind in current}
         with unit_of_work() as session:
-            service.set_preferences(session, user=user, choices=chosen,
+            inbox_items.set_preferences(session, user=user, choices=chosen,
                                     digest=bool(form.daily_digest.data), now=utcnow())
         flash("Your notification settings are saved", "success")
         return redirect(url_for("notifications.preferences"))
@@ -285,7 +286,7 @@ def resend_delivery(delivery_id: int) -> Response:
     delivery = db.get_or_404(Delivery, delivery_id)
     try:
         with unit_of_work() as session:
-            service.resend(session, delivery, actor=signed_in_user(), now=utcnow())
+            webhooks.resend(session, delivery, actor=signed_in_user(), now=utcnow())
     except DomainError as error:
         flash(error.message, "error")
     else:
@@ -315,7 +316,7 @@ def new_webhook() -> str | Response:
     if form.validate_on_submit():
         try:
             with unit_of_work() as session:
-                target = service.create_webhook(session, values=webhook_values(form),
+                target = webhooks.create_webhook(session, values=webhook_values(form),
                                                 actor=signed_in_user(), now=utcnow())
         except DomainError as error:
             add_form_errors(form, error)
@@ -328,13 +329,13 @@ def new_webhook() -> str | Response:
 @bp.route("/admin/webhooks/<int:target_id>", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
 def edit_webhook(target_id: int) -> str | Response:
-    target = service.get_webhook(current_session(), target_id)
+    target = webhooks.get_webhook(current_session(), target_id)
     form = WebhookForm(obj=target)
     reminder_form_choices(form, target)
     if form.validate_on_submit():
         try:
             with unit_of_work() as session:
-                service.update_webhook(session, target, values=webhook_values(form),
+                webhooks.update_webhook(session, target, values=webhook_values(form),
                                        actor=signed_in_user(), now=utcnow())
         except DomainError as error:
             add_form_errors(form, error)
@@ -349,7 +350,7 @@ def edit_webhook(target_id: int) -> str | Response:
 @role_required(Role.ADMIN)
 def test_webhook(target_id: int) -> Response:
     """Send a signed test post now and say what the receiver answered."""
-    target = service.get_webhook(current_session(), target_id)
+    target = webhooks.get_webhook(current_session(), target_id)
     settings = current_settings()
     payload = {"idempotency_key": f"test:{target.id}:{secrets.token_hex(6)}", "kind": "test",
                "title": "Test from Commsplan", "text": f"Test message for {target.name}",

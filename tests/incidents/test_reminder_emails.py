@@ -18,7 +18,7 @@ from flask import Flask
 
 from commsplan.auth.models import Role, User
 from commsplan.extensions import db
-from commsplan.incidents import service
+from commsplan.incidents import service, task_reminders
 from commsplan.incidents.models import Incident, IncidentTask
 from commsplan.notifications.jobs import current_settings, run_dispatch
 from commsplan.playbooks.loader import load_file
@@ -77,7 +77,7 @@ def test_launch_sends_one_email_per_task_event_and_never_due_with_overdue(
     tasks = {task.id: task for task in session.query(IncidentTask).filter_by(incident_id=incident.id)}
     assert overdue == {t.id for t in tasks.values() if t.due_at is not None and t.due_at <= now}
     assert due_soon == {t.id for t in tasks.values()
-                        if t.due_at is not None and now < t.due_at <= now + service.DUE_SOON}
+                        if t.due_at is not None and now < t.due_at <= now + task_reminders.DUE_SOON}
     assert launch_mail.message["Subject"].startswith("[Urgent] Overdue: CI-2026-0001: ")
     assert f"(and {len(at_launch) - 1} more)" in launch_mail.message["Subject"]
 

@@ -13,7 +13,7 @@ from commsplan.audit.models import AuditEntry
 from commsplan.auth.models import Role, User
 from commsplan.errors import Conflict, PermissionDenied, ValidationError
 from commsplan.extensions import db
-from commsplan.incidents import records, service
+from commsplan.incidents import records, service, task_reminders
 from commsplan.incidents.models import (
     Incident,
     IncidentMode,
@@ -163,14 +163,14 @@ def test_done_stops_the_reminders_and_a_repeating_step_comes_back(launch: Launch
                                                                    now: datetime, duty: User) -> None:
     incident = launch()
     monitor = tasks(incident)["monitor"]
-    assert pending(service.task_key(monitor))
+    assert pending(task_reminders.task_key(monitor))
     service.complete_task(session, incident, monitor, actor=duty, now=now, settings=current_settings())
     session.commit()
     assert monitor.status is TaskStatus.DONE and monitor.completed_by_id == duty.id
-    assert pending(service.task_key(monitor)) == []
+    assert pending(task_reminders.task_key(monitor)) == []
     again = tasks(incident)["monitor#2"]
     assert again.due_at == now + timedelta(hours=2) and again.status is TaskStatus.OPEN
-    assert pending(service.task_key(again))
+    assert pending(task_reminders.task_key(again))
     with pytest.raises(Conflict, match="already done"):
         service.complete_task(session, incident, monitor, actor=duty, now=now, settings=current_settings())
 
@@ -231,7 +231,7 @@ def test_handover_ends_the_old_holder_and_moves_the_reminders(launch: Launch, se
     holders = records.role_holders(session, incident)
     assert holders["duty_press_officer"].user_id == second.id
     holding = tasks(incident)["holding"]  # due 10:15; handed over at 10:05, when "due soon" is due
-    waiting = {(r.kind, r.recipient_user_id) for r in pending(service.task_key(holding))}
+    waiting = {(r.kind, r.recipient_user_id) for r in pending(task_reminders.task_key(holding))}
     assert waiting == {("incident_task_overdue", second.id), ("incident_task_overdue", duty.id)}
     summaries = pending(f"incident:{incident.id}:role:duty_press_officer:")
     assert [r.recipient_user_id for r in summaries] == [first.id, second.id]  # each told once, in one summary
@@ -281,13 +281,13 @@ def test_exercise_reminders_never_leave_the_app(launch: Launch, session: Any, no
 
 def test_a_snoozed_incident_reminder_goes_on_the_timeline(launch: Launch, session: Any, now: datetime,
                                                           duty: User) -> None:
-    from commsplan.notifications import service as reminders
+    from commsplan.notifications import inbox
 
     incident = launch()
     run_dispatch(now=lambda: now)
     item = session.scalars(select(InboxItem).where(InboxItem.user_id == duty.id)).first()
     assert item is not None
-    reminders.snooze(session, item=item, until=now + timedelta(minutes=30), actor=duty, now=now)
+    inbox.snooze(session, item=item, until=now + timedelta(minutes=30), actor=duty, now=now)
     texts = [e.text for e in session.scalars(select(TimelineEvent).where(
         TimelineEvent.incident_id == incident.id, TimelineEvent.kind == "snooze"))]
     assert texts == [f"Dana Duty snoozed “{item.title}” until 10:30 on 20 November."]

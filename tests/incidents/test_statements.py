@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from commsplan.auth.models import Role, User
 from commsplan.errors import Conflict, PermissionDenied, ValidationError
-from commsplan.incidents import decisions, service
+from commsplan.incidents import decisions, service, task_reminders
 from commsplan.incidents import statements as statement_service
 from commsplan.incidents.models import (
     DecisionEntry,
@@ -151,7 +151,7 @@ def test_releasing_a_statement_completes_the_task_that_drafts_it(launch: Launch,
     assert "Holding statement released by Alex Approver on X." in texts
     assert f"Done: {task.title} (its statement, Holding statement, was released)" in texts
     pending = session.scalars(select(Reminder.idempotency_key).where(
-        Reminder.idempotency_key.startswith(service.task_key(task)),
+        Reminder.idempotency_key.startswith(task_reminders.task_key(task)),
         Reminder.status == ReminderStatus.PENDING))
     assert list(pending) == []
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from commsplan.audiences.models import Audience, Channel, LimitType
 from commsplan.auth.models import Role, User
-from commsplan.messages import maps
+from commsplan.messages import checks, maps
 from commsplan.messages.models import MessageMap
 from commsplan.notifications.settings import DeliverySettings
 from commsplan.reference.models import BusinessUnit, Qualifier, ViolenceElement
@@ -109,10 +109,10 @@ def make_map(session: Session, now: datetime, reference: Reference, plain_audien
 
     def make(*, element: str = "ROB", audience: Audience | None = None, author: User | None = None,
              owner: User | None = None, qualifiers: tuple[str, ...] = (), unit: BusinessUnit | None = None,
-             review_date: date | None = None, variants: tuple[maps.VariantContent, ...] | None = None,
-             content: maps.MapContent = CONTENT) -> MessageMap:
+             review_date: date | None = None, variants: tuple[checks.VariantContent, ...] | None = None,
+             content: checks.MapContent = CONTENT) -> MessageMap:
         writer = author or people.author
-        settings = maps.MapSettings(
+        settings = checks.MapSettings(
             element_id=reference.elements[element].id, audience_id=(audience or plain_audience).id,
             qualifier_ids=tuple(reference.qualifiers[code].id for code in qualifiers),
             unit_id=unit.id if unit else None, owner_id=(owner or writer).id, review_date=review_date)

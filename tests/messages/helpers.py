@@ -11,7 +11,7 @@ from sqlalchemy import func, insert, select
 from commsplan.audiences.models import Channel
 from commsplan.audit.models import AuditEntry
 from commsplan.extensions import db
-from commsplan.messages import maps
+from commsplan.messages import checks
 from commsplan.messages.models import (
     MessageComment,
     MessageMap,
@@ -24,28 +24,28 @@ from commsplan.messages.models import (
 )
 from commsplan.notifications.models import Reminder, ReminderStatus
 
-CONTENT = maps.MapContent(
+CONTENT = checks.MapContent(
     concern="Is it safe for my child to walk home from school?",
-    key_messages=(maps.KeyMessage("Officers patrol the routes home from every school in Hackney.",
+    key_messages=(checks.KeyMessage("Officers patrol the routes home from every school in Hackney.",
                                   ("Patrols run from 3pm to 5pm on school days",)),
-                  maps.KeyMessage("Phones out of sight make young people less of a target.")),
+                  checks.KeyMessage("Phones out of sight make young people less of a target.")),
     call_to_action="Report worries to 101, or anonymously to Crimestoppers on 0800 555 111",
     ripe_strands=(RipeStrand.REASSURANCE, RipeStrand.PREVENTION),
     tone=Tone.REASSURING,
 )
 
 
-def content(**changes: Any) -> maps.MapContent:
+def content(**changes: Any) -> checks.MapContent:
     """The valid words with some fields replaced."""
     values = {"concern": CONTENT.concern, "key_messages": CONTENT.key_messages,
               "call_to_action": CONTENT.call_to_action, "ripe_strands": CONTENT.ripe_strands,
               "tone": CONTENT.tone, **changes}
-    return maps.MapContent(**values)
+    return checks.MapContent(**values)
 
 
 def variant(channel: Channel, body: str = "Officers patrol the routes home from school.",
-            **values: Any) -> maps.VariantContent:
-    return maps.VariantContent(channel_id=channel.id, language=values.pop("language", "en"), body=body,
+            **values: Any) -> checks.VariantContent:
+    return checks.VariantContent(channel_id=channel.id, language=values.pop("language", "en"), body=body,
                                **values)
 
 

@@ -16,7 +16,7 @@ from commsplan.audiences.kinds import AUDIENCES
 from commsplan.audiences.models import Audience, Channel
 from commsplan.auth.models import Role, User
 from commsplan.extensions import db
-from commsplan.messages import maps
+from commsplan.messages import checks, maps, review
 from commsplan.messages.coverage import CellState, matrix
 from commsplan.messages.models import MessageMap
 from commsplan.notifications.settings import DeliverySettings
@@ -37,19 +37,19 @@ def to_state(session: Session, now: datetime, people: People,
 
     def move(item: MessageMap, state: str) -> MessageMap:
         if state in ("in_review", "approved", "retired"):
-            maps.submit(session, item, actor=people.author, now=now, delivery=delivery)
+            review.submit(session, item, actor=people.author, now=now, delivery=delivery)
         if state in ("approved", "retired"):
-            maps.approve(session, item, number=item.latest_number, actor=people.approver,
+            review.approve(session, item, number=item.latest_number, actor=people.approver,
                          now=now + timedelta(minutes=1), delivery=delivery)
         if state == "retired":
-            maps.retire(session, item, actor=people.author, now=now + timedelta(minutes=2))
+            review.retire(session, item, actor=people.author, now=now + timedelta(minutes=2))
         return item
 
     return move
 
 
 @pytest.fixture
-def accessible(channels: Channels) -> maps.VariantContent:
+def accessible(channels: Channels) -> checks.VariantContent:
     """Website words with the Easy Read and BSL versions the needy audience asks for."""
     return variant(channels.website, easy_read=True, bsl=True)
 
@@ -87,7 +87,7 @@ def test_an_approved_map_with_a_newer_draft_or_review_stays_approved(
     maps.edit_content(session, item, content(concern="New words"), actor=people.author,
                       now=now + timedelta(hours=1))
     assert matrix(session).cell(reference.elements["ROB"], plain_audience).state is CellState.APPROVED
-    maps.submit(session, item, actor=people.author, now=now + timedelta(hours=2), delivery=delivery)
+    review.submit(session, item, actor=people.author, now=now + timedelta(hours=2), delivery=delivery)
     assert matrix(session).cell(reference.elements["ROB"], plain_audience).state is CellState.APPROVED
 
 
@@ -112,9 +112,9 @@ def test_the_channels_listed_are_those_of_the_approved_version_only(
     maps.remove_variant(session, item, website, actor=people.author, now=later)
     assert matrix(session).cell(rob, plain_audience).channels == ["Force website"]
 
-    maps.submit(session, item, actor=people.author, now=later, delivery=delivery)
+    review.submit(session, item, actor=people.author, now=later, delivery=delivery)
     assert matrix(session).cell(rob, plain_audience).channels == ["Force website"]
-    maps.approve(session, item, number=item.latest_number, actor=people.approver, now=later,
+    review.approve(session, item, number=item.latest_number, actor=people.approver, now=later,
                  delivery=delivery)
     assert matrix(session).cell(rob, plain_audience).channels == ["Borough SMS"]
 
@@ -198,7 +198,7 @@ def test_unit_and_qualifier_filters_combine(session: Session, make_map: MapMaker
 def test_retired_elements_and_audiences_are_left_out(
         session: Session, now: datetime, make_map: MapMaker,
         to_state: Callable[[MessageMap, str], MessageMap], people: People, reference: Reference,
-        plain_audience: Audience, needy_audience: Audience, accessible: maps.VariantContent) -> None:
+        plain_audience: Audience, needy_audience: Audience, accessible: checks.VariantContent) -> None:
     to_state(make_map(element="HAR"), "approved")
     to_state(make_map(element="ROB", audience=needy_audience, variants=(accessible,)), "approved")
     catalogue.retire_item(session, ELEMENTS, reference.elements["HAR"], actor=people.author, now=now)
@@ -216,7 +216,7 @@ def test_retired_elements_and_audiences_are_left_out(
 def test_gaps_list_cells_without_an_approved_message_highest_priority_first(
         session: Session, now: datetime, make_map: MapMaker,
         to_state: Callable[[MessageMap, str], MessageMap], people: People, reference: Reference,
-        plain_audience: Audience, needy_audience: Audience, accessible: maps.VariantContent) -> None:
+        plain_audience: Audience, needy_audience: Audience, accessible: checks.VariantContent) -> None:
     for code in ("MSV", "AWI", "SSO", "DV", "HATE"):
         catalogue.retire_item(session, ELEMENTS, reference.elements[code], actor=people.author, now=now)
     urgent = make_element(session, now=now, code="ZZZ", name="Zebra crossing attacks", position=5)

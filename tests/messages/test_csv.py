@@ -25,7 +25,7 @@ from commsplan.auth.models import Role, User
 from commsplan.db import unit_of_work
 from commsplan.errors import PermissionDenied
 from commsplan.extensions import db
-from commsplan.messages import map_csv, maps, variant_csv
+from commsplan.messages import checks, map_csv, maps, review, variant_csv
 from commsplan.messages.models import MessageMap, MessageStatus, TranslationStatus
 from commsplan.notifications.settings import DeliverySettings
 from commsplan.reference import service as catalogue
@@ -88,9 +88,9 @@ def fresh(item: MessageMap) -> MessageMap:
     return found
 
 
-def latest_variants(item: MessageMap) -> dict[tuple[str, str], maps.VariantContent]:
+def latest_variants(item: MessageMap) -> dict[tuple[str, str], checks.VariantContent]:
     version = maps.latest_version(db.session, fresh(item))
-    return {(v.channel.name, v.language): maps.VariantContent.of(v) for v in version.variants}
+    return {(v.channel.name, v.language): checks.VariantContent.of(v) for v in version.variants}
 
 
 @pytest.fixture
@@ -106,9 +106,9 @@ def varied(session: Session, now: datetime, make_map: MapMaker, people: People, 
         variant(channels.social, "Watch our film", has_media=True, alt_text="Officers by a school gate",
                 captions=True, easy_read=True, bsl=True)))
     second = make_map(element="HATE", variants=(variant(channels.sms, "x" * 150),))
-    maps.submit(session, second, actor=people.author, now=now, delivery=delivery)
+    review.submit(session, second, actor=people.author, now=now, delivery=delivery)
     retired = make_map(variants=(variant(channels.website, "Old words"),))
-    maps.retire(session, retired, actor=people.author, now=now)
+    review.retire(session, retired, actor=people.author, now=now)
     catalogue.update_item(session, CHANNELS, channels.sms, values={"length_limit": 120},
                           actor=people.author, now=now)
     session.commit()
@@ -153,7 +153,7 @@ def test_importing_the_export_changes_nothing(session: Session, now: datetime, p
 
 def test_the_maps_export_with_a_formula_and_a_leading_dash_round_trips(
         session: Session, now: datetime, people: People, make_map: MapMaker) -> None:
-    make_map(content=content(key_messages=(maps.KeyMessage("- Walk home in groups", ("=1+2",)),)))
+    make_map(content=content(key_messages=(checks.KeyMessage("- Walk home in groups", ("=1+2",)),)))
     session.commit()
     exported = map_csv.export_maps(session)
     row = rows(exported)[0]
@@ -260,7 +260,7 @@ def test_each_bad_row_is_reported_by_row_and_column_and_nothing_is_written(
         session: Session, now: datetime, people: People, channels: Channels, make_map: MapMaker,
         values: dict[str, str], field: str, words: str) -> None:
     item, retired = make_map(), make_map()
-    maps.retire(session, retired, actor=people.author, now=now)
+    review.retire(session, retired, actor=people.author, now=now)
     catalogue.retire_item(session, CHANNELS, make_channel(session, now=now, name="Old posters"),
                           actor=people.author, now=now)
     bad = {**line(item, channels.website), **values}

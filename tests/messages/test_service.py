@@ -18,13 +18,8 @@ from commsplan.audiences.models import Audience
 from commsplan.audit.models import AuditEntry
 from commsplan.auth.models import Role, User
 from commsplan.errors import Conflict, NotFound, PermissionDenied, ValidationError
-from commsplan.messages import coverage, maps
-from commsplan.messages.models import (
-    MessageComment,
-    MessageMap,
-    MessageStatus,
-    TranslationStatus,
-)
+from commsplan.messages import checks, coverage, maps, review, versions
+from commsplan.messages.models import MessageComment, MessageMap, MessageStatus, TranslationStatus
 from commsplan.messages.text import PLAIN_ENGLISH_READING_AGE, reading_age, word_count
 from commsplan.notifications.expand import expand_due
 from commsplan.notifications.models import InboxItem, ReminderStatus
@@ -45,13 +40,13 @@ def at(now: datetime, step: int) -> datetime:
 
 def submit(session: Session, item: MessageMap, actor: User, now: datetime,
            delivery: DeliverySettings) -> MessageMap:
-    maps.submit(session, item, actor=actor, now=now, delivery=delivery)
+    review.submit(session, item, actor=actor, now=now, delivery=delivery)
     return item
 
 
 def approve(session: Session, item: MessageMap, actor: User, now: datetime,
             delivery: DeliverySettings) -> MessageMap:
-    maps.approve(session, item, number=item.latest_number, actor=actor, now=now, delivery=delivery)
+    review.approve(session, item, number=item.latest_number, actor=actor, now=now, delivery=delivery)
     return item
 
 
@@ -98,8 +93,8 @@ def test_create_map_writes_version_1_in_draft_with_an_audit_entry(
 
 def test_create_keeps_only_filled_key_messages_and_facts(session: Session, make_map: MapMaker) -> None:
     item = make_map(content=content(key_messages=(
-        maps.KeyMessage("  First.  ", ("  A fact ", " ", "")), maps.KeyMessage(" "),
-        maps.KeyMessage("Third."))))
+        checks.KeyMessage("  First.  ", ("  A fact ", " ", "")), checks.KeyMessage(" "),
+        checks.KeyMessage("Third."))))
     version = maps.latest_version(session, item)
     assert version.key_messages == [{"text": "First.", "facts": ["A fact"]},
                                     {"text": "Third.", "facts": []}]
@@ -110,14 +105,14 @@ BAD_CREATE: list[tuple[str, dict[str, Any], dict[str, Any], str, str]] = [
     ("missing concern", {}, {"concern": "   "}, "concern",
      "Enter the question or concern this map answers"),
     ("no key message", {}, {"key_messages": ()}, "key_message_1", "Enter at least one key message"),
-    ("only blank key messages", {}, {"key_messages": (maps.KeyMessage("  "),)}, "key_message_1",
+    ("only blank key messages", {}, {"key_messages": (checks.KeyMessage("  "),)}, "key_message_1",
      "Enter at least one key message"),
-    ("four key messages", {}, {"key_messages": tuple(maps.KeyMessage(f"Message {n}") for n in range(4))},
+    ("four key messages", {}, {"key_messages": tuple(checks.KeyMessage(f"Message {n}") for n in range(4))},
      "key_message_1", "Write 3 key messages at most"),
-    ("key message over 400 characters", {}, {"key_messages": (maps.KeyMessage("x" * 401),)},
+    ("key message over 400 characters", {}, {"key_messages": (checks.KeyMessage("x" * 401),)},
      "key_message_1", "A key message must be 400 characters or fewer"),
     ("facts without their key message", {},
-     {"key_messages": (maps.KeyMessage("Fine."), maps.KeyMessage("  ", ("An orphan fact",)))},
+     {"key_messages": (checks.KeyMessage("Fine."), checks.KeyMessage("  ", ("An orphan fact",)))},
      "key_message_2", "Enter the key message these facts support"),
     ("missing call to action", {}, {"call_to_action": " "}, "call_to_action",
      "Enter the call to action: what should people do?"),
@@ -148,7 +143,7 @@ def test_create_refuses_bad_settings_and_content_and_writes_nothing(
     values |= settings_changes
     before = written()
     with pytest.raises(ValidationError) as caught:
-        maps.create_map(session, settings=maps.MapSettings(**values), content=content(**content_changes),
+        maps.create_map(session, settings=checks.MapSettings(**values), content=content(**content_changes),
                         actor=people.author, now=now, delivery=delivery)
     assert caught.value.errors == {field: [message]}
     assert written() == before
@@ -162,7 +157,7 @@ def test_review_dates_from_tomorrow_to_three_years_ahead_are_accepted(
 
 
 def test_a_key_message_of_400_characters_is_accepted(session: Session, make_map: MapMaker) -> None:
-    item = make_map(content=content(key_messages=(maps.KeyMessage("x" * 400),)))
+    item = make_map(content=content(key_messages=(checks.KeyMessage("x" * 400),)))
     assert maps.latest_version(session, item).key_messages == [{"text": "x" * 400, "facts": []}]
 
 
@@ -217,7 +212,7 @@ def test_every_edit_makes_a_new_version(session: Session, now: datetime, make_ma
                          ids=["same words", "no words", "same words with spaces"])
 def test_an_edit_that_changes_nothing_makes_no_version(session: Session, now: datetime,
                                                        make_map: MapMaker, people: People,
-                                                       words: maps.MapContent | None) -> None:
+                                                       words: checks.MapContent | None) -> None:
     item = make_map()
     before = written()
     assert maps.edit_content(session, item, words, actor=people.author, now=at(now, 1)) is None
@@ -231,7 +226,7 @@ def test_saving_a_variant_unchanged_makes_no_version(session: Session, now: date
     item = make_map()
     [existing] = maps.latest_version(session, item).variants
     before = written()
-    assert maps.save_variant(session, item, maps.VariantContent.of(existing), replacing=existing,
+    assert maps.save_variant(session, item, checks.VariantContent.of(existing), replacing=existing,
                              actor=people.author, now=at(now, 1)) is None
     assert written() == before
 
@@ -243,7 +238,7 @@ def test_a_set_of_variants_may_send_back_words_written_before_their_channel_chan
     catalogue.update_item(session, CHANNELS, channels.sms, values={"length_limit": 120},
                           actor=people.author, now=now)
     catalogue.retire_item(session, CHANNELS, channels.social, actor=people.author, now=now)
-    kept = [maps.VariantContent.of(v) for v in maps.latest_version(session, item).variants]
+    kept = [checks.VariantContent.of(v) for v in maps.latest_version(session, item).variants]
     assert maps.edit_content(session, item, None, variants=kept, actor=people.author, now=at(now, 1)) is None
     social = variant(channels.social, "New words")
     version = maps.edit_content(session, item, None, variants=[kept[0], social], actor=people.author,
@@ -305,7 +300,7 @@ def test_a_variant_exactly_at_a_hard_limit_is_saved(session: Session, now: datet
     assert version is not None
     [sms] = [v for v in version.variants if v.channel_id == channels.sms.id]
     assert sms.body == "x" * 160
-    length = maps.variant_checks(sms, plain_audience)[0]
+    length = checks.variant_checks(sms, plain_audience)[0]
     assert (length.label, length.passed, length.blocking) == ("Length", True, True)
     assert length.detail == "160 of 160 characters"
 
@@ -318,10 +313,10 @@ def test_a_variant_over_a_soft_limit_is_saved_with_a_warning_that_does_not_block
                                 now=at(now, 1))
     assert version is not None
     [social] = version.variants
-    length = maps.variant_checks(social, plain_audience)[0]
+    length = checks.variant_checks(social, plain_audience)[0]
     assert (length.label, length.passed, length.blocking) == ("Length", False, False)
     assert length.detail == "91 of 90 characters: over the soft limit"
-    assert maps.submission_problems(item, version) == {}
+    assert checks.submission_problems(item, version) == {}
     submit(session, item, people.author, at(now, 2), delivery)
     assert item.status is MessageStatus.IN_REVIEW
 
@@ -333,7 +328,7 @@ def test_a_channel_without_a_limit_takes_any_length(session: Session, now: datet
     version = maps.save_variant(session, item, variant(channels.website, "z" * 5000),
                                 actor=people.author, now=at(now, 1))
     assert version is not None
-    length = maps.variant_checks(version.variants[0], plain_audience)[0]
+    length = checks.variant_checks(version.variants[0], plain_audience)[0]
     assert length.passed and length.detail == "5,000 characters; no limit"
 
 
@@ -473,10 +468,10 @@ def test_needs_the_audience_does_not_have_are_not_asked_for(
     item = make_map(variants=(variant(channels.website, has_media=True, alt_text="Officers on patrol",
                                       translation_status=TranslationStatus.MACHINE),))
     [website] = maps.latest_version(session, item).variants
-    checks = maps.variant_checks(website, plain_audience)
-    assert [check.label for check in checks] == ["Length", "Reading age", "Alt text for the image or video",
+    results = checks.variant_checks(website, plain_audience)
+    assert [check.label for check in results] == ["Length", "Reading age", "Alt text for the image or video",
                                                  "Translation"]
-    [translation] = [check for check in checks if check.label == "Translation"]
+    [translation] = [check for check in results if check.label == "Translation"]
     assert not translation.passed and not translation.blocking
 
 
@@ -549,7 +544,7 @@ def test_an_author_who_is_also_an_approver_may_not_approve_their_own_version(
     with pytest.raises(PermissionDenied, match="another approver"):
         approve(session, item, people.officer_approver, at(now, 1), delivery)
     with pytest.raises(PermissionDenied):
-        maps.return_for_changes(session, item, number=1, comment="Looks fine to me", delivery=delivery,
+        review.return_for_changes(session, item, number=1, comment="Looks fine to me", delivery=delivery,
                                 actor=people.officer_approver, now=at(now, 1))
     assert item.status is MessageStatus.IN_REVIEW and item.approved_number is None
 
@@ -582,7 +577,7 @@ def test_approving_a_stale_version_number_is_a_conflict(session: Session, now: d
     maps.edit_content(session, item, content(concern="Second words"), actor=people.author, now=at(now, 1))
     submit(session, item, people.author, at(now, 2), delivery)
     with pytest.raises(Conflict, match="Version 2 was saved"):
-        maps.approve(session, item, number=1, actor=people.approver, now=at(now, 3), delivery=delivery)
+        review.approve(session, item, number=1, actor=people.approver, now=at(now, 3), delivery=delivery)
     assert item.status is MessageStatus.IN_REVIEW and item.approved_number is None
     assert maps.get_version(session, item, 1).approved_at is None
 
@@ -599,7 +594,7 @@ def test_another_approver_approves_and_the_approval_is_recorded(
         session: Session, now: datetime, make_map: MapMaker, people: People,
         delivery: DeliverySettings) -> None:
     item = submit(session, make_map(), people.author, now, delivery)
-    maps.approve(session, item, number=1, actor=people.approver, now=at(now, 1), delivery=delivery,
+    review.approve(session, item, number=1, actor=people.approver, now=at(now, 1), delivery=delivery,
                  comment="  Clear and kind.  ")
     session.commit()
     session.expire_all()
@@ -632,12 +627,12 @@ def test_a_decision_clears_the_request_from_every_approvers_inbox(
     if decision == "approve":
         approve(session, item, people.approver, at(now, 1), delivery)
     elif decision == "return":
-        maps.return_for_changes(session, item, number=1, comment="Name the patrol times",
+        review.return_for_changes(session, item, number=1, comment="Name the patrol times",
                                 actor=people.approver, now=at(now, 1), delivery=delivery)
     elif decision == "edit":
         maps.edit_content(session, item, content(concern="Changed"), actor=people.author, now=at(now, 1))
     else:
-        maps.retire(session, item, actor=people.author, now=at(now, 1))
+        review.retire(session, item, actor=people.author, now=at(now, 1))
     asked = session.scalars(select(InboxItem).where(InboxItem.kind == "approval_waiting")
                             .order_by(InboxItem.user_id)).all()
     assert [(i.user_id, i.resolution, i.resolved_at) for i in asked] == [
@@ -653,7 +648,7 @@ def test_sending_back_needs_a_comment(session: Session, now: datetime, make_map:
     item = submit(session, make_map(), people.author, now, delivery)
     before = written()
     with pytest.raises(ValidationError) as caught:
-        maps.return_for_changes(session, item, number=1, comment=comment, actor=people.approver,
+        review.return_for_changes(session, item, number=1, comment=comment, actor=people.approver,
                                 now=at(now, 1), delivery=delivery)
     assert caught.value.errors == {"comment": ["Say what needs to change"]}
     assert item.status is MessageStatus.IN_REVIEW
@@ -665,7 +660,7 @@ def test_sending_back_returns_the_map_to_draft_with_a_comment_and_tells_the_owne
         session: Session, now: datetime, make_map: MapMaker, people: People,
         delivery: DeliverySettings) -> None:
     item = submit(session, make_map(owner=people.second_officer), people.author, now, delivery)
-    maps.return_for_changes(session, item, number=1, comment="  Name the patrol times.  ",
+    review.return_for_changes(session, item, number=1, comment="  Name the patrol times.  ",
                             actor=people.approver, now=at(now, 1), delivery=delivery)
     assert item.status is MessageStatus.DRAFT and item.approved_number is None
     [comment] = maps.comments(session, item)
@@ -684,12 +679,12 @@ def test_a_map_sent_back_and_resubmitted_unchanged_tells_everyone_again(
         session: Session, now: datetime, make_map: MapMaker, people: People,
         delivery: DeliverySettings) -> None:
     item = submit(session, make_map(), people.author, now, delivery)
-    maps.return_for_changes(session, item, number=1, comment="Check the figures with the analyst",
+    review.return_for_changes(session, item, number=1, comment="Check the figures with the analyst",
                             actor=people.approver, now=at(now, 1), delivery=delivery)
     submit(session, item, people.author, at(now, 2), delivery)
     pending = reminders(item, "approval_waiting", ReminderStatus.PENDING)
     assert [reminder.due_at for reminder in pending] == [at(now, 2)] * 2
-    maps.return_for_changes(session, item, number=1, comment="The figures are still wrong",
+    review.return_for_changes(session, item, number=1, comment="The figures are still wrong",
                             actor=people.approver, now=at(now, 3), delivery=delivery)
     assert [r.body for r in reminders(item, "general")] == [
         "Check the figures with the analyst", "The figures are still wrong"]
@@ -719,7 +714,7 @@ def test_editing_while_in_review_returns_the_map_to_draft_and_withdraws_the_requ
     assert item.status is MessageStatus.DRAFT
     assert [r.status for r in reminders(item, "approval_waiting")] == [ReminderStatus.CANCELLED] * 2
     with pytest.raises(Conflict):
-        maps.approve(session, item, number=1, actor=people.approver, now=at(now, 2), delivery=delivery)
+        review.approve(session, item, number=1, actor=people.approver, now=at(now, 2), delivery=delivery)
 
 
 # --- review-date reminders ---------------------------------------------------------------------
@@ -744,12 +739,12 @@ def test_no_review_date_means_no_reminder(make_map: MapMaker) -> None:
     assert reminders(make_map()) == []
 
 
-def settings_of(item: MessageMap, **changes: Any) -> maps.MapSettings:
+def settings_of(item: MessageMap, **changes: Any) -> checks.MapSettings:
     values: dict[str, Any] = {"element_id": item.element_id, "audience_id": item.audience_id,
                               "qualifier_ids": tuple(q.id for q in item.qualifiers),
                               "unit_id": item.unit_id, "owner_id": item.owner_id,
                               "review_date": item.review_date, **changes}
-    return maps.MapSettings(**values)
+    return checks.MapSettings(**values)
 
 
 def test_changing_the_review_date_replaces_the_reminder(session: Session, now: datetime,
@@ -791,7 +786,7 @@ def test_a_new_owner_gets_the_review_reminder(session: Session, now: datetime, m
 def test_retiring_cancels_the_review_reminder(session: Session, now: datetime, make_map: MapMaker,
                                               people: People) -> None:
     item = make_map(review_date=date(2027, 2, 1))
-    maps.retire(session, item, actor=people.author, now=at(now, 1))
+    review.retire(session, item, actor=people.author, now=at(now, 1))
     assert [r.status for r in reminders(item)] == [ReminderStatus.CANCELLED]
 
 
@@ -802,7 +797,7 @@ def test_a_retired_map_cannot_change(session: Session, now: datetime, approved_m
                                      people: People, channels: Channels,
                                      delivery: DeliverySettings) -> None:
     item = approved_map
-    maps.retire(session, item, actor=people.author, now=at(now, 2))
+    review.retire(session, item, actor=people.author, now=at(now, 2))
     assert item.status is MessageStatus.RETIRED
     assert audit_actions(item)[-1] == "retire"
     [website] = maps.latest_version(session, item).variants
@@ -813,9 +808,9 @@ def test_a_retired_map_cannot_change(session: Session, now: datetime, approved_m
         lambda: maps.remove_variant(session, item, website, actor=people.author, now=now),
         lambda: maps.update_settings(session, item, settings_of(item, review_date=date(2027, 1, 5)),
                                      actor=people.author, now=now, delivery=delivery),
-        lambda: maps.submit(session, item, actor=people.author, now=now, delivery=delivery),
-        lambda: maps.approve(session, item, number=1, actor=people.approver, now=now, delivery=delivery),
-        lambda: maps.retire(session, item, actor=people.author, now=now),
+        lambda: review.submit(session, item, actor=people.author, now=now, delivery=delivery),
+        lambda: review.approve(session, item, number=1, actor=people.approver, now=now, delivery=delivery),
+        lambda: review.retire(session, item, actor=people.author, now=now),
     ]
     for attempt in attempts:
         with pytest.raises(Conflict):
@@ -829,7 +824,7 @@ def test_the_matrix_no_longer_counts_a_retired_map(session: Session, now: dateti
                                                    reference: Reference, plain_audience: Audience) -> None:
     cell = coverage.matrix(session).cell(reference.elements["ROB"], plain_audience)
     assert (cell.state, cell.maps) == (coverage.CellState.APPROVED, 1)
-    maps.retire(session, approved_map, actor=people.author, now=at(now, 2))
+    review.retire(session, approved_map, actor=people.author, now=at(now, 2))
     cell = coverage.matrix(session).cell(reference.elements["ROB"], plain_audience)
     assert (cell.state, cell.maps, cell.channels) == (coverage.CellState.NONE, 0, [])
     assert session.scalars(maps.maps_query(maps.MapFilter())).all() == []
@@ -840,7 +835,7 @@ def test_retiring_a_map_in_review_withdraws_the_approval_request(
         session: Session, now: datetime, make_map: MapMaker, people: People,
         delivery: DeliverySettings) -> None:
     item = submit(session, make_map(), people.author, now, delivery)
-    maps.retire(session, item, actor=people.author, now=at(now, 1))
+    review.retire(session, item, actor=people.author, now=at(now, 1))
     assert [r.status for r in reminders(item)] == [ReminderStatus.CANCELLED] * 2
 
 
@@ -849,7 +844,7 @@ def test_only_writers_may_retire(session: Session, now: datetime, make_map: MapM
                                  who: str) -> None:
     item = make_map()
     with pytest.raises(PermissionDenied):
-        maps.retire(session, item, actor=getattr(people, who), now=now)
+        review.retire(session, item, actor=getattr(people, who), now=now)
     assert item.status is MessageStatus.DRAFT
 
 
@@ -859,15 +854,15 @@ def test_only_writers_may_retire(session: Session, now: datetime, make_map: MapM
 def test_comments_are_kept_in_order_and_checked(session: Session, now: datetime, make_map: MapMaker,
                                                 people: People) -> None:
     item = make_map()
-    maps.add_comment(session, item, body="First", actor=people.approver, now=at(now, 1))
-    maps.add_comment(session, item, body="Second", actor=people.author, now=at(now, 2))
+    review.add_comment(session, item, body="First", actor=people.approver, now=at(now, 1))
+    review.add_comment(session, item, body="Second", actor=people.author, now=at(now, 2))
     assert [c.body for c in maps.comments(session, item)] == ["First", "Second"]
     with pytest.raises(ValidationError, match="Enter a comment"):
-        maps.add_comment(session, item, body="  ", actor=people.author, now=now)
+        review.add_comment(session, item, body="  ", actor=people.author, now=now)
     with pytest.raises(ValidationError, match="2,000"):
-        maps.add_comment(session, item, body="x" * 2001, actor=people.author, now=now)
+        review.add_comment(session, item, body="x" * 2001, actor=people.author, now=now)
     with pytest.raises(PermissionDenied):
-        maps.add_comment(session, item, body="Nice", actor=people.viewer, now=now)
+        review.add_comment(session, item, body="Nice", actor=people.viewer, now=now)
     assert count(MessageComment) == 2
 
 
@@ -882,7 +877,7 @@ def test_compare_lists_every_field_and_marks_the_changed_ones(
     maps.save_variant(session, item, variant(channels.sms, "Patrols after school."), actor=people.author,
                       now=at(now, 2))
     old, new = maps.get_version(session, item, 1), maps.get_version(session, item, 3)
-    fields = maps.compare(old, new)
+    fields = versions.compare(old, new)
     labels = [f.label for f in fields]
     assert labels[:6] == ["Concern", "Key message 1", "Key message 1, fact 1", "Key message 2",
                           "Call to action", "RIPE strands"]
@@ -892,7 +887,7 @@ def test_compare_lists_every_field_and_marks_the_changed_ones(
     assert (cta.old, cta.new) == (CONTENT.call_to_action, "Call 999 in an emergency")
     [sms] = [f for f in fields if f.label == "Borough SMS (en)"]
     assert (sms.old, sms.new) == ("", "Patrols after school.")
-    assert [f.label for f in maps.compare(new, new) if f.changed] == []
+    assert [f.label for f in versions.compare(new, new) if f.changed] == []
 
 
 def test_compare_shows_a_removed_variant_and_key_message(session: Session, now: datetime,
@@ -902,7 +897,7 @@ def test_compare_shows_a_removed_variant_and_key_message(session: Session, now: 
     maps.remove_variant(session, item, website, actor=people.author, now=at(now, 1))
     maps.edit_content(session, item, content(key_messages=CONTENT.key_messages[:1]), actor=people.author,
                       now=at(now, 2))
-    fields = {f.label: f for f in maps.compare(maps.get_version(session, item, 1),
+    fields = {f.label: f for f in versions.compare(maps.get_version(session, item, 1),
                                                maps.get_version(session, item, 3))}
     assert fields["Force website (en)"].new == "" and fields["Force website (en)"].changed
     assert fields["Key message 2"].old == CONTENT.key_messages[1].text
@@ -963,16 +958,16 @@ def test_key_messages_over_27_words_are_flagged() -> None:
     def words(n: int) -> str:
         return " ".join(["patrol"] * n)
 
-    assert maps.long_key_messages([{"text": words(27), "facts": []}]) == []
-    assert maps.long_key_messages([{"text": words(28), "facts": []}]) == [(1, 28)]
-    assert maps.long_key_messages([{"text": words(5), "facts": []}, {"text": words(27), "facts": []},
+    assert checks.long_key_messages([{"text": words(27), "facts": []}]) == []
+    assert checks.long_key_messages([{"text": words(28), "facts": []}]) == [(1, 28)]
+    assert checks.long_key_messages([{"text": words(5), "facts": []}, {"text": words(27), "facts": []},
                                    {"text": words(40), "facts": []}]) == [(3, 40)]
 
 
 def test_the_map_view_flags_a_long_key_message(session: Session, make_map: MapMaker) -> None:
     long = " ".join(f"word{n}" for n in range(28))
-    item = make_map(content=content(key_messages=(maps.KeyMessage("Short."), maps.KeyMessage(long))))
-    view = maps.map_view(session, item)
+    item = make_map(content=content(key_messages=(checks.KeyMessage("Short."), checks.KeyMessage(long))))
+    view = versions.map_view(session, item)
     assert view.long_messages == [(2, 28)]
     assert view.version.number == 1 and set(view.checks) == {v.id for v in view.version.variants}
 

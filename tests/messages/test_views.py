@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from commsplan.audiences.models import Audience
 from commsplan.auth.models import User
 from commsplan.extensions import db
-from commsplan.messages import maps
+from commsplan.messages import maps, review
 from commsplan.messages.models import MessageComment, MessageMap, MessageStatus
 from commsplan.notifications.expand import expand_due
 from commsplan.notifications.settings import DeliverySettings
@@ -70,7 +70,7 @@ def item(session: Session, now: datetime, make_map: MapMaker, people: People) ->
 
 def in_review(session: Session, item: MessageMap, people: People, delivery: DeliverySettings,
               now: datetime) -> MessageMap:
-    maps.submit(session, item, actor=people.officer_approver, now=now, delivery=delivery)
+    review.submit(session, item, actor=people.officer_approver, now=now, delivery=delivery)
     session.commit()
     return item
 
@@ -305,7 +305,7 @@ def test_once_one_approver_decides_the_request_leaves_the_other_approvers_home_p
         session: Session, now: datetime, login: Login, people: People, delivery: DeliverySettings,
         make_map: MapMaker) -> None:
     written_by_ada = make_map()
-    maps.submit(session, written_by_ada, actor=people.author, now=now, delivery=delivery)
+    review.submit(session, written_by_ada, actor=people.author, now=now, delivery=delivery)
     expand_due(session, now=now, worker="test", settings=delivery)
     request = f"Approve message: {written_by_ada.title}"
     assert shows(login(people.officer_approver).get("/").text, request)

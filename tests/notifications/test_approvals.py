@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session
 from commsplan.audit.models import AuditEntry
 from commsplan.auth import service as accounts
 from commsplan.auth.models import Role, User
-from commsplan.incidents import closing
+from commsplan.incidents import closing, task_reminders
 from commsplan.incidents import service as incidents
 from commsplan.incidents.models import Incident, IncidentMode
-from commsplan.notifications import approvals, service
+from commsplan.notifications import approvals, inbox, service
 from commsplan.notifications.expand import expand_due
 from commsplan.notifications.models import (
     Delivery,
@@ -170,7 +170,7 @@ def test_resolve_clears_every_inbox_and_stops_what_has_not_gone(session: Session
     assert count(session, AuditEntry, AuditEntry.action == "cancel",
                  AuditEntry.object_id == str(later.id)) == 1
     for person in (helen, omar):
-        assert service.unread_count(session, user_id=person.id, now=now) == 1  # the other map's request
+        assert inbox.unread_count(session, user_id=person.id, now=now) == 1  # the other map's request
 
 
 def test_a_second_resolution_keeps_the_first(session: Session, now: datetime) -> None:
@@ -228,7 +228,7 @@ def test_a_resolved_item_is_grey_in_the_inbox_and_not_counted_unread(
     assert "govuk-tag--grey" in everything
     assert "Dealt with: approved by Helen Marsh at 10:00" in everything
     assert "Unread: " not in everything and "Mark as read" not in everything
-    assert service.unread_count(session, user_id=user.id, now=now) == 0
+    assert inbox.unread_count(session, user_id=user.id, now=now) == 0
 
 
 # --- incidents: work done leaves the inbox ----------------------------------------------------
@@ -270,7 +270,7 @@ def test_a_task_done_or_skipped_leaves_every_inbox(session: Session, now: dateti
     assert after["Publish the holding statement"].resolution == "Skipped by Dana Duty at 10:06"
     assert all(item.read_at == later for title, item in after.items() if item.resolved_at)
     assert session.scalars(select(Reminder.status).where(
-        Reminder.idempotency_key.startswith(incidents.task_key(holding)),
+        Reminder.idempotency_key.startswith(task_reminders.task_key(holding)),
         Reminder.kind == "incident_task_overdue")).all() == [ReminderStatus.CANCELLED]
 
 
@@ -288,4 +288,4 @@ def test_standing_an_incident_down_clears_all_its_items(session: Session, now: d
     assert {item.resolution for item in incident_items(session, incident).values()} == {
         "The incident was stood down at 16:05"}
     assert {item.resolved_at for item in incident_items(session, other).values()} == {None}
-    assert service.unread_count(session, user_id=duty.id, now=now) == len(incident_items(session, other))
+    assert inbox.unread_count(session, user_id=duty.id, now=now) == len(incident_items(session, other))

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from commsplan.auth.models import Role
 from commsplan.extensions import db
-from commsplan.notifications import jobs, notifiers, service
+from commsplan.notifications import inbox, jobs, notifiers, service, webhooks
 from commsplan.notifications.deliveries import claim_next
 from commsplan.notifications.expand import expand_due
 from commsplan.notifications.kinds import ChannelChoice
@@ -45,7 +45,7 @@ def count(session: Session, model: type) -> int:
 
 def add_webhook(session: Session, receiver: WebhookReceiver, now: datetime) -> WebhookTarget:
     admin = make_user(session, roles={Role.ADMIN}, now=now)
-    target = service.create_webhook(session, values={
+    target = webhooks.create_webhook(session, values={
         "name": "Duty team chat", "url": receiver.url, "business_unit_id": None, "urgent_only": False,
     }, actor=admin, now=now)
     receiver.secret = target.secret
@@ -92,7 +92,7 @@ def test_a_person_who_chose_email_only_gets_no_inbox_item_and_a_plain_subject(
     notify_app(MAIL_PORT=smtp_sink.port)
     session = db.session
     person = make_user(session, now=now)
-    service.set_preferences(session, user=person, choices={"general": ChannelChoice.EMAIL}, digest=False,
+    inbox.set_preferences(session, user=person, choices={"general": ChannelChoice.EMAIL}, digest=False,
                             now=now)
     service.schedule(session, key="note:1", kind="general", recipient=service.Recipient.person(person),
                      subject=service.Subject(type="note", id="1", title="Check the leaflet proofs",

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from commsplan.auth.models import Role
 from commsplan.db import write_transaction
 from commsplan.extensions import db
-from commsplan.notifications import jobs, notifiers, service
+from commsplan.notifications import jobs, notifiers, webhooks
 from commsplan.notifications.deliveries import DispatchReport, take_over_lapsed
 from commsplan.notifications.dispatcher import Dispatcher
 from commsplan.notifications.models import (
@@ -52,7 +52,7 @@ def attempts_of(session: Session, delivery: Delivery) -> list[DeliveryAttempt]:
 
 
 def add_webhook(session: Session, receiver: WebhookReceiver, now: datetime) -> WebhookTarget:
-    target = service.create_webhook(session, values={
+    target = webhooks.create_webhook(session, values={
         "name": "Borough chat", "url": receiver.url, "business_unit_id": None, "urgent_only": False,
     }, actor=None, now=now)
     receiver.secret = target.secret
@@ -275,7 +275,7 @@ def test_a_hung_webhook_receiver_holds_up_no_email_and_no_other_receiver(
     hung.mode, hung.hang_seconds = "hang", 10.0
     healthy = WebhookReceiver()
     healthy.start()
-    target = service.create_webhook(session, values={
+    target = webhooks.create_webhook(session, values={
         "name": "Press office chat", "url": healthy.url, "business_unit_id": None}, actor=None, now=start)
     healthy.secret = target.secret
     due = start + timedelta(seconds=1.5)  # the dispatcher is asleep until then

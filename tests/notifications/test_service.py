@@ -14,7 +14,7 @@ from commsplan.audit.models import AuditEntry
 from commsplan.auth import service as accounts
 from commsplan.auth.models import Role, User
 from commsplan.errors import Conflict, NotFound, ValidationError
-from commsplan.notifications import jobs, service
+from commsplan.notifications import inbox, jobs, service, webhooks
 from commsplan.notifications.deliveries import DispatchReport
 from commsplan.notifications.expand import expand_due
 from commsplan.notifications.kinds import DIGEST, KINDS, ChannelChoice, Urgency
@@ -117,7 +117,7 @@ def soon(now: datetime) -> datetime:
 
 def choose(session: Session, user: User, kind: str, choice: ChannelChoice, *, digest: bool = False,
            now: datetime) -> None:
-    service.set_preferences(session, user=user, choices={kind: choice}, digest=digest, now=now)
+    inbox.set_preferences(session, user=user, choices={kind: choice}, digest=digest, now=now)
 
 
 # --- schedule ----------------------------------------------------------------------------
@@ -376,23 +376,23 @@ def deliver(session: Session, user: User, now: datetime, *titles: str) -> list[I
 
 
 def visible(session: Session, user: User, at: datetime) -> list[str]:
-    return [item.title for item in session.scalars(service.visible_items(user.id, at))]
+    return [item.title for item in session.scalars(inbox.visible_items(user.id, at))]
 
 
 def test_snooze_hides_an_item_until_the_time_then_it_comes_back_unread(
         session: Session, person: User, now: datetime) -> None:
     item, other = deliver(session, person, now, "Snoozed", "Stays")
-    service.mark_read(session, item=item, actor=person, now=now)
+    inbox.mark_read(session, item=item, actor=person, now=now)
     until = now + timedelta(hours=2)
 
-    service.snooze(session, item=item, until=until, actor=person, now=now)
+    inbox.snooze(session, item=item, until=until, actor=person, now=now)
     session.commit()
 
     assert visible(session, person, now) == ["Stays"]
-    assert service.unread_count(session, user_id=person.id, now=now) == 1
+    assert inbox.unread_count(session, user_id=person.id, now=now) == 1
     assert visible(session, person, until - timedelta(seconds=1)) == ["Stays"]
     assert sorted(visible(session, person, until)) == ["Snoozed", "Stays"]
-    assert service.unread_count(session, user_id=person.id, now=until) == 2
+    assert inbox.unread_count(session, user_id=person.id, now=until) == 2
     assert item.read_at is None and item.snoozed_until == until
     assert audit_actions(session, "inbox_item") == ["mark_read", "snooze"]
 
@@ -408,7 +408,7 @@ def test_snooze_rejects_the_past_and_more_than_30_days(
     (item,) = deliver(session, person, now, "Keep me")
 
     with pytest.raises(ValidationError) as raised:
-        service.snooze(session, item=item, until=now + offset, actor=person, now=now)
+        inbox.snooze(session, item=item, until=now + offset, actor=person, now=now)
 
     assert "until" in raised.value.errors
     assert raised.value.errors["until"] == [message]
@@ -419,7 +419,7 @@ def test_snooze_rejects_the_past_and_more_than_30_days(
 def test_snooze_for_exactly_30_days_is_allowed(session: Session, person: User, now: datetime) -> None:
     (item,) = deliver(session, person, now, "Later")
 
-    service.snooze(session, item=item, until=now + timedelta(days=30), actor=person, now=now)
+    inbox.snooze(session, item=item, until=now + timedelta(days=30), actor=person, now=now)
 
     assert item.snoozed_until == now + timedelta(days=30)
 
@@ -429,40 +429,40 @@ def test_someone_elses_item_is_not_found(session: Session, person: User, admin: 
     (item,) = deliver(session, person, now, "Mine")
 
     with pytest.raises(NotFound):
-        service.inbox_item(session, item.id, user=admin)
+        inbox.inbox_item(session, item.id, user=admin)
     with pytest.raises(NotFound):
-        service.inbox_item(session, 999_999, user=person)
-    assert service.inbox_item(session, item.id, user=person).id == item.id
+        inbox.inbox_item(session, 999_999, user=person)
+    assert inbox.inbox_item(session, item.id, user=person).id == item.id
 
 
 def test_mark_read_records_once(session: Session, person: User, now: datetime) -> None:
     (item,) = deliver(session, person, now, "Read me")
     later = now + timedelta(minutes=5)
 
-    service.mark_read(session, item=item, actor=person, now=later)
-    service.mark_read(session, item=item, actor=person, now=later + timedelta(minutes=1))
+    inbox.mark_read(session, item=item, actor=person, now=later)
+    inbox.mark_read(session, item=item, actor=person, now=later + timedelta(minutes=1))
 
     assert item.read_at == later
     assert audit_actions(session, "inbox_item") == ["mark_read"]
-    assert service.unread_count(session, user_id=person.id, now=later) == 0
+    assert inbox.unread_count(session, user_id=person.id, now=later) == 0
 
 
 def test_mark_all_read_marks_visible_unread_items_only(session: Session, person: User, admin: User,
                                                        now: datetime) -> None:
     first, second, read, snoozed = deliver(session, person, now, "One", "Two", "Read", "Snoozed")
     deliver(session, admin, now, "Someone else's")
-    service.mark_read(session, item=read, actor=person, now=now)
-    service.snooze(session, item=snoozed, until=now + timedelta(hours=1), actor=person, now=now)
+    inbox.mark_read(session, item=read, actor=person, now=now)
+    inbox.snooze(session, item=snoozed, until=now + timedelta(hours=1), actor=person, now=now)
 
-    marked = service.mark_all_read(session, user=person, now=now + timedelta(minutes=1))
+    marked = inbox.mark_all_read(session, user=person, now=now + timedelta(minutes=1))
 
     assert marked == 2
     assert first.read_at == second.read_at == now + timedelta(minutes=1)
     assert read.read_at == now and snoozed.read_at is None
-    assert service.unread_count(session, user_id=admin.id, now=now) == 1
+    assert inbox.unread_count(session, user_id=admin.id, now=now) == 1
     entry = session.scalars(select(AuditEntry).where(AuditEntry.action == "mark_all_read")).one()
     assert entry.actor_id == person.id and entry.changes == {"notifications": [2, 0]}
-    assert service.mark_all_read(session, user=person, now=now) == 0
+    assert inbox.mark_all_read(session, user=person, now=now) == 0
     assert count(session, AuditEntry, AuditEntry.action == "mark_all_read") == 1
 
 
@@ -470,22 +470,22 @@ def test_mark_all_read_marks_visible_unread_items_only(session: Session, person:
 
 
 def test_preferences_default_to_each_kinds_channels(session: Session, person: User) -> None:
-    chosen = service.preferences(session, person)
+    chosen = inbox.preferences(session, person)
 
     assert chosen == {code: kind.default_channels for code, kind in KINDS.items() if kind.user_choice}
     assert DIGEST not in chosen
-    assert service.has_digest(session, person.id) is False
+    assert inbox.has_digest(session, person.id) is False
 
 
 def test_set_preferences_saves_and_audits(session: Session, person: User, now: datetime) -> None:
-    service.set_preferences(session, user=person, now=now, digest=True, choices={
+    inbox.set_preferences(session, user=person, now=now, digest=True, choices={
         "approval_waiting": ChannelChoice.IN_APP, "general": ChannelChoice.BOTH})
 
-    chosen = service.preferences(session, person)
+    chosen = inbox.preferences(session, person)
     assert chosen["approval_waiting"] is ChannelChoice.IN_APP
     assert chosen["general"] is ChannelChoice.BOTH
     assert chosen["milestone_due"] is KINDS["milestone_due"].default_channels
-    assert service.has_digest(session, person.id) is True
+    assert inbox.has_digest(session, person.id) is True
     entry = session.scalars(select(AuditEntry)
                             .where(AuditEntry.action == "update_notification_preferences")).one()
     assert entry.actor_id == person.id and entry.object_id == str(person.id)
@@ -500,7 +500,7 @@ def test_saving_the_same_preferences_again_records_nothing(session: Session, per
     choose(session, person, "general", ChannelChoice.EMAIL, digest=False, now=now)
 
     assert count(session, AuditEntry, AuditEntry.action == "update_notification_preferences") == 2
-    assert service.has_digest(session, person.id) is False
+    assert inbox.has_digest(session, person.id) is False
 
 
 @pytest.mark.parametrize("kind", ["birthday", DIGEST])
@@ -514,7 +514,7 @@ def test_set_preferences_rejects_kinds_people_cannot_choose(session: Session, pe
 
 
 def webhook(session: Session, admin: User, now: datetime, **values: Any) -> WebhookTarget:
-    return service.create_webhook(session, actor=admin, now=now, values={
+    return webhooks.create_webhook(session, actor=admin, now=now, values={
         "name": "Hackney chat", "url": "https://chat.example/hooks/abc", "business_unit_id": None,
         "urgent_only": False, **values})
 
@@ -562,17 +562,17 @@ def test_update_webhook_keeps_its_own_name_but_not_anothers(session: Session, ad
     target = webhook(session, admin, now)
     webhook(session, admin, now, name="Camden chat")
 
-    service.update_webhook(session, target, actor=admin, now=now, values={
+    webhooks.update_webhook(session, target, actor=admin, now=now, values={
         "name": "Hackney chat", "url": "http://chat.example/new", "urgent_only": True,
         "is_active": False})
     with pytest.raises(ValidationError) as raised:
-        service.update_webhook(session, target, actor=admin, now=now, values={
+        webhooks.update_webhook(session, target, actor=admin, now=now, values={
             "name": "camden chat", "url": "http://chat.example/new"})
 
     assert "name" in raised.value.errors
     assert target.url == "http://chat.example/new" and target.urgent_only and not target.is_active
     with pytest.raises(ValidationError):
-        service.update_webhook(session, target, actor=admin, now=now, values={
+        webhooks.update_webhook(session, target, actor=admin, now=now, values={
             "name": "Hackney chat", "url": "ftp://chat.example/new"})
     assert target.url == "http://chat.example/new"
 
@@ -723,7 +723,7 @@ def test_webhook_targets_get_reminders_for_their_unit_and_urgency(
     webhook(session, admin, now, name="Force chat")
     webhook(session, admin, now, name="Duty pager", urgent_only=True)
     off = webhook(session, admin, now, name="Old chat", business_unit_id=unit.id)
-    service.update_webhook(session, off, actor=admin, now=now, values={
+    webhooks.update_webhook(session, off, actor=admin, now=now, values={
         "name": "Old chat", "url": off.url, "business_unit_id": unit.id, "is_active": False})
     remind(session, recipient=Recipient.role_in(Role.COMMS_OFFICER, unit.id), due_at=now, now=now,
            key="normal-role")
@@ -819,7 +819,7 @@ def test_digest_lists_what_is_due_this_week_and_what_is_overdue(
            key="overdue-read", title="Already read")
     run_at(now)
     (read,) = [item for item in inbox_of(session, subscriber) if item.title == "Already read"]
-    service.mark_read(session, item=read, actor=subscriber, now=now)
+    inbox.mark_read(session, item=read, actor=subscriber, now=now)
     remind(session, recipient=Recipient.person(subscriber), due_at=now + timedelta(days=3), now=now,
            key="upcoming", title="Check the Camden leaflet")
     remind(session, recipient=Recipient.role_in(Role.APPROVER, unit.id), due_at=now + timedelta(days=2),
@@ -959,7 +959,7 @@ def test_a_failing_email_is_retried_with_backoff_then_failed_then_resent(
     assert len(failing.sent) == 4
 
     resent_at = now + timedelta(days=1)
-    service.resend(session, email_delivery(session), actor=admin, now=resent_at)
+    webhooks.resend(session, email_delivery(session), actor=admin, now=resent_at)
     session.commit()
     delivery = email_delivery(session)
     assert (delivery.status, delivery.attempts, delivery.next_attempt_at) == (
@@ -996,5 +996,5 @@ def test_only_failed_deliveries_can_be_resent(session: Session, person: User, ad
         expand_due(session, now=now, worker=WORKER, settings=SETTINGS)
 
     with pytest.raises(Conflict):
-        service.resend(session, email_delivery(session), actor=admin, now=now)
+        webhooks.resend(session, email_delivery(session), actor=admin, now=now)
     assert email_delivery(session).status is status

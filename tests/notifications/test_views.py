@@ -22,7 +22,7 @@ from commsplan.audit.models import AuditEntry
 from commsplan.auth import service as accounts
 from commsplan.auth.models import Role, User
 from commsplan.extensions import db
-from commsplan.notifications import jobs, service
+from commsplan.notifications import inbox, jobs, service, webhooks
 from commsplan.notifications.expand import expand_due
 from commsplan.notifications.kinds import KINDS, ChannelChoice
 from commsplan.notifications.models import (
@@ -92,7 +92,7 @@ def test_inbox_lists_unread_items_by_default(client: FlaskClient, signed_in: Cal
                                              session: Session, now: datetime) -> None:
     user = signed_in(Role.VIEWER)
     first, read = deliver(session, user, now, "Review the leaflet", "Already seen")
-    service.mark_read(session, item=read, actor=user, now=now)
+    inbox.mark_read(session, item=read, actor=user, now=now)
     session.commit()
 
     page = client.get("/inbox")
@@ -108,7 +108,7 @@ def test_inbox_show_all_includes_read_items(client: FlaskClient, signed_in: Call
                                             session: Session, now: datetime) -> None:
     user = signed_in(Role.VIEWER)
     _, read = deliver(session, user, now, "Review the leaflet", "Already seen")
-    service.mark_read(session, item=read, actor=user, now=now)
+    inbox.mark_read(session, item=read, actor=user, now=now)
     session.commit()
 
     page = client.get("/inbox?show=all").text
@@ -168,7 +168,7 @@ def test_inbox_hides_snoozed_items_and_other_peoples(client: FlaskClient, signed
     other = make_user(session, now=now)
     (snoozed,) = deliver(session, user, now, "Snoozed one")
     deliver(session, other, now, "Not yours")
-    service.snooze(session, item=snoozed, until=now + timedelta(hours=1), actor=user, now=now)
+    inbox.snooze(session, item=snoozed, until=now + timedelta(hours=1), actor=user, now=now)
     session.commit()
 
     page = client.get("/inbox?show=all").text
@@ -183,7 +183,7 @@ def test_header_shows_the_unread_count(client: FlaskClient, signed_in: Callable[
     assert "app-nav-count" not in client.get("/inbox").text
     deliver(session, user, now, "One", "Two", "Three")
     (read,) = deliver(session, user, now, "Read")
-    service.mark_read(session, item=read, actor=user, now=now)
+    inbox.mark_read(session, item=read, actor=user, now=now)
     session.commit()
 
     page = client.get("/account/notifications").text
@@ -669,7 +669,7 @@ def email_deliveries(session: Session, now: datetime, *titles: str, fail: str = 
     """One email delivery per title (each to its own person unless `users` is given)."""
     for number, title in enumerate(titles):
         user = users[number % len(users)] if users else make_user(session, now=now)
-        service.set_preferences(session, user=user, choices={"general": ChannelChoice.EMAIL},
+        inbox.set_preferences(session, user=user, choices={"general": ChannelChoice.EMAIL},
                                 digest=False, now=now)
         service.schedule(session, key=f"log:{number}:{title}", kind="general",
                          recipient=Recipient.person(user),
@@ -892,14 +892,14 @@ def test_inbox_queries_do_not_grow_with_items(client: FlaskClient, signed_in: Ca
     user_id = signed_in(Role.VIEWER).id
     user = db.session.get(User, user_id)
     items = deliver(session, user, now, *(f"Item {n}" for n in range(3)))
-    service.mark_read(session, item=items[0], actor=user, now=now)
+    inbox.mark_read(session, item=items[0], actor=user, now=now)
     session.commit()
     few = queries(client, url)
 
     user = db.session.get(User, user_id)
     more = deliver(session, user, now, *(f"Item {n}" for n in range(3, 40)))
     for item in more[::3]:
-        service.mark_read(session, item=item, actor=user, now=now)
+        inbox.mark_read(session, item=item, actor=user, now=now)
     session.commit()
     many = queries(client, url)
 
@@ -912,7 +912,7 @@ def test_delivery_log_queries_do_not_grow_with_deliveries(admin_client: FlaskCli
     email_deliveries(session, now, *(f"Fail {n}" for n in range(3)), fail="Fail")
     few = queries(admin_client, url)
 
-    service.create_webhook(session, values={"name": "Team chat", "url": "http://127.0.0.1:9/"},
+    webhooks.create_webhook(session, values={"name": "Team chat", "url": "http://127.0.0.1:9/"},
                            actor=make_user(session, roles=(Role.ADMIN,), now=now), now=now)
     email_deliveries(session, now, *(f"Fail {n}" for n in range(3, 40)), fail="Fail")
     many = queries(admin_client, url)
@@ -931,7 +931,7 @@ def test_delivery_page_queries_do_not_grow_with_attempts(admin_client: FlaskClie
     few = queries(admin_client, url)
     for minute in range(1, 30):
         keeper = db.session.get(User, keeper_id)
-        service.resend(session, fresh(Delivery, delivery_id), actor=keeper, now=now)
+        webhooks.resend(session, fresh(Delivery, delivery_id), actor=keeper, now=now)
         session.commit()
         jobs.run_dispatch(now=lambda m=minute: now + timedelta(minutes=m), worker=f"w{minute}",
                           send=FailSome("Fail"), settings=DeliverySettings(max_attempts=1))

@@ -129,10 +129,10 @@ def test_a_message_map_must_fit_the_element_and_an_audience(
     delivery: DeliverySettings,
     rules: PlanRules,
 ) -> None:
-    from commsplan.messages import maps
+    from commsplan.messages import checks, maps
     from tests.messages.helpers import CONTENT
 
-    settings = maps.MapSettings(
+    settings = checks.MapSettings(
         element_id=reference.elements["ROB"].id,
         audience_id=catalogue.parents.id,
         qualifier_ids=(),
