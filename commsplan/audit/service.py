@@ -60,6 +60,21 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> Changes:
     }
 
 
+def entry_row(action: str, object_type: str, object_id: object, label: str, changes: Changes, *,
+              actor: User | None, now: datetime) -> dict[str, Any]:
+    """One audit entry's columns: for one entry, or for many written in a single INSERT."""
+    return {"at": now, "actor_id": actor.id if actor else None,
+            "actor_name": actor.name if actor else SYSTEM_ACTOR_NAME, "action": action,
+            "object_type": object_type, "object_id": str(object_id), "object_label": label[:300],
+            "changes": changes}
+
+
+def record_rows(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    """Write many audit entries (made by `entry_row`) in one statement."""
+    if rows:
+        session.execute(insert(AuditEntry), list(rows))
+
+
 def record(
     session: Session,
     *,
@@ -70,16 +85,9 @@ def record(
     now: datetime,
 ) -> AuditEntry:
     """Add one audit entry about `obj`; the caller's commit makes it permanent with the change."""
-    entry = AuditEntry(
-        at=now,
-        actor_id=actor.id if actor else None,
-        actor_name=actor.name if actor else SYSTEM_ACTOR_NAME,
-        action=action,
-        object_type=obj.__audit_type__,
-        object_id=str(getattr(obj, "id")),  # noqa: B009 (Protocols cannot declare mapped ids)
-        object_label=obj.audit_label[:300],
-        changes=changes,
-    )
+    entry = AuditEntry(**entry_row(action, obj.__audit_type__,
+                                   getattr(obj, "id"),  # noqa: B009 (Protocols cannot declare mapped ids)
+                                   obj.audit_label, changes, actor=actor, now=now))
     session.add(entry)
     return entry
 
@@ -100,13 +108,9 @@ def add_all_audited(session: Session, objs: Sequence[Auditable], *, actor: User 
 def record_created(session: Session, objs: Sequence[Auditable], *, actor: User | None, now: datetime
                    ) -> None:
     """Audit entries for objects already inserted, written in one statement however many there are."""
-    if not objs:
-        return
-    session.execute(insert(AuditEntry), [{
-        "at": now, "actor_id": actor.id if actor else None,
-        "actor_name": actor.name if actor else SYSTEM_ACTOR_NAME, "action": "create",
-        "object_type": obj.__audit_type__, "object_id": str(getattr(obj, "id")),  # noqa: B009
-        "object_label": obj.audit_label[:300], "changes": diff({}, snapshot(obj))} for obj in objs])
+    record_rows(session, [entry_row("create", obj.__audit_type__, getattr(obj, "id"),  # noqa: B009
+                                    obj.audit_label, diff({}, snapshot(obj)), actor=actor, now=now)
+                          for obj in objs])
 
 
 def update_audited(

@@ -14,13 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import func, insert, literal, select, update
+from sqlalchemy import func, literal, select, update
 from sqlalchemy.orm import Session
 
-from commsplan.audit.models import AuditEntry
-from commsplan.audit.service import SYSTEM_ACTOR_NAME
+from commsplan.audit import service as audit
 from commsplan.auth.models import Role, User, UserRole
 from commsplan.db import UTCDateTime
 from commsplan.notifications import service
@@ -118,24 +116,14 @@ def resolve(session: Session, *, key_prefix: str, resolution: str, now: datetime
         .values(resolved_at=now, resolution=said,
                 read_at=func.coalesce(InboxItem.read_at, literal(now, UTCDateTime())))
         .returning(InboxItem.id, InboxItem.kind, InboxItem.title), execution_options=FETCH).all()
-    entries = [_entry("cancel", "reminder", row.id, f"{kind_label(row.kind)}: {row.subject_title}",
-                      {"status": [ReminderStatus.PENDING.value, ReminderStatus.CANCELLED.value]},
-                      actor=actor, now=now) for row in cancelled]
-    entries += [_entry("resolve", "inbox_item", row.id, f"{kind_label(row.kind)}: {row.title}",
-                       {"resolved_at": [None, now.isoformat()], "resolution": [None, said]},
-                       actor=actor, now=now) for row in resolved]
-    if entries:
-        session.execute(insert(AuditEntry), entries)
+    entries = [audit.entry_row("cancel", "reminder", row.id, f"{kind_label(row.kind)}: {row.subject_title}",
+                               {"status": [ReminderStatus.PENDING.value, ReminderStatus.CANCELLED.value]},
+                               actor=actor, now=now) for row in cancelled]
+    entries += [audit.entry_row("resolve", "inbox_item", row.id, f"{kind_label(row.kind)}: {row.title}",
+                                {"resolved_at": [None, now.isoformat()], "resolution": [None, said]},
+                                actor=actor, now=now) for row in resolved]
+    audit.record_rows(session, entries)
     return len(resolved)
-
-
-def _entry(action: str, object_type: str, object_id: int, label: str, changes: dict[str, list[Any]], *,
-           actor: User | None, now: datetime) -> dict[str, Any]:
-    """One audit row, as `audit.record` would write it, for a multi-row INSERT."""
-    return {"at": now, "actor_id": actor.id if actor else None,
-            "actor_name": actor.name if actor else SYSTEM_ACTOR_NAME, "action": action,
-            "object_type": object_type, "object_id": str(object_id), "object_label": label[:300],
-            "changes": changes}
 
 
 def clock(moment: datetime) -> str:
