@@ -322,19 +322,23 @@ def decision_from_form(prefix: str = "") -> decisions.DecisionInput:
     texts = {name: request.form.get(prefix + name, "") for name in (
         "decision_role", "decision", *decisions.NDM_PARTS, "ethics_note")}
     maker = request.form.get(prefix + "on_behalf_of_id", "").strip()
-    if maker and not (maker.isascii() and maker.isdigit() and len(maker) < 19):
+    maker_id = posted_id(maker)
+    if maker and maker_id is None:
         raise ValidationError.single("on_behalf_of_id", "Choose who made the decision")
     return decisions.DecisionInput(**texts, ethics=tuple(request.form.getlist(prefix + "ethics")),
-                                   on_behalf_of_id=int(maker) if maker else None)
+                                   on_behalf_of_id=maker_id)
+
+
+def posted_id(text: str) -> int | None:
+    """A record id as posted: plain digits that fit a database integer, or None."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 19 else None
 
 
 @bp.post("/<int:incident_id>/decisions")
 @role_required(*decisions.LOGGERS)
 def log_decision(incident_id: int) -> Response | tuple[str, int]:
     def add(session: Any, incident: Incident) -> str:
-        corrects = request.form.get("supersedes_id", "")
-        supersedes_id = int(corrects) if corrects.isascii() and corrects.isdigit() and len(corrects) < 19 \
-            else None
+        supersedes_id = posted_id(request.form.get("supersedes_id", ""))
         entry = decisions.add_decision(session, incident, decision_from_form(), actor=signed_in_user(),
                                        now=utcnow(), supersedes_id=supersedes_id,
                                        settings=decision_chain.current_log_settings())
