@@ -12,9 +12,12 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import DateTime, Dialect, Engine, MetaData, event, text
+from sqlalchemy import DateTime, Dialect, Engine, Integer, MetaData, event, text
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, registry
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -41,6 +44,28 @@ class UTCDateTime(TypeDecorator[datetime]):
 
     def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
         return None if value is None else value.replace(tzinfo=UTC)
+
+
+class minutes_between(FunctionElement[int]):  # noqa: N801 (an SQL function, named like one)
+    """Whole minutes from the first datetime column to the second (rounded down), worked out by the
+    database, so figures over many rows are aggregated in SQL on SQLite and PostgreSQL alike."""
+
+    type = Integer()
+    inherit_cache = True
+    name = "minutes_between"
+
+
+@compiles(minutes_between, "sqlite")
+def _minutes_on_sqlite(element: minutes_between, compiler: SQLCompiler, **kw: Any) -> str:
+    start, end = (compiler.process(clause, **kw) for clause in element.clauses)
+    # Whole milliseconds first, so a julianday fraction never turns 38 minutes into 37.
+    return f"(CAST(ROUND((julianday({end}) - julianday({start})) * 86400000) AS INTEGER) / 60000)"
+
+
+@compiles(minutes_between, "postgresql")
+def _minutes_on_postgresql(element: minutes_between, compiler: SQLCompiler, **kw: Any) -> str:
+    start, end = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"CAST(FLOOR(EXTRACT(EPOCH FROM ({end} - {start})) / 60) AS INTEGER)"
 
 
 class Base(DeclarativeBase):

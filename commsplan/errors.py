@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, jsonify, make_response, render_template, request
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
+from werkzeug.http import HTTP_STATUS_CODES
+
+PROBLEM_JSON = "application/problem+json"
+KEPT_HEADERS = ("Allow", "Retry-After", "WWW-Authenticate")  # what an HTTP error's own response told
 
 
 class DomainError(Exception):
@@ -59,12 +64,18 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def json_error(status: int, message: str, fields: dict[str, list[str]] | None = None) -> Response:
-    body: dict[str, Any] = {"error": {"status": status, "message": message}}
+def json_error(status: int, message: str, fields: dict[str, list[str]] | None = None,
+               headers: Mapping[str, str] | None = None) -> Response:
+    """An API error as RFC 9457 problem details: the status, its title, what went wrong (`detail`)
+    and, when fields were at fault, each field's messages (`fields`)."""
+    body: dict[str, Any] = {"type": "about:blank", "title": HTTP_STATUS_CODES.get(status, "Error"),
+                            "status": status, "detail": message}
     if fields:
-        body["error"]["fields"] = fields
+        body["fields"] = fields
     response = jsonify(body)
     response.status_code = status
+    response.mimetype = PROBLEM_JSON
+    response.headers.extend(headers or {})
     return response
 
 
@@ -89,12 +100,15 @@ def register_error_handlers(app: Flask) -> None:
         return render_error_page(409, message)
 
     @app.errorhandler(HTTPException)
-    def handle_http_error(error: HTTPException) -> Response | tuple[str, int]:
+    def handle_http_error(error: HTTPException) -> Response:
         status = error.code or 500
+        kept = {name: value for name, value in error.get_headers() if name in KEPT_HEADERS}
         if wants_json():
-            return json_error(status, error.description or error.name)
+            return json_error(status, error.description or error.name, headers=kept)
         custom = error.description != type(error).description
-        return render_error_page(status, error.description if custom else None)
+        response = make_response(render_error_page(status, error.description if custom else None))
+        response.headers.extend(kept)
+        return response
 
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception) -> Response | tuple[str, int]:

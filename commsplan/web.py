@@ -13,13 +13,21 @@ from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from wtforms import Form, SubmitField
 
 from commsplan.errors import DomainError, ValidationError
+from commsplan.numbers import (
+    EARLIEST_YEAR,
+    LARGEST_ID,
+    LATEST_YEAR,
+    MAX_PAGE,
+    in_range,
+    range_message,
+    whole_number,
+)
 
 if TYPE_CHECKING:  # core code names the people types only in annotations: it imports no domain
     from commsplan.auth.models import Role, User
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-MAX_PAGE = 1_000_000
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 # The calendar feed is opened by calendar programs, which cannot sign in: its private token is the key.
 PUBLIC_ENDPOINTS = {"static", "auth.login", "auth.accept_invitation", "health.healthz", "plans.feed_ics"}
@@ -82,6 +90,37 @@ def attachment(text: str, mimetype: str, filename: str) -> Response:
 def client_address() -> str:
     """The caller's address as the server saw it (put ProxyFix in front when behind a proxy)."""
     return request.remote_addr or "unknown"
+
+
+def number_arg(name: str, low: int, high: int, default: int | None = None, *, posted: bool = False,
+               expected: str = "") -> int | None:
+    """The ?name= argument (or, with `posted`, the posted field) as a whole number from `low` to
+    `high`; absent or blank is `default`; anything else is a field error (422) that names it
+    (`expected` words what is wanted, by default the range)."""
+    raw = (request.form if posted else request.args).get(name, "")
+    if not raw.strip():
+        return default
+    number = whole_number(raw)
+    if number is None or not in_range(number, low, high):
+        raise ValidationError.single(name, f"{name.replace('_', ' ').capitalize()}: "
+                                           f"{expected or range_message(low, high)}")
+    return number
+
+
+def id_arg(name: str, *, posted: bool = False) -> int | None:
+    """A record id from the query string (or the posted form); None when absent."""
+    return number_arg(name, 1, LARGEST_ID, posted=posted)
+
+
+def year_arg(default: int, name: str = "year", *, posted: bool = False) -> int:
+    """A year from the query string (or the posted form), within the years the app plans for."""
+    return posted_year(name, posted=posted) or default
+
+
+def posted_year(name: str = "year", *, posted: bool = False) -> int | None:
+    """A year from the query string (or the posted form), or None when blank."""
+    return number_arg(name, EARLIEST_YEAR, LATEST_YEAR, posted=posted,
+                      expected=f"enter a year from {EARLIEST_YEAR} to {LATEST_YEAR}")
 
 
 def page_number() -> int:

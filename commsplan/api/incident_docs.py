@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from commsplan.api.message_docs import ERRORS
+from commsplan.api.doc_parts import (
+    NULLABLE_ID,
+    PAGING_PARAMETERS,
+    json_content,
+    page_schema,
+    path_ids,
+    schema_ref,
+)
 from commsplan.incidents.decisions import LONGEST_PART, NDM_PARTS, PRINCIPLES
 from commsplan.incidents.models import IncidentMode, IncidentStatus, TaskStatus
 from commsplan.incidents.records import LONGEST_REASON
@@ -17,10 +24,6 @@ TIME = {"type": "string", "description": "ISO 8601 with an offset, like 2026-11-
 AT = {"type": "string", "format": "date-time", "description": "UTC"}
 NULLABLE_AT = {"type": ["string", "null"], "format": "date-time", "description": "UTC"}
 INTEGER, TEXT = {"type": "integer"}, {"type": "string"}
-
-
-def _ref(name: str) -> dict[str, str]:
-    return {"$ref": f"#/components/schemas/{name}"}
 
 
 def _object(properties: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
@@ -64,7 +67,6 @@ ANCHOR_INPUT = _input({"anchor": {"type": "string", "description": "One of the p
 SKIP_INPUT = _input({"reason": {"type": "string", "maxLength": LONGEST_REASON}}, ["reason"])
 NDM = {part: {"type": "string", "maxLength": LONGEST_PART, "description": label}
        for part, label in NDM_PARTS.items()}
-NULLABLE_ID = {"type": ["integer", "null"]}
 PRINCIPLE = {"enum": list(PRINCIPLES), "description": "A Code of Ethics principle: " + "; ".join(
     f"{name}: {principle.description}" for name, principle in PRINCIPLES.items())}
 DECISION_INPUT = _input({
@@ -95,24 +97,15 @@ DECISION = _object({
                "signing began"},
     "signature": {"type": ["string", "null"], "description": "HMAC-SHA256 of the entry and the previous "
                   "signature; null if logged before signing began"}})
-PAGE = _object({"items": {"type": "array", "items": _ref("IncidentSummary")}, "page": INTEGER,
-                "per_page": INTEGER, "total": INTEGER, "pages": INTEGER})
-
-
-def _json(schema: dict[str, Any]) -> dict[str, Any]:
-    return {"content": {"application/json": {"schema": schema}}}
-
-
-def _params(*names: str) -> list[dict[str, Any]]:
-    return [{"name": name, "in": "path", "required": True, "schema": INTEGER} for name in names]
+PAGE = page_schema(schema_ref("IncidentSummary"))
 
 
 def _post(summary: str, body: str | None, status: str, result: str, *params: str) -> dict[str, Any]:
-    operation: dict[str, Any] = {"tags": TAG, "summary": summary, "parameters": _params(*params),
-                                 "responses": {status: {"description": "Done", **_json(_ref(result))},
-                                               **ERRORS}}
+    done = {"description": "Done", **json_content(schema_ref(result))}
+    operation: dict[str, Any] = {"tags": TAG, "summary": summary, "parameters": path_ids(*params),
+                                 "responses": {status: done}}
     if body is not None:
-        operation["requestBody"] = {"required": True, **_json(_ref(body))}
+        operation["requestBody"] = {"required": True, **json_content(schema_ref(body))}
     return operation
 
 
@@ -127,19 +120,17 @@ def incident_paths() -> dict[str, Any]:
     return {
         "/incidents": {
             "get": {"tags": TAG, "summary": "List incidents, newest first",
-                    "parameters": [{"name": name, "in": "query", "schema": schema} for name, schema in (
+                    "parameters": [*({"name": name, "in": "query", "schema": schema} for name, schema in (
                         ("status", {"enum": [s.value for s in IncidentStatus]}),
-                        ("mode", {"enum": [m.value for m in IncidentMode]}),
-                        ("page", {"type": "integer", "minimum": 1}),
-                        ("per_page", {"type": "integer", "maximum": 100}))],
+                        ("mode", {"enum": [m.value for m in IncidentMode]}))), *PAGING_PARAMETERS],
                     "responses": {"200": {"description": "A page of incidents",
-                                          **_json(_ref("IncidentPage"))}, **ERRORS}},
+                                          **json_content(schema_ref("IncidentPage"))}}},
             "post": _post(f"Launch a playbook as an incident.{workers}", "IncidentLaunch", "201", "Incident"),
         },
         "/incidents/{id}": {"get": {"tags": TAG, "summary": "One incident with its clocks, tasks and inputs",
-                                    "parameters": _params("id"),
+                                    "parameters": path_ids("id"),
                                     "responses": {"200": {"description": "The incident",
-                                                          **_json(_ref("Incident"))}, **ERRORS}}},
+                                                          **json_content(schema_ref("Incident"))}}}},
         "/incidents/{id}/anchors": {"post": _post(
             f"Record a clock (such as arrest); tasks waiting for it get their due times.{workers}",
             "IncidentAnchorInput", "201", "Incident", "id")},

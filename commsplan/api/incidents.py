@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from enum import StrEnum
 from typing import Any
 
-from flask import Response, jsonify, request
+from flask import Response, jsonify
 from sqlalchemy import select
 
 from commsplan.api.auth import api_user
-from commsplan.api.jsonforms import Reader, request_object
-from commsplan.api.views import MAX_PER_PAGE, bp
+from commsplan.api.jsonforms import Reader, choice_arg, page_json, paginate, request_object
+from commsplan.api.views import bp
 from commsplan.auth.service import require_role
 from commsplan.db import current_session, unit_of_work
 from commsplan.errors import ValidationError
-from commsplan.extensions import db
 from commsplan.incidents import decisions, inputs, records, service
 from commsplan.incidents.decision_chain import current_log_settings
 from commsplan.incidents.models import (
@@ -31,7 +29,6 @@ from commsplan.notifications.jobs import current_settings
 from commsplan.playbooks.library import library
 from commsplan.playbooks.model import Playbook
 from commsplan.timeutil import to_london, utcnow
-from commsplan.web import page_number
 
 LAUNCH_FIELDS = ("playbook_id", "title", "mode", "notified_at", "inputs")
 ANCHOR_FIELDS = ("anchor", "occurred_at", "note")
@@ -69,16 +66,6 @@ def london_text(reader: Reader, name: str) -> str:
     """The time as the London text `LaunchRequest` takes; empty when missing, so the service asks for it."""
     moment = parsed_time(reader, name)
     return to_london(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
-
-
-def choice_arg(name: str, enum: type[StrEnum]) -> Any:
-    """A ?name= filter as the enum member, None when absent, or a field error naming the choices."""
-    value = request.args.get(name, "")
-    if not value:
-        return None
-    if value not in {member.value for member in enum}:
-        raise ValidationError.single(name, f"Choose one of: {', '.join(m.value for m in enum)}")
-    return enum(value)
 
 
 def input_errors(playbook: Playbook | None, inputs: Mapping[str, str]) -> dict[str, list[str]]:
@@ -138,16 +125,14 @@ def list_incidents() -> Response:
         query = query.where(Incident.status == status)
     if mode is not None:
         query = query.where(Incident.mode == mode)
-    per_page = min(max(request.args.get("per_page", 50, type=int) or 50, 1), MAX_PER_PAGE)
-    page = db.paginate(query, page=page_number(), per_page=per_page, error_out=False)
+    page = paginate(query)
     open_tasks: dict[int, list[IncidentTask]] = {}
     for task in current_session().scalars(select(IncidentTask).where(
             IncidentTask.incident_id.in_([incident.id for incident in page.items]),
             IncidentTask.status == TaskStatus.OPEN)):
         open_tasks.setdefault(task.incident_id, []).append(task)
     now = utcnow()
-    return jsonify(items=[summary_json(i, open_tasks.get(i.id, []), now) for i in page.items],
-                   page=page.page, per_page=per_page, total=page.total, pages=page.pages)
+    return jsonify(page_json(page, [summary_json(i, open_tasks.get(i.id, []), now) for i in page.items]))
 
 
 @bp.get("/incidents/<int:item_id>")
@@ -233,9 +218,9 @@ def log_decision(item_id: int) -> tuple[Response, int]:
     reader.unknown(DECISION_FIELDS)
     entry = decisions.DecisionInput(
         **{name: reader.text(name) for name in DECISION_TEXT},
-        on_behalf_of_id=reader.integer("on_behalf_of_id"),
+        on_behalf_of_id=reader.record_id("on_behalf_of_id"),
         ethics=tuple(reader.list_of("ethics", lambda item: isinstance(item, str), "text")))
-    supersedes_id = reader.integer("supersedes_id")
+    supersedes_id = reader.record_id("supersedes_id")
     reader.done()
     with unit_of_work() as session:
         logged = decisions.add_decision(session, incident, entry, actor=api_user(), now=utcnow(),

@@ -1,4 +1,4 @@
-"""Reading the JSON body of an API request."""
+"""Reading an API request: its JSON body, its filters and its paging."""
 
 from __future__ import annotations
 
@@ -8,8 +8,13 @@ from enum import StrEnum
 from typing import Any
 
 from flask import request
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import Select
 
 from commsplan.errors import ValidationError
+from commsplan.extensions import db
+from commsplan.numbers import LARGEST_ID, MAX_PAGE, MAX_PER_PAGE, record_id
+from commsplan.web import number_arg
 
 
 def request_object() -> dict[str, Any]:
@@ -19,6 +24,18 @@ def request_object() -> dict[str, Any]:
         raise ValidationError.single("body", "Send a JSON object with Content-Type "
                                              "application/json")
     return payload
+
+
+def is_record_id(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and record_id(value) is not None
+
+
+def is_choice(value: Any, enum: type[StrEnum]) -> bool:
+    """Whether `value` is one of the enum's values (anything not text, such as {}, is not)."""
+    return isinstance(value, str) and value in {member.value for member in enum}
+
+
+DEFAULT_PER_PAGE = 50
 
 
 class Reader:
@@ -41,9 +58,9 @@ class Reader:
     def text(self, name: str, default: str = "") -> str:
         return str(self.get(name, lambda v: isinstance(v, str), "text", default) or "")
 
-    def integer(self, name: str) -> int | None:
-        value: int | None = self.get(name, lambda v: isinstance(v, int) and not isinstance(v, bool),
-                                     "a whole number")
+    def record_id(self, name: str) -> int | None:
+        """A record's id: a whole number from 1 to the largest the database holds."""
+        value: int | None = self.get(name, is_record_id, f"a record id (1 to {LARGEST_ID:,})")
         return value
 
     def flag(self, name: str) -> bool:
@@ -51,7 +68,7 @@ class Reader:
 
     def choice(self, name: str, enum: type[StrEnum]) -> Any:
         value = self.text(name)
-        if value and value not in {member.value for member in enum}:
+        if value and not is_choice(value, enum):
             self.fail(name, f"Choose one of: {', '.join(member.value for member in enum)}")
             return None
         return enum(value) if value else None
@@ -79,3 +96,26 @@ class Reader:
     def done(self) -> None:
         if self.errors:
             raise ValidationError(self.errors)
+
+
+def paginate(query: Select[Any]) -> Pagination:
+    """The ?page= and ?per_page= of `query`; either out of range is a field error (422)."""
+    page = number_arg("page", 1, MAX_PAGE, 1) or 1
+    per_page = number_arg("per_page", 1, MAX_PER_PAGE, DEFAULT_PER_PAGE) or DEFAULT_PER_PAGE
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def page_json(page: Pagination, items: list[Any]) -> dict[str, Any]:
+    """A page of a list as every list endpoint answers it."""
+    return {"items": items, "page": page.page, "per_page": page.per_page, "total": page.total,
+            "pages": page.pages}
+
+
+def choice_arg(name: str, enum: type[StrEnum]) -> Any:
+    """A ?name= filter as the enum member, None when absent, or a field error naming the choices."""
+    value = request.args.get(name, "")
+    if not value:
+        return None
+    if not is_choice(value, enum):
+        raise ValidationError.single(name, f"Choose one of: {', '.join(m.value for m in enum)}")
+    return enum(value)

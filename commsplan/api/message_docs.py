@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from commsplan.api.doc_parts import ID, NULLABLE_ID, PAGING_PARAMETERS, json_content, page_schema, path_ids
 from commsplan.messages.models import MessageStatus, RipeStrand, Tone, TranslationStatus
 
-ERROR_REF = {"$ref": "#/components/responses/Error"}
-ERRORS = {"401": ERROR_REF, "403": ERROR_REF, "404": ERROR_REF, "409": ERROR_REF, "422": ERROR_REF}
 MAP_REF = {"$ref": "#/components/schemas/MessageMap"}
-NULLABLE_ID = {"type": ["integer", "null"]}
 
 VARIANT = {"type": "object", "required": ["channel_id", "body"], "additionalProperties": False,
            "properties": {
-               "channel_id": {"type": "integer"},
+               "channel_id": ID,
                "language": {"type": "string", "default": "en", "description": "Like en, so, pt-BR"},
                "body": {"type": "string", "maxLength": 20000,
                         "description": "Markdown; a channel's hard length limit is enforced"},
@@ -27,9 +25,9 @@ KEY_MESSAGE = {"type": "object", "required": ["text"], "additionalProperties": F
                               "facts": {"type": "array", "maxItems": 3,
                                         "items": {"type": "string", "maxLength": 300}}}}
 INPUT_PROPERTIES: dict[str, Any] = {
-    "element_id": {"type": "integer"}, "audience_id": {"type": "integer"},
-    "qualifier_ids": {"type": "array", "items": {"type": "integer"}},
-    "unit_id": NULLABLE_ID, "owner_id": {"type": "integer", "description": "Defaults to you"},
+    "element_id": ID, "audience_id": ID,
+    "qualifier_ids": {"type": "array", "items": ID},
+    "unit_id": NULLABLE_ID, "owner_id": {**ID, "description": "Defaults to you"},
     "review_date": {"type": ["string", "null"], "format": "date"},
     "concern": {"type": "string", "maxLength": 500},
     "key_messages": {"type": "array", "minItems": 1, "maxItems": 3, "items": KEY_MESSAGE},
@@ -46,9 +44,9 @@ VERSION = {"type": "object", "properties": {
     "approved_at": {"type": ["string", "null"], "format": "date-time"},
     "variants": {"type": "array", "items": {"type": "object"}}}}
 MAP = {"type": "object", "properties": {
-    "id": {"type": "integer"}, "title": {"type": "string"}, "element_id": {"type": "integer"},
-    "qualifier_ids": {"type": "array", "items": {"type": "integer"}},
-    "audience_id": {"type": "integer"}, "unit_id": NULLABLE_ID, "owner_id": {"type": "integer"},
+    "id": ID, "title": {"type": "string"}, "element_id": ID,
+    "qualifier_ids": {"type": "array", "items": ID},
+    "audience_id": ID, "unit_id": NULLABLE_ID, "owner_id": {"type": "integer"},
     "review_date": {"type": ["string", "null"], "format": "date"},
     "status": {"enum": [s.value for s in MessageStatus]}, "latest_number": {"type": "integer"},
     "approved_number": NULLABLE_ID, "updated_at": {"type": "string", "format": "date-time"},
@@ -58,22 +56,14 @@ DECISION = {"type": "object", "properties": {
     "comment": {"type": "string", "maxLength": 2000}}}
 
 
-def _json(schema: dict[str, Any]) -> dict[str, Any]:
-    return {"content": {"application/json": {"schema": schema}}}
-
-
 def _action(summary: str, body: dict[str, Any] | None = None, required: bool = False
             ) -> dict[str, Any]:
     operation: dict[str, Any] = {"tags": ["Message maps"], "summary": summary,
-                                 "parameters": [ID_PARAM],
-                                 "responses": {"200": {"description": "The map", **_json(MAP_REF)},
-                                               **ERRORS}}
+                                 "parameters": path_ids("id"),
+                                 "responses": {"200": {"description": "The map", **json_content(MAP_REF)}}}
     if body is not None:
-        operation["requestBody"] = {"required": required, **_json(body)}
+        operation["requestBody"] = {"required": required, **json_content(body)}
     return operation
-
-
-ID_PARAM = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
 
 
 def message_schemas() -> dict[str, Any]:
@@ -89,23 +79,19 @@ def message_schemas() -> dict[str, Any]:
 
 def message_paths() -> dict[str, Any]:
     tag = ["Message maps"]
-    page = {"type": "object", "properties": {"items": {"type": "array", "items": MAP_REF},
-                                             "page": {"type": "integer"}, "total": {"type": "integer"},
-                                             "per_page": {"type": "integer"}, "pages": {"type": "integer"}}}
+    page = page_schema(MAP_REF)
     return {
         "/messages": {
             "get": {"tags": tag, "summary": "List message maps (retired ones only when asked by status)",
-                    "parameters": [{"name": name, "in": "query", "schema": schema} for name, schema in (
-                        ("element_id", {"type": "integer"}), ("audience_id", {"type": "integer"}),
-                        ("status", {"enum": [s.value for s in MessageStatus]}),
-                        ("page", {"type": "integer", "minimum": 1}),
-                        ("per_page", {"type": "integer", "maximum": 100}))],
-                    "responses": {"200": {"description": "A page of maps", **_json(page)}, **ERRORS}},
+                    "parameters": [*({"name": name, "in": "query", "schema": schema} for name, schema in (
+                        ("element_id", ID), ("audience_id", ID),
+                        ("status", {"enum": [s.value for s in MessageStatus]}))), *PAGING_PARAMETERS],
+                    "responses": {"200": {"description": "A page of maps", **json_content(page)}}},
             "post": {"tags": tag, "summary": "Write a message map, in draft. Needs the comms officer "
                                              "or admin role.",
                      "requestBody": {"required": True,
-                                     **_json({"$ref": "#/components/schemas/MessageMapInput"})},
-                     "responses": {"201": {"description": "The map", **_json(MAP_REF)}, **ERRORS}},
+                                     **json_content({"$ref": "#/components/schemas/MessageMapInput"})},
+                     "responses": {"201": {"description": "The map", **json_content(MAP_REF)}}},
         },
         "/messages/{id}": {
             "get": {**_action("One message map with its latest version")},

@@ -9,11 +9,18 @@ from typing import Any
 from flask import Response, jsonify, request
 
 from commsplan.api.auth import api_user
-from commsplan.api.jsonforms import Reader, request_object
-from commsplan.api.views import MAX_PER_PAGE, bp
+from commsplan.api.jsonforms import (
+    Reader,
+    choice_arg,
+    is_choice,
+    is_record_id,
+    page_json,
+    paginate,
+    request_object,
+)
+from commsplan.api.views import bp
 from commsplan.db import current_session, unit_of_work
 from commsplan.errors import ValidationError
-from commsplan.extensions import db
 from commsplan.messages import checks, maps, review
 from commsplan.messages.models import (
     MessageMap,
@@ -25,7 +32,7 @@ from commsplan.messages.models import (
 )
 from commsplan.notifications.jobs import current_settings
 from commsplan.timeutil import utcnow
-from commsplan.web import page_number
+from commsplan.web import id_arg
 
 SETTINGS_FIELDS = ("element_id", "audience_id", "qualifier_ids", "unit_id", "owner_id", "review_date")
 CONTENT_FIELDS = ("concern", "key_messages", "call_to_action", "ripe_strands", "tone")
@@ -44,12 +51,11 @@ def read_settings(payload: dict[str, Any], current: MessageMap | None) -> checks
         owner_id=current.owner_id, review_date=current.review_date,
     ) if current else checks.MapSettings(element_id=None, audience_id=None, owner_id=api_user().id)
     readers: dict[str, Callable[[], Any]] = {
-        "element_id": lambda: reader.integer("element_id"),
-        "audience_id": lambda: reader.integer("audience_id"),
-        "qualifier_ids": lambda: tuple(reader.list_of("qualifier_ids", lambda v: isinstance(v, int)
-                                                      and not isinstance(v, bool), "ids")),
-        "unit_id": lambda: reader.integer("unit_id"),
-        "owner_id": lambda: reader.integer("owner_id"),
+        "element_id": lambda: reader.record_id("element_id"),
+        "audience_id": lambda: reader.record_id("audience_id"),
+        "qualifier_ids": lambda: tuple(reader.list_of("qualifier_ids", is_record_id, "record ids")),
+        "unit_id": lambda: reader.record_id("unit_id"),
+        "owner_id": lambda: reader.record_id("owner_id"),
         "review_date": lambda: reader.day("review_date"),
     }
     settings = replace(settings, **{name: read() for name, read in readers.items() if name in payload})
@@ -80,7 +86,7 @@ def read_content(payload: dict[str, Any], current: MessageVersion | None) -> che
         key_messages=pick("key_messages", lambda: read_key_messages(reader)),
         call_to_action=pick("call_to_action", lambda: reader.text("call_to_action")),
         ripe_strands=pick("ripe_strands", lambda: tuple(
-            RipeStrand(v) for v in reader.list_of("ripe_strands", lambda v: v in set(RipeStrand),
+            RipeStrand(v) for v in reader.list_of("ripe_strands", lambda v: is_choice(v, RipeStrand),
                                                   "RIPE strands"))),
         tone=pick("tone", lambda: reader.choice("tone", Tone)))
     reader.done()
@@ -97,7 +103,7 @@ def read_variants(payload: dict[str, Any]) -> list[checks.VariantContent]:
         reader = Reader(item, prefix=f"variants[{index}].")
         reader.unknown(VARIANT_FIELDS)
         variants.append(checks.VariantContent(
-            channel_id=reader.integer("channel_id"), language=reader.text("language", "en"),
+            channel_id=reader.record_id("channel_id"), language=reader.text("language", "en"),
             body=reader.text("body"), has_media=reader.flag("has_media"),
             alt_text=reader.text("alt_text"), captions=reader.flag("captions"),
             easy_read=reader.flag("easy_read"), bsl=reader.flag("bsl"),
@@ -148,16 +154,10 @@ def one(item: MessageMap) -> Response:
 
 @bp.get("/messages")
 def list_messages() -> Response:
-    status = request.args.get("status", "")
-    criteria = maps.MapFilter(
-        element_id=request.args.get("element_id", type=int),
-        audience_id=request.args.get("audience_id", type=int),
-        status=MessageStatus(status) if status in set(MessageStatus) else None)
-    per_page = min(max(request.args.get("per_page", 50, type=int) or 50, 1), MAX_PER_PAGE)
-    page = db.paginate(maps.maps_query(criteria), page=page_number(), per_page=per_page,
-                       error_out=False)
-    return jsonify(items=[map_json(item) for item in page.items], page=page.page,
-                   per_page=per_page, total=page.total, pages=page.pages)
+    criteria = maps.MapFilter(element_id=id_arg("element_id"), audience_id=id_arg("audience_id"),
+                              status=choice_arg("status", MessageStatus))
+    page = paginate(maps.maps_query(criteria))
+    return jsonify(page_json(page, [map_json(item) for item in page.items]))
 
 
 @bp.post("/messages")

@@ -8,20 +8,39 @@ from wtforms import Field
 from wtforms.validators import Length, NumberRange
 
 from commsplan.api.catalogues import FORMS, KINDS
+from commsplan.api.doc_parts import (
+    ID,
+    PAGING_PARAMETERS,
+    complete_operations,
+    error_response,
+    json_content,
+    page_schema,
+    path_ids,
+    problem_schema,
+    schema_ref,
+)
 from commsplan.api.incident_docs import incident_paths, incident_schemas
 from commsplan.api.message_docs import message_paths, message_schemas
 from commsplan.formdata import is_required, json_type
-from commsplan.forms import ChoiceField
+from commsplan.forms import ChoiceField, optional_int
+from commsplan.numbers import LARGEST_INTEGER
 from commsplan.reference.kinds import ReferenceKind
 
-ERROR_REF = {"$ref": "#/components/responses/Error"}
-ERRORS = {"401": ERROR_REF, "403": ERROR_REF, "404": ERROR_REF, "422": ERROR_REF}
+ME = {"type": "object", "required": ["id", "name", "email", "roles"], "properties": {
+    "id": ID, "name": {"type": "string"}, "email": {"type": "string"},
+    "roles": {"type": "array", "items": {"type": "string"}}}}
 
 
 def field_schema(field: Field) -> dict[str, Any]:
     schema: dict[str, Any] = {"type": json_type(field), "description": str(field.label.text)}
     if schema["type"] == "array":
         schema["items"] = {"type": "string"}
+        if getattr(field, "choices", None):
+            schema["items"]["enum"] = [str(c[0] if isinstance(c, tuple) else c.value) for c in field.choices]
+    if schema["type"] == "integer":
+        schema |= {"minimum": -LARGEST_INTEGER - 1, "maximum": LARGEST_INTEGER}
+    if isinstance(field, ChoiceField) and field.coerce is optional_int:
+        schema |= {key: ID[key] for key in ("minimum", "maximum")}
     for check in field.validators:
         if isinstance(check, Length) and check.max >= 0:
             schema["maxLength"] = check.max
@@ -47,7 +66,7 @@ def kind_schemas(kind: ReferenceKind) -> tuple[dict[str, Any], dict[str, Any]]:
               "created_at": {"type": "string", "format": "date-time"},
               "updated_at": {"type": "string", "format": "date-time"}}
     item_output = {"type": "object", "properties": {**stamps, **properties},
-                   "required": ["id", *kind.fields, *stamps]}
+                   "required": [*stamps, *kind.fields]}
     return item_input, item_output
 
 
@@ -64,32 +83,31 @@ def kind_paths(kind: ReferenceKind, name: str) -> dict[str, Any]:
     item_ref, input_ref = f"#/components/schemas/{name}", f"#/components/schemas/{name}Input"
     page_ref = f"#/components/schemas/{name}Page"
     tag = [kind.plural.capitalize()]
-    id_param = [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}]
+    id_param = path_ids("id")
     list_params = [
-        {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
-        {"name": "per_page", "in": "query", "schema": {"type": "integer", "maximum": 100}},
+        *PAGING_PARAMETERS,
         {"name": "q", "in": "query", "schema": {"type": "string"}},
         {"name": "include_retired", "in": "query", "schema": {"type": "boolean"}},
     ]
     roles = " or ".join(role.label.lower() for role in kind.write_roles)
     admin = f" Needs the {roles} role."
     one = json_response(f"The {kind.singular}", item_ref)
-    status_op = {"tags": tag, "parameters": id_param, "responses": {"200": one, **ERRORS}}
+    status_op = {"tags": tag, "parameters": id_param, "responses": {"200": one}}
     return {
         f"/{kind.slug}": {
             "get": {"tags": tag, "summary": f"List {kind.plural}", "parameters": list_params,
-                    "responses": {"200": json_response("A page of items", page_ref), **ERRORS}},
+                    "responses": {"200": json_response("A page of items", page_ref)}},
             "post": {"tags": tag, "summary": f"Add {kind.a_singular}.{admin}",
                      "requestBody": json_body(input_ref),
-                     "responses": {"201": one, **ERRORS}},
+                     "responses": {"201": one}},
         },
         f"/{kind.slug}/{{id}}": {
             "get": {"tags": tag, "summary": f"One {kind.singular}", "parameters": id_param,
-                    "responses": {"200": one, **ERRORS}},
+                    "responses": {"200": one}},
             "patch": {"tags": tag, "summary": f"Change some fields of {kind.a_singular}.{admin}",
                       "parameters": id_param,
                       "requestBody": json_body(f"#/components/schemas/{name}Patch"),
-                      "responses": {"200": one, **ERRORS}},
+                      "responses": {"200": one}},
         },
         f"/{kind.slug}/{{id}}/retire": {"post": {
             **status_op, "summary": f"Hide {kind.a_singular} from new choices.{admin}"}},
@@ -105,24 +123,25 @@ def schema_name(kind: ReferenceKind) -> str:
 def openapi_document(server_url: str) -> dict[str, Any]:
     paths: dict[str, Any] = {
         "/me": {"get": {"tags": ["Account"], "summary": "The token's user and roles",
-                        "responses": {"200": {"description": "The user"}, "401": ERROR_REF}}},
+                        "responses": {"200": {"description": "The user", **json_content(ME)}}}},
         "/openapi.json": {"get": {"tags": ["Account"], "summary": "This document",
-                                  "responses": {"200": {"description": "OpenAPI 3.1"},
-                                                "401": ERROR_REF}}},
+                                  "responses": {"200": {"description": "OpenAPI 3.1",
+                                                        **json_content({"type": "object"})}}}},
     }
-    schemas: dict[str, Any] = {"Error": error_schema()}
+    schemas: dict[str, Any] = {"Problem": problem_schema()}
     for kind in KINDS.values():
         name = schema_name(kind)
         item_input, item_output = kind_schemas(kind)
         schemas[name], schemas[f"{name}Input"] = item_output, item_input
         # PATCH sends any subset; beside a $ref, a local "required": [] would not lift the ref's own.
         schemas[f"{name}Patch"] = {**item_input, "required": []}
-        schemas[f"{name}Page"] = page_schema(name)
+        schemas[f"{name}Page"] = page_schema(schema_ref(name))
         paths.update(kind_paths(kind, name))
     paths.update(message_paths())
     schemas.update(message_schemas())
     paths.update(incident_paths())
     schemas.update(incident_schemas())
+    complete_operations(paths)
     return {
         "openapi": "3.1.0",
         "info": {"title": "Commsplan API", "version": "1.0.0",
@@ -134,22 +153,6 @@ def openapi_document(server_url: str) -> dict[str, Any]:
         "components": {
             "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},
             "schemas": schemas,
-            "responses": {"Error": json_response("An error, with field messages where a field "
-                                                 "was at fault", "#/components/schemas/Error")},
+            "responses": {"Error": error_response()},
         },
     }
-
-
-def page_schema(name: str) -> dict[str, Any]:
-    return {"type": "object", "properties": {
-        "items": {"type": "array", "items": {"$ref": f"#/components/schemas/{name}"}},
-        "page": {"type": "integer"}, "per_page": {"type": "integer"},
-        "total": {"type": "integer"}, "pages": {"type": "integer"}}}
-
-
-def error_schema() -> dict[str, Any]:
-    return {"type": "object", "required": ["error"], "properties": {"error": {
-        "type": "object", "required": ["status", "message"], "properties": {
-            "status": {"type": "integer"}, "message": {"type": "string"},
-            "fields": {"type": "object", "additionalProperties": {
-                "type": "array", "items": {"type": "string"}}}}}}}

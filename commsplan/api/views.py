@@ -9,23 +9,23 @@ from flask_wtf import FlaskForm
 
 from commsplan.api.auth import api_user, authenticate_request
 from commsplan.api.catalogues import FORMS, KINDS
-from commsplan.api.jsonforms import request_object
+from commsplan.api.jsonforms import page_json, paginate, request_object
 from commsplan.api.openapi import openapi_document
 from commsplan.auth.models import sorted_roles
 from commsplan.db import current_session, unit_of_work
 from commsplan.errors import PermissionDenied
-from commsplan.extensions import csrf, db
+from commsplan.extensions import csrf
 from commsplan.formdata import is_required, validated_form
 from commsplan.reference import service
 from commsplan.reference.kinds import ReferenceItem, ReferenceKind
 from commsplan.timeutil import utcnow
-from commsplan.web import page_number
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # token-authenticated only: cookies are never accepted here
 bp.before_request(authenticate_request)
 
-MAX_PER_PAGE = 100
+# Only the reference collections: /me is its own route, so POST /me is a 405, not a missing collection.
+COLLECTION = "<any({}):slug>".format(", ".join(f'"{slug}"' for slug in KINDS))
 
 
 def kind_or_404(slug: str) -> ReferenceKind:
@@ -80,19 +80,16 @@ def openapi() -> Response:
     return jsonify(openapi_document(server_url=url_for("api.me", _external=True)[:-3]))
 
 
-@bp.get("/<slug>")
+@bp.get(f"/{COLLECTION}")
 def list_reference(slug: str) -> Response:
     kind = kind_or_404(slug)
-    per_page = min(max(request.args.get("per_page", 50, type=int) or 50, 1), MAX_PER_PAGE)
     query = service.items_query(kind, include_retired=request.args.get("include_retired") == "true",
                                 search=request.args.get("q", "")[:100])
-    page = db.paginate(query, page=page_number(),
-                       per_page=per_page, error_out=False)
-    return jsonify(items=[item_json(kind, item) for item in page.items], page=page.page,
-                   per_page=per_page, total=page.total, pages=page.pages)
+    page = paginate(query)
+    return jsonify(page_json(page, [item_json(kind, item) for item in page.items]))
 
 
-@bp.post("/<slug>")
+@bp.post(f"/{COLLECTION}")
 def create_reference(slug: str) -> tuple[Response, int]:
     kind = writable(slug)
     form = reference_form(kind, request_object(), None)
@@ -102,13 +99,13 @@ def create_reference(slug: str) -> tuple[Response, int]:
     return jsonify(item_json(kind, item)), 201
 
 
-@bp.get("/<slug>/<int:item_id>")
+@bp.get(f"/{COLLECTION}/<int:item_id>")
 def get_reference(slug: str, item_id: int) -> Response:
     kind = kind_or_404(slug)
     return jsonify(item_json(kind, service.get_item(current_session(), kind, item_id)))
 
 
-@bp.patch("/<slug>/<int:item_id>")
+@bp.patch(f"/{COLLECTION}/<int:item_id>")
 def update_reference(slug: str, item_id: int) -> Response:
     kind = writable(slug)
     item = service.get_item(current_session(), kind, item_id)
@@ -119,12 +116,12 @@ def update_reference(slug: str, item_id: int) -> Response:
     return jsonify(item_json(kind, item))
 
 
-@bp.post("/<slug>/<int:item_id>/retire")
+@bp.post(f"/{COLLECTION}/<int:item_id>/retire")
 def retire_reference(slug: str, item_id: int) -> Response:
     return change_status(slug, item_id, service.retire_item)
 
 
-@bp.post("/<slug>/<int:item_id>/restore")
+@bp.post(f"/{COLLECTION}/<int:item_id>/restore")
 def restore_reference(slug: str, item_id: int) -> Response:
     return change_status(slug, item_id, service.restore_item)
 

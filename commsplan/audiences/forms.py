@@ -12,7 +12,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovSubmitInput,
 )
 from wtforms import BooleanField, RadioField, SubmitField
-from wtforms.validators import Optional
 
 from commsplan.audiences.kinds import AUDIENCES, CHANNELS
 from commsplan.audiences.models import (
@@ -94,8 +93,7 @@ class ChannelForm(FlaskForm):
 class AffinityCellForm(FlaskForm):
     score = RadioField("How well does this channel reach this audience?", widget=GovRadioInput(),
                        choices=choices([("", "Not assessed")] + [(str(k), f"{k} – {label}")
-                                                                  for k, label in SCORE_LABELS.items()]),
-                       validators=[Optional()])
+                                                                  for k, label in SCORE_LABELS.items()]))
     evidence = long_text_field("Evidence", 1000,
                                hint="Where the score comes from: research, campaign results, partners")
     submit = SubmitField("Save", widget=GovSubmitInput())

@@ -15,6 +15,7 @@ from commsplan.audiences.kinds import AUDIENCES, KINDS, WRITERS
 from commsplan.audiences.models import SCORE_LABELS, Audience, Channel, ChannelKind, Segment
 from commsplan.db import current_session, unit_of_work
 from commsplan.errors import ValidationError
+from commsplan.numbers import record_id
 from commsplan.reference.catalogue_views import Catalogue
 from commsplan.reference.kinds import ReferenceKind
 from commsplan.timeutil import utcnow
@@ -62,11 +63,12 @@ def scores_from_form(form: Any) -> dict[service.Cell, int | None]:
         if not name.startswith("cell-"):
             continue
         parts = name.split("-")
-        if len(parts) != 3 or not parts[1].isdigit() or not parts[2].isdigit():
+        ids = [record_id(part) if part.isdigit() else None for part in parts[1:]]
+        if len(ids) != 2 or ids[0] is None or ids[1] is None:
             raise ValidationError.single(name, "Unknown cell")
         if value not in ("", "0", "1", "2", "3"):
             raise ValidationError.single(name, "Choose a score from 0 to 3")
-        scores[(int(parts[1]), int(parts[2]))] = int(value) if value else None
+        scores[(ids[0], ids[1])] = int(value) if value else None
     return scores
 
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
 from flask import render_template, request
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from commsplan.db import current_session
 from commsplan.incidents import assessments, records, service
+from commsplan.incidents.forms import assessment_form
 from commsplan.incidents.models import ImpactAssessment, Incident, Rag
 from commsplan.incidents.views import act, bp, incident_or_404
 from commsplan.notifications.jobs import current_settings
@@ -75,25 +76,17 @@ def london_field(moment: datetime) -> str:
     return to_london(moment).strftime("%Y-%m-%dT%H:%M")
 
 
-def read_assessment_form(incident: Incident) -> assessments.AssessmentInput:
-    prompts = records.playbook_of(incident).community_impact
-    form = request.form
-    return assessments.AssessmentInput(
-        ratings={p.id: form.get(assessments.rag_field(p.id), "") for p in prompts},
-        evidence={p.id: form.get(assessments.evidence_field(p.id), "") for p in prompts},
-        overall=form.get("overall", ""), summary=form.get("summary", ""),
-        owner_id=form.get("owner_id", ""), next_review_at=form.get("next_review_at", ""))
-
-
 @bp.post("/<int:incident_id>/assessments")
 @role_required(*service.WORKERS)
 def add_assessment(incident_id: int) -> Response | tuple[str, int]:
-    def save(session: Any, incident: Incident) -> str:
-        version = assessments.add_assessment(session, incident, read_assessment_form(incident),
+    form = assessment_form(records.playbook_of(incident_or_404(incident_id)))
+
+    def save(session: Session, incident: Incident) -> str:
+        version = assessments.add_assessment(session, incident, form.assessment_input(),
                                              actor=signed_in_user(), now=utcnow(),
                                              settings=current_settings())
         return f"Community impact assessment version {version.version} recorded."
-    return act(incident_id, save)
+    return act(incident_id, form, save)
 
 
 @bp.get("/<int:incident_id>/assessments/<int:version>")

@@ -23,6 +23,7 @@ from commsplan.auth.service import require_role
 from commsplan.errors import ValidationError
 from commsplan.incidents import decision_chain, records, service
 from commsplan.incidents.models import DecisionEntry, Incident, RoleAssignment
+from commsplan.numbers import LARGEST_ID
 
 LONGEST_PART = 5000
 LOGGERS = (*service.WORKERS, Role.APPROVER)  # an approver logs the decision to override a guardrail
@@ -35,7 +36,6 @@ NDM_PARTS = {
     "action_review": "Action and review",
 }
 TEXT_FIELDS = ("decision", *NDM_PARTS, "ethics_note")
-LARGEST_ID = 2**63 - 1  # ids sent over the API beyond what a database column holds name nobody
 NOT_RECORDED = "not recorded"
 
 

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from commsplan.errors import ValidationError
+from commsplan.numbers import record_id
 from commsplan.playbooks.model import Input, Playbook
 from commsplan.reference.models import BusinessUnit
 
@@ -55,7 +56,8 @@ def typed_value(session: Session, spec: Input, text: str) -> Any:
         return text
     if kind == "datetime":
         return london_input(text).isoformat()
-    unit = session.get(BusinessUnit, int(text)) if text.isdigit() else None
+    unit_id = record_id(text) if text.isdigit() else None
+    unit = session.get(BusinessUnit, unit_id) if unit_id is not None else None
     if unit is None or unit.is_retired:
         raise ValueError("choose an active business unit")
     return unit.id

@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 
 from commsplan.auth.models import User
 from commsplan.incidents import assessments, closing, decision_chain, decisions, drafts, records, service
+from commsplan.incidents.figures import IncidentFigures
+from commsplan.incidents.figures import figures as figures_of
 from commsplan.incidents.models import Debrief, DecisionEntry, ImpactAssessment, Incident, IncidentStatement
 from commsplan.incidents.models import TimelineEvent as Event
 from commsplan.playbooks.model import Playbook
@@ -24,7 +26,7 @@ class Report:
     playbook: Playbook
     at: datetime
     notified_at: datetime | None  # the clock the figures are measured from
-    figures: closing.IncidentFigures
+    figures: IncidentFigures
     events: list[Event]  # oldest first
     statements: list[IncidentStatement]
     decisions: list[DecisionEntry]  # in sequence
@@ -44,7 +46,7 @@ def build(session: Session, incident: Incident, *, now: datetime | None = None) 
     debrief = closing.debrief_of(session, incident)
     return Report(
         incident=incident, playbook=playbook, at=at, notified_at=incident.anchor_times().get(START_ANCHOR),
-        figures=closing.figures(session, incident, now=at),
+        figures=figures_of(session, incident, now=at),
         events=list(reversed(service.timeline(session, incident))),
         statements=drafts.statements_of(session, incident),
         decisions=entries, corrected=decisions.superseded_ids(entries),

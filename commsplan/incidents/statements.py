@@ -42,7 +42,7 @@ SHORTEST_NAME_PART = 3
 RELEASERS = (Role.DUTY_OFFICER, Role.APPROVER)
 EDITORS = (Role.DUTY_OFFICER, Role.COMMS_OFFICER)
 NAME_SEPARATORS = re.compile(r"\s*(?:,|;|\band\b)\s*")
-
+GAPS_RULE = "Every gap is filled"
 
 @dataclass(frozen=True)
 class GuardrailCheck:
@@ -73,7 +73,7 @@ def guardrail_checks(incident: Incident, playbook: Playbook, text: str) -> list[
 def gap_check(text: str) -> GuardrailCheck:
     gaps = templates.gaps(text)
     reason = f"Fill every gap first: {', '.join(dict.fromkeys(gaps))}" if gaps else ""
-    return GuardrailCheck("Every gap is filled", not gaps, reason, overridable=False)
+    return GuardrailCheck(GAPS_RULE, not gaps, reason, overridable=False)
 
 
 def do_not_say_checks(playbook: Playbook, text: str) -> list[GuardrailCheck]:

@@ -25,13 +25,14 @@ from commsplan.reference.models import ViolenceElement
 from commsplan.risk import profiles
 from commsplan.risk.models import RiskProfile
 from commsplan.timeutil import utcnow
+from commsplan.web import year_arg
 
 
 @bp.get("/draft")
 def choose_profile() -> str:
     writer()
     session = current_session()
-    year = request.args.get("year", type=int) or financial_year()
+    year = year_arg(financial_year())
     found = list(session.scalars(profiles.profiles_query(profiles.ProfileFilter(year=year))))
     planned = set(session.scalars(select(CommPlan.unit_id).where(CommPlan.year == year)))
     years = sorted({financial_year(), *profiles.profile_years(session)}, reverse=True)

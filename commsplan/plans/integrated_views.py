@@ -6,14 +6,13 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from werkzeug.wrappers import Response as BaseResponse
 
 from commsplan.db import current_session, unit_of_work
-from commsplan.errors import DomainError
+from commsplan.errors import DomainError, ValidationError
 from commsplan.plans import calendar, exports, feeds, integrated, service
 from commsplan.plans.models import FeedScope
 from commsplan.plans.views import bp, current_rules, financial_year
 from commsplan.risk.models import year_label
-from commsplan.risk.profiles import FIRST_YEAR, LAST_YEAR
 from commsplan.timeutil import utcnow
-from commsplan.web import ConfirmForm, attachment, signed_in_user
+from commsplan.web import ConfirmForm, attachment, id_arg, number_arg, posted_year, signed_in_user, year_arg
 
 MAX_PER_WEEK = 50
 
@@ -24,13 +23,11 @@ def year_label_filter(year: int) -> str:
 
 
 def chosen_year() -> int:
-    year = request.args.get("year", type=int) or financial_year()
-    return year if FIRST_YEAR <= year <= LAST_YEAR else financial_year()
+    return year_arg(financial_year())
 
 
 def chosen_per_week() -> int | None:
-    value = request.args.get("per_week", type=int)
-    return value if value is not None and 1 <= value <= MAX_PER_WEEK else None
+    return number_arg("per_week", 1, MAX_PER_WEEK)
 
 
 def build() -> integrated.IntegratedPlan:
@@ -39,11 +36,17 @@ def build() -> integrated.IntegratedPlan:
 
 
 @bp.get("/integrated")
-def integrated_plan() -> str:
-    result = build()
+def integrated_plan() -> tuple[str, int]:
+    """The integrated plan; a bad overload threshold is an error on its field (422) while the
+    page shows the default, so the reader keeps the page and sees what to correct."""
+    try:
+        per_week, status = chosen_per_week(), 200
+    except ValidationError:
+        per_week, status = None, 422
+    result = integrated.build(current_session(), chosen_year(), rules=current_rules(), per_week=per_week)
     return render_template("plans/integrated_plan.html", result=result, max_per_week=MAX_PER_WEEK,
-                           bad_per_week="per_week" in request.args and chosen_per_week() is None,
-                           gap_priorities=current_rules().gap_priorities)
+                           bad_per_week=status == 422,
+                           gap_priorities=current_rules().gap_priorities), status
 
 
 @bp.get("/integrated/calendar")
@@ -86,7 +89,7 @@ def integrated_activities_csv() -> Response:
 def list_feeds() -> str:
     session = current_session()
     user = signed_in_user()
-    plan_id = request.args.get("plan", type=int)
+    plan_id = id_arg("plan")
     plan = service.get_plan(session, plan_id) if plan_id else None
     return render_template("plans/list_feeds.html", feeds=feeds.feeds_of(session, user), plan=plan,
                            year=chosen_year(), form=ConfirmForm(), base_url=current_app.config["BASE_URL"])
@@ -105,10 +108,11 @@ def create_feed() -> str | BaseResponse:
         return redirect(url_for("plans.list_feeds"))
     try:
         with unit_of_work() as session:
-            plan_id = request.form.get("plan", type=int)
+            plan_id = id_arg("plan", posted=True)
             plan = service.get_plan(session, plan_id) if plan_id else None
             feed, token = feeds.create_feed(session, user=user, scope=FeedScope(scope), plan=plan,
-                                            year=request.form.get("year", type=int), now=utcnow())
+                                            year=posted_year(posted=True),
+                                            now=utcnow())
     except DomainError as error:
         flash(error.message, "error")
         return redirect(url_for("plans.list_feeds"))

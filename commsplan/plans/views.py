@@ -19,6 +19,7 @@ from commsplan.errors import DomainError
 from commsplan.extensions import db
 from commsplan.forms import choices
 from commsplan.notifications.jobs import current_settings
+from commsplan.numbers import LARGEST_INTEGER
 from commsplan.plans import service, workflow
 from commsplan.plans.forms import CommentForm, PlanDetailsForm, PlanFilterForm, SectionsForm
 from commsplan.plans.models import OASIS_SECTIONS, CommPlan, PlanStatus
@@ -31,6 +32,8 @@ from commsplan.timeutil import to_london, utcnow
 from commsplan.web import (
     ConfirmForm,
     add_form_errors,
+    id_arg,
+    number_arg,
     page_number,
     pagination_params,
     role_required,
@@ -128,7 +131,7 @@ def new_plan() -> str | Response:
     prepare_details(form, None)
     if request.method == "GET":
         form.year.data, form.owner_id.data = financial_year(), actor.id
-        form.unit_id.data = request.args.get("unit", type=int)
+        form.unit_id.data = id_arg("unit")
     if form.validate_on_submit():
         try:
             with unit_of_work() as session:
@@ -227,7 +230,7 @@ def approver_of(plan: CommPlan) -> User:
 def approve_plan(plan_id: int) -> Response:
     plan = get_plan(plan_id)
     actor = approver_of(plan)
-    number = request.form.get("number", type=int) or 0
+    number = number_arg("number", 1, LARGEST_INTEGER, posted=True) or 0
     return run(plan, CommentForm(), f"Version {number} approved",
                lambda s: workflow.approve_plan(s, plan, number=number, actor=actor, now=utcnow(),
                                                delivery=current_settings(), rules=current_rules(),
@@ -239,7 +242,7 @@ def approve_plan(plan_id: int) -> Response:
 def return_plan(plan_id: int) -> Response:
     plan = get_plan(plan_id)
     actor = approver_of(plan)
-    number = request.form.get("number", type=int) or 0
+    number = number_arg("number", 1, LARGEST_INTEGER, posted=True) or 0
     return run(plan, CommentForm(), "Sent back to the owner with your comment",
                lambda s: workflow.return_plan(s, plan, number=number,
                                               comment=request.form.get("comment", ""), actor=actor,

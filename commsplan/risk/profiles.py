@@ -19,6 +19,7 @@ from commsplan.audit import service as audit
 from commsplan.auth.models import Role, User
 from commsplan.auth.service import require_role
 from commsplan.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from commsplan.numbers import EARLIEST_YEAR, LATEST_YEAR
 from commsplan.reference.models import BusinessUnit, ViolenceElement
 from commsplan.risk.models import (
     Likelihood,
@@ -30,7 +31,7 @@ from commsplan.risk.models import (
 
 WRITERS = (Role.COMMS_OFFICER, Role.ADMIN)
 APPROVERS = (Role.APPROVER,)
-FIRST_YEAR, LAST_YEAR = 2000, 2100
+FIRST_YEAR, LAST_YEAR = EARLIEST_YEAR, LATEST_YEAR
 MAX_RANK = 99
 NOTES_LIMIT = 4000
 TEXT_LIMITS = {"harm_method": 120, "override_reason": 2000, "victims": 4000, "offenders": 4000,

@@ -31,11 +31,13 @@ from commsplan.web import (
     ConfirmForm,
     add_form_errors,
     attachment,
+    id_arg,
     page_number,
     pagination_params,
     read_csv_upload,
     role_required,
     signed_in_user,
+    year_arg,
 )
 
 bp = Blueprint("risk", __name__, url_prefix="/planning")
@@ -86,8 +88,7 @@ def show_profile(profile_id: int) -> str:
 @role_required(*profiles.WRITERS)
 def new_profile() -> str | BaseResponse:
     """Start a draft profile for a unit and year; the page suggests the unit and year it came from."""
-    asked = {"unit": request.args.get("unit", type=int),
-             "year": request.args.get("year", type=int) or this_year()}
+    asked = {"unit": id_arg("unit"), "year": year_arg(this_year())}
     form = NewProfileForm(data=asked if request.method == "GET" else None)
     form.unit.choices = choices(((u.id, u.name) for u in active_items(current_session(), UNITS)),
                                 blank="Choose a business unit")
@@ -208,7 +209,7 @@ def import_profiles() -> str | BaseResponse:
 
 @bp.get("/profiles/import/template.csv")
 def profile_template() -> Response:
-    year = request.args.get("year", type=int) or this_year()
+    year = year_arg(this_year())
     text = profile_csv.template_csv(current_session(), year)
     return attachment(text, "text/csv", f"risk-profiles-{year}.csv")
 

@@ -10,11 +10,11 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
-from commsplan.audiences.models import Audience, Channel, LimitType, Segment
+from commsplan.audiences.models import ACCESSIBILITY_OPTIONS, Audience, Channel, LimitType, Segment
 from commsplan.auth.models import Role
 from commsplan.extensions import db
 from tests.audiences.helpers import entries, make_audience, make_channel, written
-from tests.conftest import Headers, TokenFactory
+from tests.conftest import Headers, TokenFactory, assert_problem
 
 AUDIENCE_BODY: dict[str, Any] = {
     "name": "Pupils in Hackney", "segment": "young_people", "age_band": "11–16", "geography": "Hackney",
@@ -44,13 +44,6 @@ def fresh(model: Any, item_id: int) -> Any:
     db.session.expire_all()
     return db.session.get(model, item_id)
 
-
-def assert_error(response: Any, status: int) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.is_json
-    error = response.json["error"]
-    assert error["status"] == status and error["message"]
-    return dict(error)
 
 
 # --- reading -------------------------------------------------------------------------------------
@@ -91,7 +84,7 @@ def test_get_one_channel(client: FlaskClient, token_for: TokenFactory, session: 
     body = response.json
     assert (body["id"], body["length_limit"], body["limit_type"], body["urgent_capable"]) == (
         channel.id, 160, "hard", True)
-    assert_error(client.get("/api/v1/channels/999999", headers=headers), 404)
+    assert_problem(client.get("/api/v1/channels/999999", headers=headers), 404)
 
 
 # --- writing -------------------------------------------------------------------------------------
@@ -152,7 +145,7 @@ def test_retire_and_restore(client: FlaskClient, officer_headers: Headers, sessi
     assert response.status_code == 200 and response.json["retired"] is True
     assert client.get(f"/api/v1/{slug}", headers=officer_headers).json["total"] == 0
     assert client.get(f"/api/v1/{slug}?include_retired=true", headers=officer_headers).json["total"] == 1
-    assert_error(client.post(f"/api/v1/{slug}/{item.id}/retire", headers=officer_headers), 409)
+    assert_problem(client.post(f"/api/v1/{slug}/{item.id}/retire", headers=officer_headers), 409)
     response = client.post(f"/api/v1/{slug}/{item.id}/restore", headers=officer_headers)
     assert response.status_code == 200 and response.json["retired"] is False
 
@@ -166,10 +159,10 @@ def test_other_roles_may_read_but_not_write(client: FlaskClient, token_for: Toke
     before = written()
     assert client.get(f"/api/v1/{slug}", headers=headers).status_code == 200
     assert client.get(f"/api/v1/{slug}/{item.id}", headers=headers).status_code == 200
-    assert_error(client.post(f"/api/v1/{slug}", json=BODIES[slug], headers=headers), 403)
-    assert_error(client.patch(f"/api/v1/{slug}/{item.id}", json={"name": "Changed"}, headers=headers), 403)
-    assert_error(client.post(f"/api/v1/{slug}/{item.id}/retire", headers=headers), 403)
-    assert_error(client.post(f"/api/v1/{slug}/{item.id}/restore", headers=headers), 403)
+    assert_problem(client.post(f"/api/v1/{slug}", json=BODIES[slug], headers=headers), 403)
+    assert_problem(client.patch(f"/api/v1/{slug}/{item.id}", json={"name": "Changed"}, headers=headers), 403)
+    assert_problem(client.post(f"/api/v1/{slug}/{item.id}/retire", headers=headers), 403)
+    assert_problem(client.post(f"/api/v1/{slug}/{item.id}/restore", headers=headers), 403)
     assert written() == before
     assert fresh(MODELS[slug], item.id).name == "Untouched"
 
@@ -227,7 +220,7 @@ def test_bad_bodies_get_422_naming_the_field_and_write_nothing(
         client: FlaskClient, officer_headers: Headers, slug: str, change: dict[str, Any], field: str) -> None:
     before = written()
     response = client.post(f"/api/v1/{slug}", json={**BODIES[slug], **change}, headers=officer_headers)
-    error = assert_error(response, 422)
+    error = assert_problem(response, 422)
     assert field in error["fields"], error
     assert all(isinstance(message, str) and message for message in error["fields"][field])
     assert written() == before
@@ -249,7 +242,8 @@ def test_bad_patches_get_422_and_change_nothing(client: FlaskClient, officer_hea
     values = {"length_limit": 160, "limit_type": LimitType.HARD} if slug == "channels" else {}
     item = committed(MAKERS[slug](session, now=now, name="Mine", **values))
     before = written()
-    error = assert_error(client.patch(f"/api/v1/{slug}/{item.id}", json=change, headers=officer_headers), 422)
+    response = client.patch(f"/api/v1/{slug}/{item.id}", json=change, headers=officer_headers)
+    error = assert_problem(response, 422)
     assert field in error["fields"], error
     assert written() == before
     assert fresh(MODELS[slug], item.id).name == "Mine"
@@ -261,7 +255,7 @@ def test_a_body_that_is_not_a_json_object_gets_422(client: FlaskClient, officer_
     before = written()
     response = client.post("/api/v1/audiences", data=body, content_type="application/json",
                            headers=officer_headers)
-    assert "body" in assert_error(response, 422)["fields"]
+    assert "body" in assert_problem(response, 422)["fields"]
     assert written() == before
 
 
@@ -283,7 +277,8 @@ def test_openapi_describes_audiences_and_channels(client: FlaskClient, token_for
     assert set(audience["required"]) == {"name", "segment"}
     for name in ("languages", "accessibility_needs"):
         prop = audience["properties"][name]
-        assert "array" in _types(prop) and prop["items"] == {"type": "string"}
+        assert "array" in _types(prop) and prop["items"]["type"] == "string"
+    assert audience["properties"]["accessibility_needs"]["items"]["enum"] == ACCESSIBILITY_OPTIONS
     assert "integer" in _types(audience["properties"]["size_estimate"])
     assert set(audience["properties"]["segment"]["enum"]) == {member.value for member in Segment}
     channel = schemas["ChannelInput"]["properties"]
@@ -321,4 +316,4 @@ def test_what_the_api_returns_matches_its_openapi_output_schema(client: FlaskCli
 def test_an_unknown_choice_is_reported_once(client: FlaskClient, officer_headers: Headers, slug: str,
                                             change: dict[str, Any], field: str, message: str) -> None:
     response = client.post(f"/api/v1/{slug}", json={**BODIES[slug], **change}, headers=officer_headers)
-    assert assert_error(response, 422)["fields"] == {field: [message]}
+    assert assert_problem(response, 422)["fields"] == {field: [message]}

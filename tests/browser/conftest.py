@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 from werkzeug.serving import make_server
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -75,7 +75,10 @@ def live_server(live_app: Flask) -> Iterator[str]:
 
 
 def assert_accessible(page: Page) -> None:
-    """Run axe-core on the page as it is now; any violation fails with its rule and targets."""
+    """Run axe-core on the page once it has loaded (a click may still be navigating); any
+    violation fails with its rule and targets."""
+    page.wait_for_load_state()
+    expect(page.locator("main")).to_have_count(1)
     page.add_script_tag(path=str(AXE))
     violations = page.evaluate(
         "async (tags) => (await axe.run(document, {runOnly: {type: 'tag', values: tags}}))"

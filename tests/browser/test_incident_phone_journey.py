@@ -21,6 +21,8 @@ PHONE = {"width": 390, "height": 844}
 
 def check_phone_page(page: Page) -> None:
     """Nothing wider than the screen, and accessible."""
+    page.wait_for_load_state()  # a click may still be navigating: measure the page it lands on
+    expect(page.locator("main")).to_have_count(1)
     widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     assert widths[0] <= widths[1], f"{page.url} scrolls sideways: {widths[0]} px on a {widths[1]} px screen"
     assert_accessible(page)

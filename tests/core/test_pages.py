@@ -53,8 +53,9 @@ def test_unexpected_errors_show_the_500_page_and_json(make_app: Callable[..., Fl
         assert "kaboom" not in page.text
         api = client.get("/api/v1/boom")
         assert api.status_code == 500
-        assert api.json == {"error": {"status": 500,
-                                      "message": "Something went wrong; the error has been logged"}}
+        assert api.mimetype == "application/problem+json"
+        assert api.json == {"type": "about:blank", "title": "Internal Server Error", "status": 500,
+                            "detail": "Something went wrong; the error has been logged"}
     finally:
         PUBLIC_ENDPOINTS.difference_update({"boom", "api_boom"})
 

@@ -63,7 +63,7 @@ def test_anonymous_requests_are_sent_to_sign_in_or_refused(app: Flask, client: F
         response = client.open(url, method=method, json={} if rule.endpoint.startswith("api.") else None)
         if rule.endpoint.startswith("api."):
             assert response.status_code == 401, (method, url)
-            assert response.json is not None and response.json["error"]["status"] == 401
+            assert response.json is not None and response.json["status"] == 401
         else:
             assert response.status_code == 302, (method, url, response.status_code)
             assert response.headers["Location"].startswith("/login"), (method, url)

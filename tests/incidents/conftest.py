@@ -9,11 +9,12 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from sqlalchemy import select
 
 from commsplan.auth.models import Role, User
 from commsplan.extensions import db
 from commsplan.incidents import service
-from commsplan.incidents.models import Incident, IncidentMode
+from commsplan.incidents.models import Incident, IncidentMode, IncidentStatement
 from commsplan.notifications.jobs import current_settings
 from commsplan.playbooks.loader import load_file
 from commsplan.playbooks.model import Playbook
@@ -69,3 +70,11 @@ def launch(session: Any, now: datetime, duty: User, unit: BusinessUnit, playbook
         return incident
 
     return launcher
+
+
+def statement_of(session: Any, incident: Incident, template_id: str = "holding") -> IncidentStatement:
+    """The incident's statement drafted from `template_id` (the holding statement unless told)."""
+    found = session.scalar(select(IncidentStatement).where(IncidentStatement.incident_id == incident.id,
+                                                           IncidentStatement.template_id == template_id))
+    assert found is not None, f"no {template_id} statement"
+    return found

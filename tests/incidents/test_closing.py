@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
+from flask import current_app
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
@@ -16,6 +17,8 @@ from commsplan.errors import Conflict, PermissionDenied, ValidationError
 from commsplan.extensions import db
 from commsplan.incidents import assessments, closing, decisions, drafts, service
 from commsplan.incidents import statements as statement_service
+from commsplan.incidents.figures import IncidentFigures, closed_live_summary
+from commsplan.incidents.figures import figures as figures_of
 from commsplan.incidents.models import (
     Debrief,
     Incident,
@@ -32,6 +35,7 @@ from commsplan.notifications.models import Reminder, ReminderStatus
 from commsplan.timeutil import to_london
 from tests.conftest import count_queries
 from tests.factories import make_user
+from tests.incidents.conftest import statement_of
 from tests.incidents.test_views import app  # noqa: F401 (the app reads the test playbook folder)
 
 Launch = Callable[..., Incident]
@@ -52,8 +56,7 @@ def count(model: Any, *criteria: Any) -> int:
 
 def release_holding(session: Any, incident: Incident, duty: User, at: datetime) -> None:
     approver = make_user(session, roles=(Role.APPROVER,), now=at)
-    holding = session.scalar(select(IncidentStatement).where(IncidentStatement.incident_id == incident.id,
-                                                             IncidentStatement.template_id == "holding"))
+    holding = statement_of(session, incident)
     statement_service.approve(session, incident, holding, actor=approver, now=at)
     statement_service.release(session, incident, holding, ["X"], actor=duty, now=at,
                               settings=current_settings())
@@ -82,8 +85,8 @@ def stood_down_and_closed(incident: Incident, duty: User, now: datetime) -> Inci
 def test_figures_are_measured_exactly(launch: Launch, session: Any, now: datetime, duty: User) -> None:
     incident = worked(launch, session, now, duty)
     closing.stand_down(session, incident, "Charged and remanded", actor=duty, now=now + timedelta(hours=2))
-    figures = closing.figures(session, incident)
-    assert figures == closing.IncidentFigures(minutes_to_holding=38, done_on_time=1, done_with_due_time=2,
+    figures = figures_of(session, incident)
+    assert figures == IncidentFigures(minutes_to_holding=38, done_on_time=1, done_with_due_time=2,
                                               overdue=1, statements_released=1, decisions=1)
     assert figures.holding_text == "38 minutes"
     assert figures.on_time_text == "1 of 2"  # monitor was due 09:45 and done at 10:00
@@ -93,10 +96,10 @@ def test_figures_are_measured_exactly(launch: Launch, session: Any, now: datetim
 def test_open_tasks_past_due_count_as_overdue_at_the_stand_down(launch: Launch, session: Any, now: datetime,
                                                                 duty: User) -> None:
     incident = launch()  # monitor due 09:45, holding due 10:15; now is 10:00
-    assert closing.figures(session, incident).overdue == 0  # active, and no time given to measure by
-    assert closing.figures(session, incident, now=now).overdue == 1  # monitor, still open
+    assert figures_of(session, incident).overdue == 0  # active, and no time given to measure by
+    assert figures_of(session, incident, now=now).overdue == 1  # monitor, still open
     closing.stand_down(session, incident, "Not needed", actor=duty, now=now + timedelta(minutes=20))
-    figures = closing.figures(session, incident, now=now + timedelta(days=3))  # the stand-down time rules
+    figures = figures_of(session, incident, now=now + timedelta(days=3))  # the stand-down time rules
     assert (figures.overdue, figures.on_time_text) == (2, "0 of 0")
 
 
@@ -106,7 +109,7 @@ def test_a_task_skipped_after_its_due_time_was_overdue(launch: Launch, session: 
     service.skip_task(session, incident, task(incident, "monitor"), reason="Nothing online", actor=duty,
                       now=now, settings=current_settings())
     closing.stand_down(session, incident, "Done", actor=duty, now=now + timedelta(minutes=5))
-    figures = closing.figures(session, incident)
+    figures = figures_of(session, incident)
     assert (figures.overdue, figures.on_time_text) == (1, "0 of 0")  # skipped is not done
 
 
@@ -124,7 +127,7 @@ def test_no_released_holding_statement_is_said_in_words(launch: Launch, session:
     statement_service.release(session, incident, arrest, ["Force website"], actor=duty, now=now,
                               settings=current_settings())
     closing.stand_down(session, incident, "Not a critical incident", actor=duty, now=now)
-    figures = closing.figures(session, incident)
+    figures = figures_of(session, incident)
     assert figures.minutes_to_holding is None and figures.statements_released == 1
     assert figures.holding_text == "No holding statement was released"
 
@@ -139,10 +142,25 @@ def test_the_aggregate_is_closed_live_incidents_only(launch: Launch, session: An
     stood_down_and_closed(launch(), duty, now)  # no holding statement: a row, but not in the median
     worked(launch, session, now, duty)  # still active: left out
     closing.stand_down(session, worked(launch, session, now, duty), "Done", actor=duty, now=now)  # not closed
-    rows, median = closing.closed_live_figures(session)
+    summary = closed_live_summary(session, page=1, per_page=25)
+    rows = summary.rows
     assert all(i.mode is IncidentMode.LIVE and i.status is IncidentStatus.CLOSED for i, _ in rows)
     assert sorted(f.minutes_to_holding or 0 for _, f in rows) == [0, 38, 60]
-    assert median == 49
+    assert (summary.incidents, summary.median_minutes_to_holding) == (3, 49)  # between 38 and 60
+    for figure in ("done_on_time", "done_with_due_time", "overdue", "statements_released", "decisions"):
+        assert getattr(summary.totals, figure) == sum(getattr(f, figure) for _, f in rows), figure
+    stood_down_and_closed(worked(launch, session, now, duty), duty, now)
+    assert closed_live_summary(session, page=1, per_page=25).median_minutes_to_holding == 38  # 38, 38, 60
+
+
+def test_the_figures_come_a_page_at_a_time_newest_closed_first(launch: Launch, session: Any, now: datetime,
+                                                               duty: User) -> None:
+    closed = [stood_down_and_closed(launch(title=f"Robbery {n}"), duty, now + timedelta(days=n))
+              for n in range(3)]
+    first, second = (closed_live_summary(session, page=page, per_page=2) for page in (1, 2))
+    assert [i for i, _ in first.rows] == closed[:0:-1] and [i for i, _ in second.rows] == closed[:1]
+    assert first.incidents == second.incidents == 3 and first.totals == second.totals
+    assert closed_live_summary(session, page=9, per_page=2).rows == []
 
 
 # --- Standing down -----------------------------------------------------------------------------
@@ -401,6 +419,10 @@ def test_the_figures_page_uses_the_same_queries_for_2_or_12_incidents(
     small = measure(client, "/incidents/figures")
     close_some(10)
     assert measure(client, "/incidents/figures") == small
+    current_app.config["PAGE_SIZE"] = 5  # and no more rows than a page holds
+    page = client.get("/incidents/figures").text
+    assert page.count('/report">') == 5 and "figures?page=3" in page
+    assert "<dd class=\"govuk-summary-list__value\">12</dd>" in page
 
 
 def test_the_report_uses_the_same_queries_for_1_or_10_decisions_and_statements(
@@ -420,7 +442,7 @@ def test_the_report_uses_the_same_queries_for_1_or_10_decisions_and_statements(
             updated_at=now))
     stood_down_and_closed(many, duty, now)
     session.commit()
-    assert (len(decisions.decisions_of(session, many)), closing.figures(session, many).statements_released) \
+    assert (len(decisions.decisions_of(session, many)), figures_of(session, many).statements_released) \
         == (10, 10)
     signed_in(Role.COMMS_OFFICER)
     for suffix in ("report", "report.md"):

@@ -24,6 +24,7 @@ from commsplan.incidents.models import DecisionEntry, Incident, IncidentStatemen
 from commsplan.notifications.jobs import current_settings
 from tests.conftest import count_queries, sign_in
 from tests.factories import make_user
+from tests.incidents.conftest import statement_of
 from tests.incidents.test_views import app  # noqa: F401 (the app reads the test playbook folder)
 
 Launch = Callable[..., Incident]
@@ -290,8 +291,7 @@ def test_a_handover_moves_the_role_to_decide_in(launch: Launch, session: Any, du
 def override_needed(launch: Launch, session: Any, duty: User, now: datetime) -> tuple[Incident,
                                                                                       IncidentStatement]:
     incident = launch(next_update_time="4pm")
-    holding = session.scalar(select(IncidentStatement).where(IncidentStatement.incident_id == incident.id,
-                                                             IncidentStatement.template_id == "holding"))
+    holding = statement_of(session, incident)
     statement_service.edit(session, incident, holding, holding.body + " The boy was known to police.",
                            actor=duty, now=now)
     return incident, holding

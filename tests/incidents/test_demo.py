@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from commsplan.auth.models import User
 from commsplan.demo.service import DEMO_PASSWORD
 from commsplan.incidents import closing
+from commsplan.incidents.figures import figures as figures_of
 from commsplan.incidents.models import Incident, IncidentStatus
 from tests.conftest import sign_in
 
@@ -18,10 +19,10 @@ def test_demo_load_adds_one_active_and_one_closed_incident(runner: FlaskCliRunne
     assert runner.invoke(args=["demo", "load", "--commit"]).exit_code == 0
     incidents = {i.status: i for i in session.scalars(select(Incident))}
     assert set(incidents) == {IncidentStatus.ACTIVE, IncidentStatus.CLOSED}
-    closed = closing.figures(session, incidents[IncidentStatus.CLOSED])
+    closed = figures_of(session, incidents[IncidentStatus.CLOSED])
     assert (closed.minutes_to_holding, closed.on_time_text, closed.overdue) == (44, "21 of 23", 2)
     assert closing.debrief_of(session, incidents[IncidentStatus.CLOSED]) is not None
-    active = closing.figures(session, incidents[IncidentStatus.ACTIVE])
+    active = figures_of(session, incidents[IncidentStatus.ACTIVE])
     assert active.minutes_to_holding == 41 and active.decisions == 1
     assert runner.invoke(args=["incidents", "verify-log"]).exit_code == 0
     officer = session.scalar(select(User).where(User.email == "officer@commsplan.test"))

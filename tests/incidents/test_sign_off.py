@@ -20,15 +20,10 @@ from commsplan.notifications.kinds import Urgency
 from commsplan.notifications.models import InboxItem, Reminder, ReminderStatus
 from tests.conftest import sign_in
 from tests.factories import make_user
+from tests.incidents.conftest import statement_of
 
 Launch = Callable[..., Incident]
 
-
-def statement(session: Any, incident: Incident, template_id: str) -> IncidentStatement:
-    found = session.scalar(select(IncidentStatement).where(IncidentStatement.incident_id == incident.id,
-                                                           IncidentStatement.template_id == template_id))
-    assert found is not None
-    return found
 
 
 def asked(session: Any, statement: IncidentStatement) -> list[Reminder]:
@@ -46,7 +41,7 @@ def approvers(session: Any, now: datetime) -> list[User]:
 def test_asking_tells_every_approver_but_the_drafter_urgently_in_a_live_incident(
         launch: Launch, session: Any, now: datetime, duty: User, approvers: list[User]) -> None:
     incident = launch(next_update_time="4pm")
-    holding = statement(session, incident, "holding")  # its step is signed off by the SIO; nobody holds it
+    holding = statement_of(session, incident, "holding")  # its step is signed off by the SIO; nobody holds it
     drafter_approver = make_user(session, roles=(Role.APPROVER, Role.COMMS_OFFICER), name="Both", now=now)
     statement_service.edit(session, incident, holding, holding.body + " Thank you.", actor=drafter_approver,
                            now=now)
@@ -73,7 +68,7 @@ def test_the_holder_of_the_sign_off_role_alone_is_asked(launch: Launch, session:
     sio = make_user(session, roles=(Role.DUTY_OFFICER,), name="Sam Sio", now=now)
     service.assign_role(session, incident, "sio", sio, note="", actor=duty, now=now,
                         settings=current_settings())
-    holding = statement(session, incident, "holding")
+    holding = statement_of(session, incident, "holding")
 
     statement_service.ask_for_sign_off(session, incident, holding, actor=duty, now=now,
                                        settings=current_settings())
@@ -84,7 +79,7 @@ def test_the_holder_of_the_sign_off_role_alone_is_asked(launch: Launch, session:
 def test_an_exercise_asks_in_the_app_only(launch: Launch, session: Any, now: datetime, duty: User,
                                           approvers: list[User]) -> None:
     incident = launch(mode=IncidentMode.EXERCISE, next_update_time="4pm")
-    holding = statement(session, incident, "holding")
+    holding = statement_of(session, incident, "holding")
     statement_service.ask_for_sign_off(session, incident, holding, actor=duty, now=now,
                                        settings=current_settings())
     assert {r.in_app_only for r in asked(session, holding)} == {True}
@@ -94,21 +89,21 @@ def test_a_statement_with_gaps_cannot_be_sent_for_sign_off(launch: Launch, sessi
                                                           duty: User, approvers: list[User]) -> None:
     incident = launch()  # no next update time: the holding statement has a gap
     with pytest.raises(ValidationError, match="Fill every gap"):
-        statement_service.ask_for_sign_off(session, incident, statement(session, incident, "holding"),
+        statement_service.ask_for_sign_off(session, incident, statement_of(session, incident, "holding"),
                                            actor=duty, now=now, settings=current_settings())
 
 
 def test_nobody_to_ask_is_a_clear_refusal(launch: Launch, session: Any, now: datetime, duty: User) -> None:
     incident = launch(next_update_time="4pm")
     with pytest.raises(Conflict, match="Nobody but its drafter"):
-        statement_service.ask_for_sign_off(session, incident, statement(session, incident, "holding"),
+        statement_service.ask_for_sign_off(session, incident, statement_of(session, incident, "holding"),
                                            actor=duty, now=now, settings=current_settings())
 
 
 def test_approval_clears_the_request_from_every_inbox(launch: Launch, session: Any, now: datetime,
                                                       duty: User, approvers: list[User]) -> None:
     incident = launch(next_update_time="4pm")
-    holding = statement(session, incident, "holding")
+    holding = statement_of(session, incident, "holding")
     statement_service.ask_for_sign_off(session, incident, holding, actor=duty, now=now,
                                        settings=current_settings())
     session.commit()
@@ -127,7 +122,7 @@ def test_approval_clears_the_request_from_every_inbox(launch: Launch, session: A
 def test_changing_the_words_withdraws_the_request(launch: Launch, session: Any, now: datetime, duty: User,
                                                   approvers: list[User]) -> None:
     incident = launch(next_update_time="4pm")
-    holding = statement(session, incident, "holding")
+    holding = statement_of(session, incident, "holding")
     statement_service.ask_for_sign_off(session, incident, holding, actor=duty, now=now,
                                        settings=current_settings())
 
@@ -140,13 +135,13 @@ def test_changing_the_words_withdraws_the_request(launch: Launch, session: Any, 
 def test_asking_from_the_page(client: FlaskClient, launch: Launch, session: Any, now: datetime, duty: User,
                               approvers: list[User]) -> None:
     incident = launch(next_update_time="4pm")
-    holding = statement(session, incident, "holding")
+    holding = statement_of(session, incident, "holding")
     session.commit()
     sign_in(client, duty)
     page = client.get(f"/incidents/{incident.id}").text
     assert "Ask for sign-off<span class=\"govuk-visually-hidden\">: Holding statement" in page
 
-    response = client.post(f"/incidents/{incident.id}/statements/{holding.id}", data={"action": "ask"},
+    response = client.post(f"/incidents/{incident.id}/statements/{holding.id}/ask",
                            follow_redirects=True)
 
     assert response.status_code == 200

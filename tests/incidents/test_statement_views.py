@@ -15,20 +15,17 @@ from commsplan.incidents.models import Incident, IncidentStatement, StatementSta
 from commsplan.reference.models import BusinessUnit
 from tests.conftest import sign_in
 from tests.factories import make_user
+from tests.incidents.conftest import statement_of
 from tests.incidents.test_views import app  # noqa: F401 (the app reads the test playbook folder)
 
 Launch = Callable[..., Incident]
 
 
-def holding(incident: Incident) -> IncidentStatement:
-    found = db.session.scalar(select(IncidentStatement).where(IncidentStatement.incident_id == incident.id,
-                                                              IncidentStatement.template_id == "holding"))
-    assert found is not None
-    return found
 
-
-def post(client: FlaskClient, incident: Incident, statement: IncidentStatement, **data: Any) -> Any:
-    return client.post(f"/incidents/{incident.id}/statements/{statement.id}", data=data)
+def post(client: FlaskClient, incident: Incident, statement: IncidentStatement, action: str, **data: Any
+         ) -> Any:
+    """Post one statement action (edit, ask, approve or release) as its form on the page does."""
+    return client.post(f"/incidents/{incident.id}/statements/{statement.id}/{action}", data=data)
 
 
 def test_the_page_shows_drafts_with_gaps_and_guardrails(client: FlaskClient, signed_in: Callable[..., User],
@@ -45,7 +42,7 @@ def test_the_page_shows_drafts_with_gaps_and_guardrails(client: FlaskClient, sig
 def test_edit_approve_and_release_from_the_page(client: FlaskClient, launch: Launch, session: Any,
                                                 now: datetime, duty: User) -> None:
     incident = launch(next_update_time="4pm")
-    statement = holding(incident)
+    statement = statement_of(db.session, incident)
     approver = make_user(session, roles=(Role.APPROVER,), name="Alex Approver", now=now)
     session.commit()
     sign_in(client, duty)
@@ -76,7 +73,7 @@ def test_edit_approve_and_release_from_the_page(client: FlaskClient, launch: Lau
 def test_the_drafter_sees_no_approve_button_and_is_refused(client: FlaskClient, launch: Launch, session: Any,
                                                            now: datetime) -> None:
     incident = launch(next_update_time="4pm")
-    statement = holding(incident)
+    statement = statement_of(db.session, incident)
     both = make_user(session, roles=(Role.APPROVER, Role.COMMS_OFFICER), now=now)
     session.commit()
     sign_in(client, both)
@@ -90,7 +87,7 @@ def test_the_drafter_sees_no_approve_button_and_is_refused(client: FlaskClient, 
 def test_a_blocked_statement_says_which_rule_and_why(client: FlaskClient, launch: Launch, session: Any,
                                                      now: datetime, duty: User) -> None:
     incident = launch(next_update_time="4pm")
-    statement = holding(incident)
+    statement = statement_of(db.session, incident)
     approver = make_user(session, roles=(Role.APPROVER,), now=now)
     session.commit()
     sign_in(client, duty)
@@ -108,7 +105,7 @@ def test_viewers_cannot_touch_statements(client: FlaskClient, signed_in: Callabl
                                          launch: Launch) -> None:
     incident = launch()
     signed_in(Role.VIEWER)
-    statement = holding(incident)
+    statement = statement_of(db.session, incident)
     assert post(client, incident, statement, action="edit", body="x").status_code == 403
     assert client.get(f"/incidents/{incident.id}").status_code == 403
 
@@ -145,7 +142,7 @@ def test_status_updates_go_on_the_timeline(client: FlaskClient, signed_in: Calla
 def test_an_approver_overrides_a_guardrail_from_the_page_with_a_decision(
         client: FlaskClient, launch: Launch, session: Any, now: datetime, duty: User) -> None:
     incident = launch(next_update_time="4pm")
-    statement = holding(incident)
+    statement = statement_of(db.session, incident)
     approver = make_user(session, roles=(Role.APPROVER,), name="Alex Approver", now=now)
     session.commit()
     sign_in(client, duty)

@@ -18,7 +18,6 @@ from commsplan.incidents import statements as statement_service
 from commsplan.incidents.models import (
     DecisionEntry,
     Incident,
-    IncidentStatement,
     IncidentTask,
     StatementStatus,
     TaskStatus,
@@ -31,18 +30,13 @@ from commsplan.playbooks.loader import load_file
 from commsplan.playbooks.model import Playbook
 from commsplan.reference.models import BusinessUnit
 from tests.factories import make_user
+from tests.incidents.conftest import statement_of
 
 SETTINGS = DeliverySettings()
 
 Launch = Callable[..., Incident]
 STABBING = Path(__file__).parents[2] / "playbooks" / "fatal-stabbing-young-person.md"
 
-
-def statement(session: Any, incident: Incident, template_id: str) -> IncidentStatement:
-    found = session.scalar(select(IncidentStatement).where(IncidentStatement.incident_id == incident.id,
-                                                           IncidentStatement.template_id == template_id))
-    assert found is not None
-    return found
 
 
 @pytest.fixture
@@ -52,18 +46,18 @@ def approver(session: Any, now: datetime) -> User:
 
 def test_launch_drafts_each_statement_with_visible_gaps(launch: Launch, session: Any) -> None:
     incident = launch()
-    holding = statement(session, incident, "holding")
+    holding = statement_of(session, incident, "holding")
     assert holding.status is StatementStatus.DRAFT and not holding.edited
     assert "Officers were called to Acre Lane at 09:40 on Friday 20 November" in holding.body
     assert "We will update again by [missing: Next update]." in holding.body
     assert holding.channels == ["Force website", "X"]
-    assert statement(session, incident, "arrest").body.startswith("A teenager has been arrested")
+    assert statement_of(session, incident, "arrest").body.startswith("A teenager has been arrested")
 
 
 def test_a_gap_blocks_approval_even_with_an_override(launch: Launch, session: Any, now: datetime,
                                                      approver: User) -> None:
     incident = launch()
-    holding = statement(session, incident, "holding")
+    holding = statement_of(session, incident, "holding")
     override = decisions.DecisionInput(decision_role="sio", decision="Publish now")
     with pytest.raises(ValidationError) as raised:
         statement_service.approve(session, incident, holding, actor=approver, now=now, override=override)
@@ -74,14 +68,14 @@ def test_a_gap_blocks_approval_even_with_an_override(launch: Launch, session: An
 def test_new_details_fill_unedited_drafts_but_never_edited_words(launch: Launch, session: Any, now: datetime,
                                                                  duty: User, unit: BusinessUnit) -> None:
     incident = launch()
-    arrest = statement(session, incident, "arrest")
+    arrest = statement_of(session, incident, "arrest")
     statement_service.edit(session, incident, arrest, "Our own words about {{ general_location }}.",
                            actor=duty, now=now)
     raw = {"general_location": "Brixton Hill", "called_at": "2026-11-20 09:40", "victim_age": "15",
            "weapon": "knife", "footage_online": "yes", "unit": str(unit.id), "next_update_time": "4pm"}
     changed = service.update_inputs(session, incident, raw, actor=duty, now=now)
     assert changed == ["General location", "Next update"]
-    holding = statement(session, incident, "holding")
+    holding = statement_of(session, incident, "holding")
     assert "Brixton Hill" in holding.body and "by 4pm." in holding.body
     assert arrest.body == "Our own words about {{ general_location }}." and arrest.edited
 
@@ -98,7 +92,7 @@ def test_bad_new_details_are_refused_by_field(launch: Launch, session: Any, now:
 def test_nobody_approves_their_own_draft(launch: Launch, session: Any, now: datetime, approver: User,
                                          unit: BusinessUnit) -> None:
     incident = launch(next_update_time="4pm")
-    holding = statement(session, incident, "holding")
+    holding = statement_of(session, incident, "holding")
     both = make_user(session, roles=(Role.APPROVER, Role.COMMS_OFFICER), name="Both Roles", now=now)
     statement_service.edit(session, incident, holding, holding.body + " Thank you.", actor=both, now=now)
     with pytest.raises(PermissionDenied, match="another approver"):
@@ -110,14 +104,14 @@ def test_nobody_approves_their_own_draft(launch: Launch, session: Any, now: date
 def test_only_approvers_approve(launch: Launch, session: Any, now: datetime, duty: User) -> None:
     incident = launch(next_update_time="4pm")
     with pytest.raises(PermissionDenied):
-        statement_service.approve(session, incident, statement(session, incident, "holding"), actor=duty,
+        statement_service.approve(session, incident, statement_of(session, incident, "holding"), actor=duty,
                                   now=now)
 
 
 def test_release_freezes_the_statement_with_its_time_and_channels(launch: Launch, session: Any, now: datetime,
                                                                   approver: User, duty: User) -> None:
     incident = launch(next_update_time="4pm")
-    holding = statement(session, incident, "holding")
+    holding = statement_of(session, incident, "holding")
     with pytest.raises(Conflict, match="Only an approved"):
         statement_service.release(session, incident, holding, ["X"], actor=duty, now=now, settings=SETTINGS)
     statement_service.approve(session, incident, holding, actor=approver, now=now)
@@ -138,7 +132,7 @@ def test_release_freezes_the_statement_with_its_time_and_channels(launch: Launch
 def test_releasing_a_statement_completes_the_task_that_drafts_it(launch: Launch, session: Any, now: datetime,
                                                                  approver: User, duty: User) -> None:
     incident = launch(next_update_time="4pm")
-    holding = statement(session, incident, "holding")
+    holding = statement_of(session, incident, "holding")
     task = session.get(IncidentTask, holding.task_id)
     assert task is not None and task.status is TaskStatus.OPEN
     statement_service.approve(session, incident, holding, actor=approver, now=now)
@@ -159,7 +153,7 @@ def test_releasing_a_statement_completes_the_task_that_drafts_it(launch: Launch,
 def test_editing_an_approved_statement_sends_it_back(launch: Launch, session: Any, now: datetime,
                                                      approver: User, duty: User) -> None:
     incident = launch(next_update_time="4pm")
-    holding = statement(session, incident, "holding")
+    holding = statement_of(session, incident, "holding")
     statement_service.approve(session, incident, holding, actor=approver, now=now)
     statement_service.edit(session, incident, holding, holding.body + " More.", actor=duty, now=now)
     assert holding.status is StatementStatus.DRAFT and holding.approved_by_id is None
@@ -168,7 +162,7 @@ def test_editing_an_approved_statement_sends_it_back(launch: Launch, session: An
 def test_do_not_say_blocks_and_an_override_writes_a_decision(launch: Launch, session: Any, now: datetime,
                                                              approver: User, duty: User) -> None:
     incident = launch(next_update_time="4pm")
-    holding = statement(session, incident, "holding")
+    holding = statement_of(session, incident, "holding")
     statement_service.edit(session, incident, holding, holding.body + " The boy was known to police.",
                            actor=duty, now=now)
     with pytest.raises(ValidationError) as raised:
@@ -295,7 +289,7 @@ def test_the_steps_approval_role_signs_off_once_someone_holds_it(session: Any, s
                                                                 unit: BusinessUnit, now: datetime,
                                                                 approver: User) -> None:
     incident = launch_stabbing(session, stabbing, duty, unit, now)
-    holding = statement(session, incident, "holding")
+    holding = statement_of(session, incident, "holding")
     assert statement_service.sign_off_of(session, incident, holding).holder is None  # any approver, for now
     sio = make_user(session, roles=(Role.DUTY_OFFICER,), name="Dana Sio", now=now)
     service.assign_role(session, incident, "sio", sio, note="", actor=duty, now=now,

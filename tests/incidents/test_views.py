@@ -81,7 +81,7 @@ def test_only_duty_officers_launch_or_change_incidents(client: FlaskClient, sign
     assert client.get("/incidents/launch/street-robbery-test").status_code == 403
     page = client.get(f"/incidents/{incident.id}")
     assert page.status_code == 200 and "Record clock" not in page.text and ">Done" not in page.text
-    for path in ("anchors", "notes", "roles", "tasks/1"):
+    for path in ("anchors", "notes", "roles", "tasks/1/complete", "tasks/1/skip"):
         assert client.post(f"/incidents/{incident.id}/{path}", data={"text": "x"}).status_code == 403
 
 
@@ -110,12 +110,12 @@ def test_recording_a_clock_and_finishing_tasks_from_the_page(
     assert "Recorded: First arrest." in page and "10:20, 20 Nov" in page
     monitor = db.session.scalar(select(IncidentTask).where(IncidentTask.step_id == "monitor"))
     assert monitor is not None
-    assert client.post(f"/incidents/{incident.id}/tasks/{monitor.id}",
-                       data={"csrf_token": token, "outcome": "done"}).status_code == 302
+    assert client.post(f"/incidents/{incident.id}/tasks/{monitor.id}/complete",
+                       data={"csrf_token": token}).status_code == 302
     holding = db.session.scalar(select(IncidentTask).where(IncidentTask.step_id == "holding"))
     assert holding is not None
-    refused = client.post(f"/incidents/{incident.id}/tasks/{holding.id}",
-                          data={"csrf_token": token, "outcome": "skip", "reason": ""})
+    refused = client.post(f"/incidents/{incident.id}/tasks/{holding.id}/skip",
+                          data={"csrf_token": token, "reason": ""})
     assert refused.status_code == 422 and "Say why the task is being skipped" in refused.text
     db.session.expire_all()
     assert monitor.status is TaskStatus.DONE and holding.status is TaskStatus.OPEN

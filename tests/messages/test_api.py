@@ -92,7 +92,7 @@ def test_bad_bodies_get_field_errors_and_write_nothing(
     _, headers = token_for(Role.COMMS_OFFICER)
     response = client.post("/api/v1/messages", json={**body, **change}, headers=headers)
     assert response.status_code == 422, response.json
-    assert field in response.json["error"]["fields"]
+    assert field in response.json["fields"]
     assert count(MessageMap) == 0 and count(MessageVersion) == 0
 
 
@@ -103,7 +103,7 @@ def test_an_over_long_variant_for_a_hard_limit_is_refused(
     variant = {**body["variants"][0], "body": "x" * 161}
     response = client.post("/api/v1/messages", json={**body, "variants": [variant]}, headers=headers)
     assert response.status_code == 422
-    assert response.json["error"]["fields"]["variants[0].body"] == [
+    assert response.json["fields"]["variants[0].body"] == [
         "Borough SMS allows 160 characters at most and this is 161: shorten it by 1"]
 
 

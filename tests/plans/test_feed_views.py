@@ -89,7 +89,9 @@ def test_the_feed_page_offers_the_plan_when_asked(login: Login, people: People, 
     ({}, "Choose what the calendar should show"),
     ({"scope": "plan"}, "Choose the plan to subscribe to"),
     ({"scope": "plan", "plan": "999999"}, "There is no such communication plan"),
-    ({"scope": "integrated", "year": "soon"}, "Choose the year to subscribe to"),
+    ({"scope": "integrated", "year": " "}, "Choose the year to subscribe to"),
+    ({"scope": "integrated", "year": "soon"}, "Year: enter a year from 2000 to 2100"),
+    ({"scope": "integrated", "year": "99999999999999999999"}, "Year: enter a year from 2000 to 2100"),
 ])
 def test_a_feed_that_cannot_be_made_says_why(login: Login, people: People, plan: CommPlan,
                                              form: dict[str, str], message: str) -> None:
