@@ -14,12 +14,13 @@ from datetime import datetime, timedelta
 from typing import Any, Generic, TypeVar
 
 from flask import Blueprint, render_template
-from sqlalchemy import Select, String, and_, case, cast, func, or_, select
+from sqlalchemy import Select, String, and_, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from commsplan.audit import service as audit
 from commsplan.auth.models import Role, User, sorted_roles
 from commsplan.db import current_session
+from commsplan.incidents import board
 from commsplan.incidents.models import (
     Incident,
     IncidentMode,
@@ -104,24 +105,11 @@ def _bounded(rows: list[Any], make: Any) -> Bounded[Any]:
 def incident_lines(session: Session, *, mode: IncidentMode, now: datetime, limit: int
                    ) -> Bounded[IncidentLine]:
     """Active incidents of one mode, most urgent first: most overdue tasks, then the soonest due."""
-    ranked = (select(IncidentTask.incident_id, IncidentTask.title, IncidentTask.due_at,
-                     func.row_number().over(partition_by=IncidentTask.incident_id,
-                                            order_by=(IncidentTask.due_at, IncidentTask.id)).label("place"),
-                     func.sum(case((IncidentTask.due_at < now, 1), else_=0))
-                     .over(partition_by=IncidentTask.incident_id).label("overdue"))
-              .join(Incident, Incident.id == IncidentTask.incident_id)
-              .where(Incident.status == IncidentStatus.ACTIVE, Incident.mode == mode,
-                     IncidentTask.status == TaskStatus.OPEN, IncidentTask.due_at.is_not(None))
-              .subquery())
-    first = select(ranked).where(ranked.c.place == 1).subquery()
-    overdue = func.coalesce(first.c.overdue, 0)
-    query = (select(Incident.id, Incident.reference, Incident.title, overdue, first.c.title, first.c.due_at,
-                    func.count().over())
-             .outerjoin(first, first.c.incident_id == Incident.id)
-             .where(Incident.status == IncidentStatus.ACTIVE, Incident.mode == mode)
-             .order_by(overdue.desc(), first.c.due_at.is_(None), first.c.due_at, Incident.created_at.desc(),
-                       Incident.id.desc())
-             .limit(limit))
+    ranks = board.open_task_ranks(now, mode)
+    columns = select(Incident.id, Incident.reference, Incident.title)
+    query, first = board.most_urgent_first(columns, ranks, mode)
+    query = query.add_columns(func.coalesce(first.c.overdue, 0), first.c.title, first.c.due_at,
+                              func.count().over()).limit(limit)
     return _bounded(list(session.execute(query)), IncidentLine)
 
 

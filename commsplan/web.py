@@ -123,9 +123,9 @@ def posted_year(name: str = "year", *, posted: bool = False) -> int | None:
                       expected=f"enter a year from {EARLIEST_YEAR} to {LATEST_YEAR}")
 
 
-def page_number() -> int:
-    """The ?page= argument, clamped to a positive whole number."""
-    return min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE)
+def page_number(name: str = "page") -> int:
+    """The ?page= argument (or another named one), clamped to a positive whole number."""
+    return min(max(request.args.get(name, 1, type=int) or 1, 1), MAX_PAGE)
 
 
 def pagination_params(pagination: Any, endpoint_url: Callable[[int], str]) -> dict[str, Any]:

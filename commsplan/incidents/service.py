@@ -421,21 +421,6 @@ def timeline_count(session: Session, incident: Incident) -> int:
                           .where(TimelineEvent.incident_id == incident.id)) or 0
 
 
-def board(session: Session, *, now: datetime) -> list[tuple[Incident, list[IncidentTask], int]]:
-    """Active incidents, newest first, each with its next three open tasks and its overdue count."""
-    incidents = session.scalars(select(Incident).where(Incident.status == IncidentStatus.ACTIVE)
-                                .order_by(Incident.created_at.desc())).all()
-    open_tasks = session.scalars(select(IncidentTask).where(
-        IncidentTask.incident_id.in_([i.id for i in incidents]), IncidentTask.status == TaskStatus.OPEN,
-        IncidentTask.due_at.is_not(None)).order_by(IncidentTask.due_at)).all()
-    by_incident: dict[int, list[IncidentTask]] = {}
-    for task in open_tasks:
-        by_incident.setdefault(task.incident_id, []).append(task)
-    return [(incident, by_incident.get(incident.id, [])[:3],
-             sum(task.is_overdue(now) for task in by_incident.get(incident.id, [])))
-            for incident in incidents]
-
-
 def record_snooze(session: Session, item: InboxItem, until: datetime, actor: User, now: datetime) -> None:
     """A snoozed reminder about an incident goes on that incident's timeline."""
     reminder = session.get(Reminder, item.reminder_id)

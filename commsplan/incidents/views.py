@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 from commsplan.auth.models import User
 from commsplan.db import current_session, unit_of_work
 from commsplan.errors import ValidationError
+from commsplan.incidents import board as incident_board
 from commsplan.incidents import (
     closing,
     decision_chain,
@@ -44,7 +45,7 @@ from commsplan.incidents.forms import (
     inputs_form,
     posted_id,
 )
-from commsplan.incidents.models import Incident, IncidentStatement
+from commsplan.incidents.models import Incident, IncidentMode, IncidentStatement
 from commsplan.notifications.jobs import current_settings
 from commsplan.playbooks import vocab
 from commsplan.playbooks.library import library
@@ -83,12 +84,24 @@ def launchable(playbook_id: str) -> Playbook:
     return playbook
 
 
+BOARD_SECTIONS = ((IncidentMode.LIVE, "page"), (IncidentMode.EXERCISE, "exercise_page"))
+
+
 @bp.get("/")
 def board() -> str:
-    """Active incidents with their next tasks; the page refreshes itself for duty staff."""
-    now = utcnow()
-    return render_template("incidents/board.html", rows=service.board(current_session(), now=now), now=now,
-                           refresh=BOARD_REFRESH_SECONDS, playbooks=library().ordered(),
+    """Active incidents, most urgent first, live apart from exercises, a page of each at a time; the
+    page refreshes itself for duty staff."""
+    now, session, per_page = utcnow(), current_session(), current_app.config["PAGE_SIZE"]
+    asked = {argument: page_number(argument) for _, argument in BOARD_SECTIONS}
+    sections = []
+    for mode, argument in BOARD_SECTIONS:
+        section = incident_board.board_section(session, mode=mode, now=now, page=asked[argument],
+                                               per_page=per_page)
+        links = pagination_params(section.page, lambda number, argument=argument: url_for(
+            "incidents.board", **{**asked, argument: number}))  # type: ignore[misc]
+        sections.append((section, links))
+    return render_template("incidents/board.html", sections=sections, now=now, refresh=BOARD_REFRESH_SECONDS,
+                           playbooks=library().ordered(),
                            can_launch=signed_in_user().has_role(*service.WORKERS))
 
 

@@ -254,16 +254,6 @@ def test_launch_audits_and_starts_the_timeline(launch: Launch, session: Any) -> 
     assert records.role_holders(session, incident)["duty_officer"].user.name == "Dana Duty"
 
 
-def test_the_board_shows_active_incidents_with_next_tasks_and_overdue_counts(launch: Launch, session: Any,
-                                                                            now: datetime) -> None:
-    first, second = launch(), launch(title="Second")
-    rows = service.board(session, now=now)
-    assert {incident.id for incident, _, _ in rows} == {first.id, second.id}
-    _, next_tasks, overdue = rows[0]
-    assert [t.step_id for t in next_tasks] == ["monitor", "holding"]
-    assert overdue == 1
-
-
 def test_exercise_reminders_never_leave_the_app(launch: Launch, session: Any, now: datetime) -> None:
     from commsplan.notifications.models import Delivery, DeliveryChannel, WebhookTarget
 
