@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-LARGEST_INTEGER = 2**63 - 1  # what a BIGINT column (and SQLite) holds
+LARGEST_INTEGER = 2**31 - 1  # what an INTEGER column holds in PostgreSQL (SQLite holds more)
 LARGEST_ID = LARGEST_INTEGER
 MAX_PAGE = 1_000_000
 MAX_PER_PAGE = 100

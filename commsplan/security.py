@@ -3,15 +3,51 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
+from typing import Any
 
 from flask import Flask, Response, g, redirect, request, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
+from commsplan.errors import ValidationError
 from commsplan.web import PUBLIC_ENDPOINTS
+
+NUL = "\x00"
+
+
+def field_with_nul(value: Any, name: str = "body") -> str | None:
+    """The name of the first field whose text (or key) holds a NUL character, which no database
+    column can store, or None."""
+    if isinstance(value, str):
+        return name if NUL in value else None
+    if isinstance(value, dict):
+        items: Iterable[tuple[str, Any]] = value.items()
+    elif isinstance(value, list):
+        items = ((name, item) for item in value)
+    else:
+        return None
+    for key, item in items:
+        found = key if NUL in key else field_with_nul(item, key)
+        if found:
+            return found
+    return None
+
+
+def refuse_unstorable_text() -> None:
+    """A NUL character in a query, form or JSON body is a field error, not a database crash."""
+    sources: list[Any] = [dict(request.args.lists()), dict(request.form.lists())]
+    if request.is_json:
+        sources.append(request.get_json(silent=True))
+    for source in sources:
+        name = field_with_nul(source)
+        if name:
+            raise ValidationError.single(name, "Remove the NUL character (\\0); it cannot be stored")
 
 
 def init_app(app: Flask) -> None:
+    app.before_request(refuse_unstorable_text)
+
     @app.before_request
     def require_sign_in() -> BaseResponse | None:
         g.csp_nonce = secrets.token_urlsafe(16)

@@ -17,13 +17,14 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from commsplan.audit import service as audit
 from commsplan.auth.models import Role, User
 from commsplan.auth.service import require_role
 from commsplan.errors import Conflict, NotFound, ValidationError
+from commsplan.messages.models import MessageMap
 from commsplan.notifications.settings import DeliverySettings
 from commsplan.plans import schedule
 from commsplan.plans.models import (
@@ -200,34 +201,48 @@ def contents(session: Session, plan: CommPlan) -> Contents:
                     milestones(session, plan))
 
 
-def submission_problems(session: Session, plan: CommPlan, loaded: Contents | None = None
-                        ) -> dict[str, list[str]]:
+def submission_problems(session: Session, plan: CommPlan) -> dict[str, list[str]]:
     """What stops the plan going for approval, by the part of the page that needs fixing."""
-    held = loaded or contents(session, plan)
+    plan_objectives, plan_metrics = objectives(session, plan), metrics(session, plan)
     errors = {name: [f"Write the {heading.lower()} section"]
               for name, heading, _ in OASIS_SECTIONS if not getattr(plan, name).strip()}
-    if not held.objectives:
+    if not plan_objectives:
         errors["objective_list"] = ["Add at least one SMART objective"]
-    if not held.metrics:
+    if not plan_metrics:
         errors["metric_list"] = ["Add the evaluation metrics, from inputs to impact"]
-    elif not any(metric.is_confidence for metric in held.metrics):
+    elif not any(metric.is_confidence for metric in plan_metrics):
         errors["metric_list"] = ["Add the confidence measure to the evaluation metrics"]
-    if not held.activities and not held.milestones:
+    if not has_calendar(session, plan):
         errors["activity_list"] = ["Add at least one activity or milestone"]
     return errors
 
 
-def warnings(plan: CommPlan, held: Contents, profile: RiskProfile | None) -> list[str]:
+def has_calendar(session: Session, plan: CommPlan) -> bool:
+    """Whether the plan has at least one activity or milestone."""
+    return bool(session.scalar(select(select(Activity.id).where(Activity.plan_id == plan.id).exists()
+                                      | select(Milestone.id).where(Milestone.plan_id == plan.id).exists())))
+
+
+def warnings(session: Session, plan: CommPlan, profile: RiskProfile | None) -> list[str]:
     """What an approver should know but that does not block submission."""
     found = []
     if profile is None:
         found.append(f"There is no risk profile for {plan.unit.name} in {plan.year_label}, so the "
                      "plan's priorities cannot be checked against it")
-    unapproved = [a.title for a in held.activities if a.uses_unapproved_message]
-    if unapproved:
-        found.append(f"{len(unapproved)} activit{'y uses' if len(unapproved) == 1 else 'ies use'} a "
-                     f"message map not yet approved: {', '.join(unapproved[:5])}")
+    count, titles = unapproved_activities(session, plan)
+    if count:
+        found.append(f"{count} activit{'y uses' if count == 1 else 'ies use'} a "
+                     f"message map not yet approved: {', '.join(titles)}")
     return found
+
+
+def unapproved_activities(session: Session, plan: CommPlan, *, named: int = 5) -> tuple[int, list[str]]:
+    """How many activities use a message map never approved, and the first few titles, soonest first."""
+    rows = session.execute(select(Activity.title, func.count().over())
+                           .join(MessageMap, MessageMap.id == Activity.message_map_id)
+                           .where(Activity.plan_id == plan.id, MessageMap.approved_number.is_(None))
+                           .order_by(Activity.starts_at, Activity.id).limit(named)).all()
+    return (rows[0][1] if rows else 0), [row[0] for row in rows]
 
 
 # --- Writing -----------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from commsplan.extensions import db
 from commsplan.forms import choices
 from commsplan.notifications.jobs import current_settings
 from commsplan.numbers import LARGEST_INTEGER
-from commsplan.plans import service, workflow
+from commsplan.plans import overview, service, workflow
 from commsplan.plans.forms import CommentForm, PlanDetailsForm, PlanFilterForm, SectionsForm
 from commsplan.plans.models import OASIS_SECTIONS, CommPlan, PlanStatus
 from commsplan.plans.rules import PlanRules, plan_rules
@@ -150,19 +150,22 @@ def new_plan() -> str | Response:
 
 @bp.get("/<int:plan_id>")
 def show_plan(plan_id: int) -> str:
+    """The plan: its document in full, and of its calendar what runs now and in the next weeks."""
     session = current_session()
     plan = get_plan(plan_id)
     user = signed_in_user()
     profile = service.linked_profile(session, plan)
-    held = service.contents(session, plan)
-    problems = service.submission_problems(session, plan, held) if plan.status is PlanStatus.DRAFT else {}
+    problems = service.submission_problems(session, plan) if plan.status is PlanStatus.DRAFT else {}
     return render_template(
         "plans/show_plan.html", plan=plan, sections=OASIS_SECTIONS, profile=profile,
         priorities=profiles.ranked_entries(session, profile)[:5] if profile else [],
-        objectives=held.objectives, metrics=held.metrics, activities=held.activities,
-        milestones=held.milestones, versions=service.versions(session, plan), problems=problems,
-        warnings=service.warnings(plan, held, profile), confirm=ConfirmForm(), comment_form=CommentForm(),
-        can_write=user.has_role(*service.WRITERS), can_approve=service.may_approve(plan, user),
+        objectives=service.objectives(session, plan), metrics=service.metrics(session, plan),
+        upcoming=overview.upcoming_activities(session, plan, now=utcnow()),
+        upcoming_weeks=overview.UPCOMING_WEEKS,
+        milestones=overview.milestones_shown(session, plan), versions=service.versions(session, plan),
+        problems=problems, warnings=service.warnings(session, plan, profile), confirm=ConfirmForm(),
+        comment_form=CommentForm(), can_write=user.has_role(*service.WRITERS),
+        can_approve=service.may_approve(plan, user),
         history=audit.history(session, CommPlan.__audit_type__, [str(plan.id)]))
 
 

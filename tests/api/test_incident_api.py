@@ -466,7 +466,7 @@ def test_an_approver_records_a_decision_on_behalf_of_the_role_holder(
     ({"decision_role": "sio", "decision": "Appeal", "supersedes_id": 99999}, "supersedes_id",
      "this incident"),
     ({"decision_role": "sio", "decision": "Appeal", "supersedes_id": 2**70}, "supersedes_id",
-     "record id (1 to 9,223,372,036,854,775,807)"),
+     "record id (1 to 2,147,483,647)"),
     ({"decision_role": "sio", "decision": "Appeal", "mood": "calm"}, "mood", "Unknown field"),
 ])
 def test_bad_decisions_name_the_field_and_write_nothing(client: FlaskClient, headers: Headers, launch: Launch,

@@ -21,7 +21,7 @@ from tests.conftest import TokenFactory, assert_problem, csrf_token
 from tests.factories import make_element, make_unit
 from tests.incidents.test_views import app  # noqa: F401 (the app reads the test playbook folder)
 
-HUGE = 2**63  # one past what a database integer holds
+HUGE = 2**31  # one past what a PostgreSQL INTEGER column holds
 HUGER = "99999999999999999999"
 
 
@@ -122,3 +122,16 @@ def test_affinity_scores_and_cells_that_make_no_sense_are_refused(
     assert cell.status_code in (200, 422) and "govuk-error-message" in cell.text
     grid = client.post("/messaging/affinity", data={f"cell-{HUGER}-{channel.id}": "2"})
     assert grid.status_code in (200, 422) and "Unknown cell" in grid.text
+
+
+def test_a_nul_character_anywhere_is_a_field_error_not_a_database_crash(
+        client: FlaskClient, officer_headers: dict[str, str], signed_in: Callable[..., User],
+        session: Session, now: datetime) -> None:
+    listed = client.get("/api/v1/audiences?q=a%00b&page=2", headers=officer_headers)
+    assert list(assert_problem(listed, 422)["fields"]) == ["q"]
+    nested = client.post("/api/v1/messages", headers=officer_headers, json=map_body(
+        session, now, key_messages=[{"text": "Most young people\x00", "facts": []}]))
+    assert list(assert_problem(nested, 422)["fields"]) == ["text"]
+    signed_in(Role.COMMS_OFFICER)
+    page = client.get("/messaging/audiences?q=%00")
+    assert page.status_code == 422 and "NUL character" in page.text

@@ -179,7 +179,7 @@ def test_a_message_map_must_fit_the_element_and_an_audience(
         rules=rules,
     )
     assert parents_map.status is MessageStatus.DRAFT and kept.uses_unapproved_message
-    warned = service.warnings(plan, service.contents(session, plan), service.linked_profile(session, plan))
+    warned = service.warnings(session, plan, service.linked_profile(session, plan))
     assert any("not yet approved" in warning for warning in warned)
 
 

@@ -1,13 +1,15 @@
-"""The plan pages send a fixed number of SQL queries whatever the size: the integrated plan for 2 and
-for 33 units × 600 activities, one plan with 5 and with 300 activities, the list with 3 and 60 plans.
+"""The plan pages send a fixed number of SQL queries, and list a bounded number of rows, whatever the
+size: the integrated plan for 2 and for 33 units × 600 activities, one plan with 5 and with 300
+activities, the list with 3 and 60 plans.
 
 Bulk rows go in with Core inserts (no services, no audit), as tests/messages/helpers.py does."""
 
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable, Sequence
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -19,6 +21,8 @@ from commsplan.auth.models import Role, User
 from commsplan.extensions import db
 from commsplan.messages.models import MessageMap, RipeStrand
 from commsplan.notifications.settings import DeliverySettings
+from commsplan.plans import overview
+from commsplan.plans.activities import year_bounds
 from commsplan.plans.models import Activity, ActivityStatus, CommPlan, PlanStatus, activity_audiences
 from commsplan.plans.rules import PlanRules
 from commsplan.reference.models import BusinessUnit, Qualifier, UnitKind
@@ -157,8 +161,20 @@ def test_a_plan_page_and_its_calendar_queries_with_5_and_300_activities(
     add_activities(plan.id, 295, library, now)
     session.commit()
     assert queries(client, urls) == few
-    # A draft's page reads its activities three times (list, what blocks submission, warnings).
     assert max(few) <= 30
+    page = client.get(f"/plans/{plan.id}").text
+    assert 0 < page.count('id="activity-') <= overview.ACTIVITIES_SHOWN
+    assert re.search(r"\d+ of the plan's 300 activities run between", page)
+
+
+def test_the_plan_page_window_stays_inside_the_plans_year() -> None:
+    plan = CommPlan(year=YEAR)
+    during = datetime(YEAR, 11, 20, 9, tzinfo=UTC)
+    assert overview.window_for(plan, during) == (during, during + timedelta(weeks=8))
+    before_start, _ = overview.window_for(plan, datetime(YEAR - 1, 6, 1, tzinfo=UTC))
+    assert before_start == year_bounds(YEAR)[0]
+    late_start, late_end = overview.window_for(plan, datetime(YEAR + 3, 1, 1, tzinfo=UTC))
+    assert late_end == year_bounds(YEAR)[1] and late_start == late_end - timedelta(weeks=8)
 
 
 def test_the_plan_list_queries_with_3_and_60_plans(
