@@ -438,7 +438,7 @@ def test_a_variant_of_an_older_version_cannot_be_opened_for_editing(session: Ses
 
 
 @pytest.mark.parametrize("query", ["element=abc", "element=", "audience=-1&status=bogus", "qualifier=1.5",
-                                   "unit=%00", "page=abc", "page=-3", "mine=maybe", "element=999999"])
+                                   "unit=", "page=abc", "page=-3", "mine=maybe", "element=999999"])
 def test_odd_list_filters_do_not_fail(login: Login, people: People, item: MessageMap, query: str) -> None:
     response = login(people.viewer).get(f"/messages/?{query}")
     assert response.status_code == 200
