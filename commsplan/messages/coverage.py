@@ -1,16 +1,18 @@
-"""The 2C coverage matrix: for each element and audience, is there an approved message, and where?
+"""The 2C coverage matrix: for each element and audience, is there an approved message, and on how
+many channels?
 
-Four queries whatever the number of maps: elements, audiences, the maps' states, and the
-channels of the variants in force.
+Four queries whatever the number of maps: elements, audiences, each cell's best state and count of
+maps, and each cell's count of channels in force, all grouped in SQL. Which channels they are is a
+cell's detail, shown on the message list filtered to that cell (`channels_in_force`).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import Select, and_, case, distinct, func, select
 from sqlalchemy.orm import Session
 
 from commsplan.audiences.kinds import AUDIENCES
@@ -46,7 +48,7 @@ class Cell:
     audience: Audience
     state: CellState = CellState.NONE
     maps: int = 0
-    channels: list[str] = field(default_factory=list)
+    channels: int = 0
 
 
 @dataclass
@@ -72,13 +74,15 @@ class Matrix:
         return counts
 
 
-def _state(status: MessageStatus, approved_number: int | None) -> CellState:
-    if approved_number is not None:
-        return CellState.APPROVED
-    return CellState.IN_REVIEW if status is MessageStatus.IN_REVIEW else CellState.DRAFT
+RANKED = (CellState.NONE, CellState.DRAFT, CellState.IN_REVIEW, CellState.APPROVED)
 
 
-RANK = {CellState.APPROVED: 3, CellState.IN_REVIEW: 2, CellState.DRAFT: 1, CellState.NONE: 0}
+def in_force(query: Select[Any]) -> Select[Any]:
+    """`query` joined to the channels of each map's approved (in force) version."""
+    return (query.join(MessageVersion, and_(MessageVersion.map_id == MessageMap.id,
+                                            MessageVersion.number == MessageMap.approved_number))
+            .join(MessageVariant, MessageVariant.version_id == MessageVersion.id)
+            .join(Channel, Channel.id == MessageVariant.channel_id))
 
 
 def matrix(session: Session, *, unit_id: int | None = None, qualifier_id: int | None = None) -> Matrix:
@@ -90,26 +94,22 @@ def matrix(session: Session, *, unit_id: int | None = None, qualifier_id: int | 
     audiences = active_items(session, AUDIENCES)
     cells = {(e.id, a.id): Cell(e, a) for e in elements for a in audiences}
     criteria = MapFilter(unit_id=unit_id, qualifier_id=qualifier_id)
-    rows = session.execute(narrowed(select(MessageMap.element_id, MessageMap.audience_id,
-                                           MessageMap.status, MessageMap.approved_number), criteria))
-    for element_id, audience_id, status, approved_number in rows:
-        cell = cells.get((element_id, audience_id))
-        if cell is None:
-            continue
-        cell.maps += 1
-        state = _state(status, approved_number)
-        if RANK[state] > RANK[cell.state]:
-            cell.state = state
-    channels: dict[tuple[int, int], set[str]] = defaultdict(set)
-    in_force = narrowed(
-        select(MessageMap.element_id, MessageMap.audience_id, Channel.name)
-        .join(MessageVersion, and_(MessageVersion.map_id == MessageMap.id,
-                                   MessageVersion.number == MessageMap.approved_number))
-        .join(MessageVariant, MessageVariant.version_id == MessageVersion.id)
-        .join(Channel, Channel.id == MessageVariant.channel_id), criteria).distinct()
-    for element_id, audience_id, name in session.execute(in_force):
-        channels[(element_id, audience_id)].add(name)
-    for key, names in channels.items():
-        if key in cells:
-            cells[key].channels = sorted(names)
+    rank = case((MessageMap.approved_number.is_not(None), RANKED.index(CellState.APPROVED)),
+                (MessageMap.status == MessageStatus.IN_REVIEW, RANKED.index(CellState.IN_REVIEW)),
+                else_=RANKED.index(CellState.DRAFT))
+    pair = (MessageMap.element_id, MessageMap.audience_id)
+    states = narrowed(select(*pair, func.count(), func.max(rank)), criteria).group_by(*pair)
+    for element_id, audience_id, maps, best in session.execute(states):
+        if cell := cells.get((element_id, audience_id)):
+            cell.maps, cell.state = maps, RANKED[best]
+    channels = in_force(narrowed(select(*pair, func.count(distinct(Channel.id))), criteria))
+    for element_id, audience_id, count in session.execute(channels.group_by(*pair)):
+        if cell := cells.get((element_id, audience_id)):
+            cell.channels = count
     return Matrix(elements, audiences, cells)
+
+
+def channels_in_force(session: Session, criteria: MapFilter) -> list[str]:
+    """The channels approved messages reach through, for the maps a filter selects."""
+    query = in_force(narrowed(select(Channel.name).select_from(MessageMap), criteria))
+    return list(session.scalars(query.distinct().order_by(Channel.name)))

@@ -113,7 +113,9 @@ def list_maps() -> str:
     args: dict[str, Any] = {key: value for key, value in request.args.items()
                             if key != "page" and value}
     pages = pagination_params(pagination, lambda n: url_for("messages.list_maps", page=n, **args))
+    one_cell = criteria.element_id is not None and criteria.audience_id is not None
     return render_template("messages/list.html", pagination=pagination, pages=pages, filters=filters,
+                           cell_channels=coverage.channels_in_force(session, criteria) if one_cell else None,
                            mine=request.args.get("mine") == "yes",
                            can_write=signed_in_user().has_role(*maps.WRITERS))
 

@@ -17,7 +17,8 @@ from commsplan.audiences.models import Audience, Channel
 from commsplan.auth.models import Role, User
 from commsplan.extensions import db
 from commsplan.messages import checks, maps, review
-from commsplan.messages.coverage import CellState, matrix
+from commsplan.messages.coverage import CellState, channels_in_force, matrix
+from commsplan.messages.maps import MapFilter
 from commsplan.messages.models import MessageMap
 from commsplan.notifications.settings import DeliverySettings
 from commsplan.reference import service as catalogue
@@ -99,6 +100,15 @@ def test_labels_and_symbols_tell_states_apart_without_colour() -> None:
 # --- channels ----------------------------------------------------------------------------------
 
 
+def channels_of(session: Session, element: ViolenceElement, audience: Audience,
+                qualifier_id: int | None = None) -> list[str]:
+    """A cell's channels in force, by name (its detail); the matrix counts as many."""
+    names = channels_in_force(session, MapFilter(element_id=element.id, audience_id=audience.id,
+                                                 qualifier_id=qualifier_id))
+    assert matrix(session, qualifier_id=qualifier_id).cell(element, audience).channels == len(names)
+    return names
+
+
 def test_the_channels_listed_are_those_of_the_approved_version_only(
         session: Session, now: datetime, make_map: MapMaker,
         to_state: Callable[[MessageMap, str], MessageMap], people: People, channels: Channels,
@@ -110,13 +120,13 @@ def test_the_channels_listed_are_those_of_the_approved_version_only(
     [website] = [v for v in maps.latest_version(session, item).variants
                  if v.channel_id == channels.website.id]
     maps.remove_variant(session, item, website, actor=people.author, now=later)
-    assert matrix(session).cell(rob, plain_audience).channels == ["Force website"]
+    assert channels_of(session, rob, plain_audience) == ["Force website"]
 
     review.submit(session, item, actor=people.author, now=later, delivery=delivery)
-    assert matrix(session).cell(rob, plain_audience).channels == ["Force website"]
+    assert channels_of(session, rob, plain_audience) == ["Force website"]
     review.approve(session, item, number=item.latest_number, actor=people.approver, now=later,
                  delivery=delivery)
-    assert matrix(session).cell(rob, plain_audience).channels == ["Borough SMS"]
+    assert channels_of(session, rob, plain_audience) == ["Borough SMS"]
 
 
 def test_maps_not_yet_approved_list_no_channels(session: Session, make_map: MapMaker,
@@ -126,7 +136,8 @@ def test_maps_not_yet_approved_list_no_channels(session: Session, make_map: MapM
     to_state(make_map(variants=(variant(channels.sms), variant(channels.social))), "in_review")
     make_map(variants=(variant(channels.website),))
     cell = matrix(session).cell(reference.elements["ROB"], plain_audience)
-    assert (cell.state, cell.maps, cell.channels) == (CellState.IN_REVIEW, 2, [])
+    assert (cell.state, cell.maps, cell.channels) == (CellState.IN_REVIEW, 2, 0)
+    assert channels_of(session, reference.elements["ROB"], plain_audience) == []
 
 
 def test_the_channels_of_several_approved_maps_are_merged_and_sorted(
@@ -136,8 +147,26 @@ def test_the_channels_of_several_approved_maps_are_merged_and_sorted(
     to_state(make_map(variants=(variant(channels.website), variant(channels.sms))), "approved")
     to_state(make_map(variants=(variant(channels.sms),)), "retired")
     cell = matrix(session).cell(reference.elements["ROB"], plain_audience)
-    assert cell.channels == ["Borough SMS", "Force website", "Neighbourhood social"]
+    assert channels_of(session, reference.elements["ROB"], plain_audience) == [
+        "Borough SMS", "Force website", "Neighbourhood social"]
     assert cell.maps == 2
+
+
+def test_a_cells_maps_list_names_the_channels_in_force(
+        client: FlaskClient, signed_in: Callable[..., User], session: Session, make_map: MapMaker,
+        to_state: Callable[[MessageMap, str], MessageMap], channels: Channels, reference: Reference,
+        plain_audience: Audience) -> None:
+    to_state(make_map(variants=(variant(channels.social), variant(channels.website))), "approved")
+    rob = reference.elements["ROB"]
+    db.session.commit()
+    signed_in(Role.VIEWER)
+    matrix_page = client.get("/messages/coverage").text
+    assert "2 channels" in matrix_page and "Neighbourhood social" not in matrix_page
+    cell = client.get(f"/messages/?element={rob.id}&audience={plain_audience.id}").text
+    assert "reach people through 2 channels: Force website, Neighbourhood social." in cell
+    other = client.get(f"/messages/?element={reference.elements['HAR'].id}&audience={plain_audience.id}")
+    assert "No approved message for this element and audience is in force" in other.text
+    assert 'id="cell-channels"' not in client.get("/messages/").text
 
 
 # --- filters -----------------------------------------------------------------------------------
@@ -169,9 +198,9 @@ def test_the_qualifier_filter_keeps_maps_with_that_qualifier(
     rob, qualifiers = reference.elements["ROB"], reference.qualifiers
 
     def cell(code: str | None) -> tuple[CellState, int, list[str]]:
-        found = matrix(session, qualifier_id=qualifiers[code].id if code else None).cell(rob,
-                                                                                        plain_audience)
-        return found.state, found.maps, found.channels
+        qualifier_id = qualifiers[code].id if code else None
+        found = matrix(session, qualifier_id=qualifier_id).cell(rob, plain_audience)
+        return found.state, found.maps, channels_of(session, rob, plain_audience, qualifier_id)
 
     assert cell(None) == (CellState.APPROVED, 3, ["Borough SMS", "Force website"])
     assert cell("WEAPON") == (CellState.APPROVED, 1, ["Borough SMS"])
@@ -250,7 +279,8 @@ def queries(client: FlaskClient, url: str) -> tuple[int, str]:
 
 
 PAGES = ["/messages/coverage", "/messages/", "/messages/coverage?unit={unit}&qualifier={qualifier}",
-         "/messages/?unit={unit}&status=approved", "/messages/?qualifier={qualifier}"]
+         "/messages/?unit={unit}&status=approved", "/messages/?qualifier={qualifier}",
+         "/messages/?element={element}&audience={audience}"]
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -271,7 +301,8 @@ def test_pages_send_the_same_queries_with_10_and_1000_maps(
         "unit_ids": [None, reference.hackney.id, reference.brent.id],
         "qualifier_ids": list(session.scalars(select(Qualifier.id))),
     }
-    url = page.format(unit=reference.hackney.id, qualifier=reference.qualifiers["WEAPON"].id)
+    url = page.format(unit=reference.hackney.id, qualifier=reference.qualifiers["WEAPON"].id,
+                      element=ids["element_ids"][0], audience=ids["audience_ids"][0])
     insert_maps(10, now=now, **ids)
     few, few_html = queries(client, url)
     insert_maps(1_000, now=now, **ids)

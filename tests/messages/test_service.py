@@ -263,7 +263,9 @@ def test_editing_an_approved_map_starts_a_draft_while_the_approved_version_stays
     assert (item.latest_number, item.approved_number) == (2, 1)
     assert item.has_newer_draft
     cell = coverage.matrix(session).cell(reference.elements["ROB"], plain_audience)
-    assert cell.state is coverage.CellState.APPROVED and cell.channels == [channels.website.name]
+    assert cell.state is coverage.CellState.APPROVED and cell.channels == 1
+    in_cell = maps.MapFilter(element_id=reference.elements["ROB"].id, audience_id=plain_audience.id)
+    assert coverage.channels_in_force(session, in_cell) == [channels.website.name]
 
     submit(session, item, people.author, at(now, 3), delivery)
     assert coverage.matrix(session).cell(reference.elements["ROB"], plain_audience).state is \
@@ -826,7 +828,7 @@ def test_the_matrix_no_longer_counts_a_retired_map(session: Session, now: dateti
     assert (cell.state, cell.maps) == (coverage.CellState.APPROVED, 1)
     review.retire(session, approved_map, actor=people.author, now=at(now, 2))
     cell = coverage.matrix(session).cell(reference.elements["ROB"], plain_audience)
-    assert (cell.state, cell.maps, cell.channels) == (coverage.CellState.NONE, 0, [])
+    assert (cell.state, cell.maps, cell.channels) == (coverage.CellState.NONE, 0, 0)
     assert session.scalars(maps.maps_query(maps.MapFilter())).all() == []
     assert session.scalars(maps.maps_query(maps.MapFilter(include_retired=True))).all() == [approved_map]
 
