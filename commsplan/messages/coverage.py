@@ -102,7 +102,8 @@ def matrix(session: Session, *, unit_id: int | None = None, qualifier_id: int | 
     for element_id, audience_id, maps, best in session.execute(states):
         if cell := cells.get((element_id, audience_id)):
             cell.maps, cell.state = maps, RANKED[best]
-    channels = in_force(narrowed(select(*pair, func.count(distinct(Channel.id))), criteria))
+    counted: Select[Any] = select(*pair, func.count(distinct(Channel.id)))
+    channels = in_force(narrowed(counted, criteria))
     for element_id, audience_id, count in session.execute(channels.group_by(*pair)):
         if cell := cells.get((element_id, audience_id)):
             cell.channels = count
