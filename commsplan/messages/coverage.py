@@ -10,14 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
 
-from sqlalchemy import Select, and_, case, distinct, func, select
+from sqlalchemy import and_, case, distinct, func, select
 from sqlalchemy.orm import Session
 
 from commsplan.audiences.kinds import AUDIENCES
 from commsplan.audiences.models import Audience, Channel
-from commsplan.messages.maps import MapFilter, narrowed
+from commsplan.messages.maps import MapFilter, SelectOf, narrowed
 from commsplan.messages.models import MessageMap, MessageStatus, MessageVariant, MessageVersion
 from commsplan.reference.kinds import ELEMENTS
 from commsplan.reference.models import ViolenceElement
@@ -77,7 +76,7 @@ class Matrix:
 RANKED = (CellState.NONE, CellState.DRAFT, CellState.IN_REVIEW, CellState.APPROVED)
 
 
-def in_force(query: Select[Any]) -> Select[Any]:
+def in_force(query: SelectOf) -> SelectOf:
     """`query` joined to the channels of each map's approved (in force) version."""
     return (query.join(MessageVersion, and_(MessageVersion.map_id == MessageMap.id,
                                             MessageVersion.number == MessageMap.approved_number))
@@ -102,8 +101,7 @@ def matrix(session: Session, *, unit_id: int | None = None, qualifier_id: int | 
     for element_id, audience_id, maps, best in session.execute(states):
         if cell := cells.get((element_id, audience_id)):
             cell.maps, cell.state = maps, RANKED[best]
-    counted: Select[Any] = select(*pair, func.count(distinct(Channel.id)))
-    channels = in_force(narrowed(counted, criteria))
+    channels = in_force(narrowed(select(*pair, func.count(distinct(Channel.id))), criteria))
     for element_id, audience_id, count in session.execute(channels.group_by(*pair)):
         if cell := cells.get((element_id, audience_id)):
             cell.channels = count
