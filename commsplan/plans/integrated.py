@@ -7,24 +7,25 @@ Gaps are read per unit against its own profile: each of its top priorities shoul
 and they should reach the audiences its VOLT notes point to. Overload flags an audience reached by
 more activities in one week, across all plans, than the configured number.
 
-Everything is read in a fixed number of queries, whatever the number of units and activities.
+Everything is read in a fixed number of queries, whatever the number of units and activities, and
+activities are counted and grouped in SQL: no request reads a year's activities row by row.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, func, literal, select, union_all
 from sqlalchemy.orm import Session, selectinload
 
 from commsplan.audiences.kinds import AUDIENCES
 from commsplan.audiences.models import Audience, Channel
 from commsplan.messages.models import MessageMap, MessageStatus
-from commsplan.plans.calendar import week_start, year_months
+from commsplan.plans.calendar import Entry, milestone_entry, moment_day, week_start, year_months
 from commsplan.plans.exports import ActivityRow, activity_rows
 from commsplan.plans.insight import suggest_audiences
 from commsplan.plans.models import Activity, ActivityStatus, CommPlan, Milestone, activity_audiences
@@ -34,13 +35,14 @@ from commsplan.reference.models import BusinessUnit, UnitKind, ViolenceElement
 from commsplan.reference.service import active_items
 from commsplan.risk import profiles
 from commsplan.risk.models import RiskProfile, RiskProfileEntry, year_label
-from commsplan.timeutil import to_london
+from commsplan.timeutil import london_day_start
 
 MAX_OVERLOADS_SHOWN = 50
+TITLES_SHOWN = 5  # activities named for each overloaded audience-week
 
 
 class Reach(NamedTuple):
-    """What the integrated plan needs of one activity: a light row, as there may be tens of thousands."""
+    """One activity as the integrated calendar shows it: a light row."""
 
     id: int
     plan_id: int
@@ -51,26 +53,68 @@ class Reach(NamedTuple):
     starts_at: datetime
     ends_at: datetime
     status: ActivityStatus
-    audience_ids: tuple[int, ...]
 
 
-def reach_rows(session: Session, plans: Sequence[CommPlan]) -> list[Reach]:
-    """The plans' activities with the audiences they reach, in two queries, by start time."""
-    ids, unit_code = [plan.id for plan in plans], {plan.id: plan.unit.code for plan in plans}
-    audiences: dict[int, list[int]] = defaultdict(list)
-    of_plans = select(Activity.id).where(Activity.plan_id.in_(ids))
-    for activity_id, audience_id in session.execute(select(activity_audiences.c.activity_id,
-                                                           activity_audiences.c.audience_id)
-                                                    .where(activity_audiences.c.activity_id.in_(of_plans))):
-        audiences[activity_id].append(audience_id)
-    query = (select(Activity.id, Activity.plan_id, Activity.title, Activity.element_id, Channel.name,
-                    Activity.starts_at, Activity.ends_at, Activity.status)
-             .join(Channel, Channel.id == Activity.channel_id).where(Activity.plan_id.in_(ids))
+class UnitReach(NamedTuple):
+    """How many counted activities of one unit's plan reach an audience about an element."""
+
+    element_id: int
+    audience_id: int
+    unit_id: int
+    activities: int
+
+
+def counted(plan_ids: Collection[int]) -> ColumnElement[bool]:
+    """Activities that count: in a plan approved at least once, and not cancelled."""
+    return and_(Activity.plan_id.in_(plan_ids), Activity.status != ActivityStatus.CANCELLED)
+
+
+def reach_rows(session: Session, plan_ids: Collection[int], starts_before: datetime,
+               ends_after: datetime) -> list[Reach]:
+    """The counted activities running between two moments, by start time (one month of the
+    calendar, never the whole year)."""
+    query = (select(Activity.id, Activity.plan_id, BusinessUnit.code, Activity.title, Activity.element_id,
+                    Channel.name, Activity.starts_at, Activity.ends_at, Activity.status)
+             .join(Channel, Channel.id == Activity.channel_id)
+             .join(CommPlan, CommPlan.id == Activity.plan_id).join(BusinessUnit)
+             .where(counted(plan_ids), Activity.starts_at < starts_before, Activity.ends_at >= ends_after)
              .order_by(Activity.starts_at, Activity.id))
-    return [Reach(activity_id, plan_id, unit_code[plan_id], title, element_id, channel, starts_at, ends_at,
-                  status, tuple(audiences.get(activity_id, ())))
-            for activity_id, plan_id, title, element_id, channel, starts_at, ends_at, status
-            in session.execute(query)]
+    return [Reach(*row) for row in session.execute(query)]
+
+
+def month_entries(session: Session, year: int, month: tuple[int, int]) -> list[Entry]:
+    """One month of the integrated calendar: the counted activities running in it and the
+    milestones of the year's plans falling due in it."""
+    plans = year_plans(session, year)
+    counted_ids = [plan.id for plan in plans if plan.has_been_approved]
+    first = date(*month, 1)
+    after = (first + timedelta(days=31)).replace(day=1)
+    entries = [Entry("activity", row.title, row.plan_id, row.id, moment_day(row.starts_at),
+                     moment_day(row.ends_at), detail=row.channel, status=row.status.value,
+                     unit_code=row.unit_code)
+               for row in reach_rows(session, counted_ids, london_day_start(after), london_day_start(first))]
+    unit_code = {plan.id: plan.unit.code for plan in plans}
+    due = select(Milestone).where(Milestone.plan_id.in_(unit_code), Milestone.target_date >= first,
+                                  Milestone.target_date < after)
+    return entries + [milestone_entry(m, unit_code[m.plan_id]) for m in session.scalars(due)]
+
+
+def unit_reach(session: Session, plan_ids: Collection[int]) -> list[UnitReach]:
+    """Counted activities grouped by element, audience and unit: as many rows as the reference data
+    allows, whatever the number of activities."""
+    audience_id = activity_audiences.c.audience_id
+    query = (select(Activity.element_id, audience_id, CommPlan.unit_id, func.count())
+             .join(activity_audiences, activity_audiences.c.activity_id == Activity.id)
+             .join(CommPlan, CommPlan.id == Activity.plan_id).where(counted(plan_ids))
+             .group_by(Activity.element_id, audience_id, CommPlan.unit_id))
+    return [UnitReach(*row) for row in session.execute(query)]
+
+
+def activities_per_unit(session: Session, plan_ids: Collection[int]) -> dict[int, int]:
+    query = (select(CommPlan.unit_id, func.count()).select_from(Activity)
+             .join(CommPlan, CommPlan.id == Activity.plan_id).where(counted(plan_ids))
+             .group_by(CommPlan.unit_id))
+    return {unit_id: number for unit_id, number in session.execute(query)}
 
 
 @dataclass
@@ -124,7 +168,7 @@ class IntegratedPlan:
     gaps: list[Gap]
     overloads: list[Overload]
     overload_total: int
-    counted_rows: list[Reach]  # activities of approved plans that still reach people
+    counted_total: int  # activities of approved plans that still reach people
     milestones: list[Milestone]
     units: list[UnitSummary]
     per_week: int
@@ -148,10 +192,6 @@ def export_rows(session: Session, result: IntegratedPlan) -> list[ActivityRow]:
     return [row for row in activity_rows(session, sorted(result.counted_plan_ids)) if row.status.counts]
 
 
-def counts(row: Reach, counted_plan_ids: set[int]) -> bool:
-    return row.plan_id in counted_plan_ids and row.status.counts
-
-
 def year_plans(session: Session, year: int) -> list[CommPlan]:
     return list(session.scalars(select(CommPlan).join(CommPlan.unit).where(CommPlan.year == year)
                                 .order_by(BusinessUnit.kind, BusinessUnit.code)))
@@ -170,43 +210,41 @@ def message_pairs(session: Session) -> tuple[set[tuple[int, int]], set[tuple[int
 
 
 def build(session: Session, year: int, *, rules: PlanRules, per_week: int | None = None) -> IntegratedPlan:
-    """The integrated plan for a financial year."""
+    """The integrated plan for a financial year, from activities counted and grouped in SQL: its cost
+    grows with the units, elements and audiences, not with the activities."""
     plans = year_plans(session, year)
-    counted = {plan.id for plan in plans if plan.has_been_approved}
-    rows = reach_rows(session, plans)
+    counted_ids = {plan.id for plan in plans if plan.has_been_approved}
+    reach = unit_reach(session, counted_ids)
+    per_unit = activities_per_unit(session, counted_ids)
     milestones = list(session.scalars(select(Milestone).where(Milestone.plan_id.in_([p.id for p in plans]))
                                       .order_by(Milestone.target_date)))
     year_profile_list = year_profiles(session, year)
     elements, audiences = active_items(session, ELEMENTS), active_items(session, AUDIENCES)
     mapped, approved = message_pairs(session)
-    unit_of_plan = {plan.id: plan.unit_id for plan in plans}
     harm = {(p.unit_id, e.element_id): e.harm_score for p in year_profile_list for e in p.entries}
     element_harm: dict[int, float] = defaultdict(float)
     for (_, element_id), value in harm.items():
         element_harm[element_id] += value
-    counted_rows = [row for row in rows if counts(row, counted)]
-    cells = coverage(counted_rows, unit_of_plan, harm, approved)
-    gaps = find_gaps(year_profile_list, counted_rows, unit_of_plan, plans, audiences, mapped, approved, rules)
+    gaps = find_gaps(year_profile_list, reach, plans, audiences, mapped, approved, rules)
     threshold = per_week or rules.overload_per_week
-    overloads = find_overloads(counted_rows, {a.id: a for a in audiences}, threshold)
+    overloads, overload_total = find_overloads(session, year, counted_ids, {a.id: a for a in audiences},
+                                               threshold)
     return IntegratedPlan(
-        year, plans, counted, elements, audiences, cells, dict(element_harm), gaps,
-        overloads[:MAX_OVERLOADS_SHOWN], len(overloads), counted_rows, milestones,
-        unit_summaries(plans, year_profile_list, counted_rows, unit_of_plan, gaps), threshold,
-        month_counts(year, counted_rows))
+        year, plans, counted_ids, elements, audiences, coverage(reach, harm, approved), dict(element_harm),
+        gaps, overloads, overload_total, sum(per_unit.values()), milestones,
+        unit_summaries(plans, year_profile_list, per_unit, gaps), threshold,
+        month_counts(session, year, counted_ids))
 
 
-def coverage(rows: Sequence[Reach], unit_of_plan: dict[int, int], harm: dict[tuple[int, int], float],
+def coverage(reach: Sequence[UnitReach], harm: dict[tuple[int, int], float],
              approved: set[tuple[int, int]]) -> dict[tuple[int, int], Cell]:
+    """Each element × audience cell: its activities, the units reaching it and the harm they hold."""
     cells: dict[tuple[int, int], Cell] = defaultdict(Cell)
-    for row in rows:
-        unit_id = unit_of_plan[row.plan_id]
-        for audience_id in row.audience_ids:
-            cell = cells[(row.element_id, audience_id)]
-            cell.activities += 1
-            if unit_id not in cell.units:
-                cell.units.add(unit_id)
-                cell.harm_covered += harm.get((unit_id, row.element_id), 0.0)
+    for row in reach:
+        cell = cells[(row.element_id, row.audience_id)]
+        cell.activities += row.activities
+        cell.units.add(row.unit_id)
+        cell.harm_covered += harm.get((row.unit_id, row.element_id), 0.0)
     for (element_id, audience_id), cell in cells.items():
         cell.approved_message = (element_id, audience_id) in approved
     for element_id, audience_id in approved:
@@ -214,13 +252,13 @@ def coverage(rows: Sequence[Reach], unit_of_plan: dict[int, int], harm: dict[tup
     return dict(cells)
 
 
-def find_gaps(year_profile_list: Sequence[RiskProfile], rows: Sequence[Reach],
-              unit_of_plan: dict[int, int], plans: Sequence[CommPlan], audiences: Sequence[Audience],
-              mapped: set[tuple[int, int]], approved: set[tuple[int, int]], rules: PlanRules) -> list[Gap]:
+def find_gaps(year_profile_list: Sequence[RiskProfile], reach: Sequence[UnitReach], plans: Sequence[CommPlan],
+              audiences: Sequence[Audience], mapped: set[tuple[int, int]], approved: set[tuple[int, int]],
+              rules: PlanRules) -> list[Gap]:
     """Each unit's top priorities with no activity, or with activities that miss a needed audience."""
     reached: dict[tuple[int, int], set[int]] = defaultdict(set)  # (unit, element) → audiences
-    for row in rows:
-        reached[(unit_of_plan[row.plan_id], row.element_id)].update(row.audience_ids)
+    for row in reach:
+        reached[(row.unit_id, row.element_id)].add(row.audience_id)
     plan_of = {plan.unit_id: plan for plan in plans}
     gaps = []
     for profile in year_profile_list:
@@ -250,29 +288,63 @@ def missing(plan: CommPlan | None) -> str:
     return "no activity in its plan addresses it"
 
 
-def find_overloads(rows: Sequence[Reach], audiences: dict[int, Audience], threshold: int
-                   ) -> list[Overload]:
-    """Audience-weeks with more activities live than `threshold`, busiest first."""
-    live: dict[tuple[int, date], list[str]] = defaultdict(list)
-    for row in rows:
-        week, last = week_start(to_london(row.starts_at).date()), to_london(row.ends_at).date()
-        while week <= last:
-            for audience_id in row.audience_ids:
-                live[(audience_id, week)].append(f"{row.title} ({row.unit_code})")
-            week += timedelta(days=7)
-    found = [Overload(audiences[audience_id], week, len(titles), tuple(titles[:5]))
-             for (audience_id, week), titles in live.items()
-             if len(titles) > threshold and audience_id in audiences]
-    found.sort(key=lambda o: (-o.count, o.week, o.audience.name))
-    return found
+def year_weeks(year: int) -> list[date]:
+    """The Mondays of the weeks that touch a financial year."""
+    first, last = date(year, 4, 1), date(year + 1, 3, 31)
+    return [week_start(first) + timedelta(weeks=n) for n in range((last - week_start(first)).days // 7 + 1)]
+
+
+def live_between(start: datetime, end: datetime) -> ColumnElement[bool]:
+    """An activity running at some point in [start, end)."""
+    return and_(Activity.starts_at < end, Activity.ends_at >= start)
+
+
+def find_overloads(session: Session, year: int, plan_ids: Collection[int], audiences: dict[int, Audience],
+                   threshold: int) -> tuple[list[Overload], int]:
+    """Audience-weeks of the year with more counted activities running than `threshold`, busiest
+    first: the first `MAX_OVERLOADS_SHOWN` with the titles of their first five activities, and how
+    many there are in all. One row per audience, one count per week, counted in SQL."""
+    weeks = year_weeks(year)
+    bounds = [london_day_start(week) for week in [*weeks, weeks[-1] + timedelta(weeks=1)]]
+    per_week = [func.count().filter(live_between(bounds[n], bounds[n + 1])) for n in range(len(weeks))]
+    audience_id = activity_audiences.c.audience_id
+    query = (select(audience_id, *per_week).join(Activity, Activity.id == activity_audiences.c.activity_id)
+             .where(counted(plan_ids)).group_by(audience_id))
+    busy = [(audiences[row[0]], n, count) for row in session.execute(query) if row[0] in audiences
+            for n, count in enumerate(row[1:]) if count > threshold]
+    busy.sort(key=lambda found: (-found[2], found[1], found[0].name))
+    shown = busy[:MAX_OVERLOADS_SHOWN]
+    titles = overload_titles(session, plan_ids, [(a.id, bounds[n], bounds[n + 1]) for a, n, _ in shown])
+    return ([Overload(audience, weeks[n], count, titles[index])
+             for index, (audience, n, count) in enumerate(shown)], len(busy))
+
+
+def overload_titles(session: Session, plan_ids: Collection[int],
+                    slots: Sequence[tuple[int, datetime, datetime]]) -> list[tuple[str, ...]]:
+    """For each (audience, week start, week end), the first five activities running, as
+    "title (unit)"; one query for all of them."""
+    if not slots:
+        return []
+    audience_id = activity_audiences.c.audience_id
+    parts = [select(literal(index).label("slot"), Activity.title, BusinessUnit.code, Activity.starts_at,
+                    Activity.id)
+             .join(activity_audiences, activity_audiences.c.activity_id == Activity.id)
+             .join(CommPlan, CommPlan.id == Activity.plan_id).join(BusinessUnit)
+             .where(counted(plan_ids), audience_id == audience, live_between(start, end))
+             .order_by(Activity.starts_at, Activity.id).limit(TITLES_SHOWN).subquery()
+             for index, (audience, start, end) in enumerate(slots)]
+    rows = union_all(*(select(part) for part in parts)).subquery()
+    found: list[list[str]] = [[] for _ in slots]
+    for slot, title, code, _, _ in session.execute(select(rows).order_by(rows.c.slot, rows.c.starts_at,
+                                                                         rows.c.id)):
+        found[slot].append(f"{title} ({code})")
+    return [tuple(titles) for titles in found]
 
 
 def unit_summaries(plans: Sequence[CommPlan], year_profile_list: Sequence[RiskProfile],
-                   rows: Sequence[Reach], unit_of_plan: dict[int, int], gaps: Sequence[Gap]
-                   ) -> list[UnitSummary]:
+                   per_unit: dict[int, int], gaps: Sequence[Gap]) -> list[UnitSummary]:
     plan_of = {plan.unit_id: plan for plan in plans}
     profile_of = {profile.unit_id: profile for profile in year_profile_list}
-    activity_count = Counter(unit_of_plan[row.plan_id] for row in rows)
     gap_count = Counter(gap.unit.id for gap in gaps)
     units = {plan.unit.id: plan.unit for plan in plans} | {p.unit.id: p.unit for p in year_profile_list}
     summaries = []
@@ -282,21 +354,27 @@ def unit_summaries(plans: Sequence[CommPlan], year_profile_list: Sequence[RiskPr
         if profile is not None and profile.entries:
             ranking = profiles.ranks(profile.entries)
             top = min(profile.entries, key=lambda e: ranking[e.element_id][0])
-        summaries.append(UnitSummary(unit, plan_of.get(unit.id), profile, top, activity_count[unit.id],
+        summaries.append(UnitSummary(unit, plan_of.get(unit.id), profile, top, per_unit.get(unit.id, 0),
                                      gap_count[unit.id]))
     return summaries
 
 
-def month_counts(year: int, rows: Sequence[Reach]) -> list[tuple[int, int, int]]:
-    starting = Counter((to_london(row.starts_at).year, to_london(row.starts_at).month) for row in rows)
-    return [(y, m, starting[(y, m)]) for y, m in year_months(year)]
+def month_counts(session: Session, year: int, plan_ids: Collection[int]) -> list[tuple[int, int, int]]:
+    """Counted activities starting in each month of the year, counted in SQL."""
+    months = year_months(year)
+    starts = [london_day_start(date(y, m, 1)) for y, m in months]
+    starts.append(london_day_start(date(year + 1, 4, 1)))
+    query = select(*(func.count().filter(Activity.starts_at >= starts[n], Activity.starts_at < starts[n + 1])
+                     for n in range(len(months)))).where(counted(plan_ids))
+    numbers = session.execute(query).one()
+    return [(y, m, numbers[n]) for n, (y, m) in enumerate(months)]
 
 
 def as_markdown(result: IntegratedPlan) -> str:
     """The integrated plan as Markdown: units, coverage, gaps, overload and the activities by month."""
     lines = [f"# Integrated communication plan {year_label(result.year)}", "",
              f"{len(result.plans)} plans, {len(result.counted_plan_ids)} approved; "
-             f"{len(result.counted_rows)} activities count towards coverage.", "", "## Business units", "",
+             f"{result.counted_total} activities count towards coverage.", "", "## Business units", "",
              "| Unit | Plan | Top priority | Activities | Gaps |", "| --- | --- | --- | --- | --- |"]
     lines += [f"| {s.unit.name} | {s.plan.status.label if s.plan else 'None'} | "
               f"{s.top.element.name if s.top else '—'} | {s.activities} | {s.gaps} |" for s in result.units]

@@ -51,17 +51,12 @@ def integrated_plan() -> tuple[str, int]:
 
 @bp.get("/integrated/calendar")
 def integrated_calendar() -> str:
-    result = build()
-    units = {plan.id: plan.unit.code for plan in result.plans}
-    entries = [calendar.Entry("activity", row.title, row.plan_id, row.id,
-                              calendar.moment_day(row.starts_at), calendar.moment_day(row.ends_at),
-                              detail=row.channel, status=row.status.value, unit_code=row.unit_code)
-               for row in result.counted_rows]
-    entries += [calendar.milestone_entry(m, units.get(m.plan_id, "")) for m in result.milestones]
-    year, month = calendar.parse_month(request.args.get("month"), result.year)
-    return render_template("plans/integrated_calendar.html", result=result, count=len(entries),
-                           month=calendar.month_view(year, month, entries),
-                           months=calendar.year_months(result.year))
+    """One month of every approved plan's activities, and the milestones due in it."""
+    year = chosen_year()
+    month = calendar.parse_month(request.args.get("month"), year)
+    entries = integrated.month_entries(current_session(), year, month)
+    return render_template("plans/integrated_calendar.html", year=year, count=len(entries),
+                           month=calendar.month_view(*month, entries), months=calendar.year_months(year))
 
 
 @bp.get("/integrated/print")
