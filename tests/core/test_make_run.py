@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 
 PROJECT = Path(__file__).resolve().parents[2]
+# What the outer make (as under `make test`) or the shell would otherwise hand down.
+INHERITED = {"COMMSPLAN_BASE_URL", "HOST", "PORT", "MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES"}
 # A command the recipe starts, with the base URL it is given (if any) just before it.
 COMMAND = re.compile(r"(?:COMMSPLAN_BASE_URL='(?P<url>[^']*)' )?\S*flask --app wsgi "
                      r"(?P<command>scheduler run|run --host \S+ --port \d+)")
@@ -18,7 +20,7 @@ COMMAND = re.compile(r"(?:COMMSPLAN_BASE_URL='(?P<url>[^']*)' )?\S*flask --app w
 
 def dry_run(*arguments: str, **environment: str) -> dict[str, str | None]:
     """What `make -n run` would start, each command with the base URL passed to it."""
-    env = {key: value for key, value in os.environ.items() if key != "COMMSPLAN_BASE_URL"}
+    env = {key: value for key, value in os.environ.items() if key not in INHERITED}
     printed = subprocess.run(["make", "-n", "run", *arguments], cwd=PROJECT, env={**env, **environment},
                              capture_output=True, text=True, check=True, timeout=60).stdout
     return {match["command"]: match["url"] for match in COMMAND.finditer(printed)}
