@@ -8,6 +8,9 @@ STATIC := commsplan/static
 GOVUK := frontend/node_modules/govuk-frontend/dist/govuk
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# The address people open the app at: feed addresses, event links and emails are built from it, so
+# `make run` gives it to the web app and the scheduler alike (set it to override, e.g. behind a proxy).
+COMMSPLAN_BASE_URL ?= http://$(HOST):$(PORT)
 POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 # pytest processes (pytest-xdist); each has its own SQLite file or PostgreSQL schema. 0 runs in-process.
 TEST_WORKERS ?= 2
@@ -21,8 +24,8 @@ run: setup database
 	@$(FLASK) demo accounts
 	@echo
 	@trap 'kill $$(jobs -p) 2>/dev/null; wait' INT TERM EXIT; \
-	  COMMSPLAN_BASE_URL=$${COMMSPLAN_BASE_URL:-http://$(HOST):$(PORT)} $(FLASK) scheduler run & \
-	  $(FLASK) run --host $(HOST) --port $(PORT) & \
+	  COMMSPLAN_BASE_URL='$(COMMSPLAN_BASE_URL)' $(FLASK) scheduler run & \
+	  COMMSPLAN_BASE_URL='$(COMMSPLAN_BASE_URL)' $(FLASK) run --host $(HOST) --port $(PORT) & \
 	  wait -n
 
 test: setup chromium lint test-python

@@ -4,14 +4,16 @@ A feed is one plan, one person's own activities and milestones, or the integrate
 Its address holds a random token shown once; only the token's SHA-256 is kept, so a leaked
 database gives no working address. A feed answers with what its owner may see, stops when it is
 revoked or its owner's account is deactivated, and gives times in Europe/London with the zone's
-rules included, so summer and winter times both land right.
+yearly rules included (feed_times), so summer and winter times land right in every calendar program.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from icalendar import Calendar, Event
@@ -21,16 +23,18 @@ from sqlalchemy.orm import Session
 from commsplan.audit import service as audit
 from commsplan.auth.models import User
 from commsplan.errors import Conflict, NotFound, ValidationError
+from commsplan.plans import feed_times
 from commsplan.plans.exports import ActivityRow, activity_rows
 from commsplan.plans.models import ActivityStatus, CalendarFeed, CommPlan, FeedScope, Milestone, PlanStatus
 from commsplan.risk.models import year_label
-from commsplan.timeutil import LONDON
 
 PRODUCT = "-//Commsplan//Violence reduction communication plans//EN"
 STATUS = {ActivityStatus.PLANNED: "TENTATIVE", ActivityStatus.IN_PRODUCTION: "TENTATIVE",
           ActivityStatus.SCHEDULED: "CONFIRMED", ActivityStatus.LIVE: "CONFIRMED",
           ActivityStatus.DONE: "CONFIRMED", ActivityStatus.CANCELLED: "CANCELLED"}
 MAX_FEEDS_PER_PERSON = 20
+USE_RECORDED_EVERY = timedelta(hours=1)
+STAMP_LINE = re.compile(rb"^DTSTAMP[:;][^\r\n]*\r\n", re.MULTILINE)
 
 
 def token_hash(token: str) -> str:
@@ -115,28 +119,27 @@ def milestones_of(session: Session, plan_ids: Sequence[int]) -> list[Milestone]:
                                 .order_by(Milestone.target_date)))
 
 
-def calendar_bytes(name: str, rows: Iterable[ActivityRow], milestones: Iterable[Milestone], *,
-                   base_url: str, now: datetime) -> bytes:
+def calendar_bytes(name: str, events: Iterable[Event], *, stamp: datetime) -> bytes:
+    """The ICS file: the London zone as yearly rules, then the events, each stamped with `stamp`."""
     calendar = Calendar()
     calendar.add("prodid", PRODUCT)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", name)
-    calendar.add("x-wr-timezone", "Europe/London")
-    for row in rows:
-        calendar.add_component(activity_event(row, base_url=base_url, now=now))
-    for milestone in milestones:
-        calendar.add_component(milestone_event(milestone, base_url=base_url, now=now))
-    calendar.add_missing_timezones()
+    calendar.add("x-wr-timezone", feed_times.ZONE_ID)
+    calendar.add_component(feed_times.london_timezone())
+    for event in events:
+        event.pop("dtstamp", None)  # the same events are written again when their stamp moves
+        event.add("dtstamp", stamp)
+        calendar.add_component(event)
     return bytes(calendar.to_ical())
 
 
-def activity_event(row: ActivityRow, *, base_url: str, now: datetime) -> Event:
+def activity_event(row: ActivityRow, *, base_url: str) -> Event:
     event = Event()
     event.add("uid", f"activity-{row.id}@commsplan")
-    event.add("dtstamp", now)
-    event.add("dtstart", row.starts_at.astimezone(LONDON))
-    event.add("dtend", row.ends_at.astimezone(LONDON))
+    event.add("dtstart", feed_times.feed_time(row.starts_at))
+    event.add("dtend", feed_times.feed_time(row.ends_at))
     event.add("summary", f"{row.title} ({row.unit_code})")
     unapproved = row.message and not row.message_approved
     event.add("description", "\n".join((
@@ -148,11 +151,10 @@ def activity_event(row: ActivityRow, *, base_url: str, now: datetime) -> Event:
     return event
 
 
-def milestone_event(milestone: Milestone, *, base_url: str, now: datetime) -> Event:
+def milestone_event(milestone: Milestone, *, base_url: str) -> Event:
     """A milestone is an all-day event on its target date."""
     event = Event()
     event.add("uid", f"milestone-{milestone.id}@commsplan")
-    event.add("dtstamp", now)
     event.add("dtstart", milestone.target_date)
     event.add("dtend", milestone.target_date + timedelta(days=1))
     event.add("summary", f"Milestone: {milestone.title}")
@@ -162,8 +164,45 @@ def milestone_event(milestone: Milestone, *, base_url: str, now: datetime) -> Ev
     return event
 
 
-def feed_ics(session: Session, feed: CalendarFeed, *, base_url: str, now: datetime) -> bytes:
-    name, rows, milestones = feed_contents(session, feed)
-    feed.last_used_at = now
-    return calendar_bytes(name, rows, milestones, base_url=base_url, now=now)
+# --- Serving the feed --------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class FeedFile:
+    """A feed's ICS file with what HTTP caches need: a tag for these exact bytes and when the events
+    last changed."""
+
+    body: bytes
+    etag: str
+    changed_at: datetime
+
+
+def feed_ics(session: Session, feed: CalendarFeed, *, base_url: str, now: datetime) -> FeedFile:
+    """The feed as it stands. Its DTSTAMP is when its events last changed, not when it was fetched, so
+    the same events give the same bytes; that moment moves only when the events do."""
+    name, rows, milestones = feed_contents(session, feed)
+    events = [activity_event(row, base_url=base_url) for row in rows]
+    events += [milestone_event(milestone, base_url=base_url) for milestone in milestones]
+    body = calendar_bytes(name, events, stamp=feed.content_changed_at or whole_second(now))
+    fingerprint = content_hash(body)
+    if feed.content_hash != fingerprint or feed.content_changed_at is None:
+        feed.content_hash, feed.content_changed_at = fingerprint, whole_second(now)
+        body = calendar_bytes(name, events, stamp=feed.content_changed_at)
+    note_use(feed, now)
+    return FeedFile(body, hashlib.sha256(body).hexdigest()[:32], feed.content_changed_at)
+
+
+def content_hash(body: bytes) -> str:
+    """What the feed says, apart from its DTSTAMPs (which follow from it)."""
+    return hashlib.sha256(STAMP_LINE.sub(b"", body)).hexdigest()
+
+
+def whole_second(moment: datetime) -> datetime:
+    """HTTP dates and DTSTAMP have no fractions of a second."""
+    return moment.replace(microsecond=0)
+
+
+def note_use(feed: CalendarFeed, now: datetime) -> None:
+    """Record that the feed was read, at most once an hour, so calendar programs polling every few
+    minutes do not write to the database each time."""
+    if feed.last_used_at is None or now - feed.last_used_at >= USE_RECORDED_EVERY:
+        feed.last_used_at = now

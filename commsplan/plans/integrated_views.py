@@ -130,14 +130,18 @@ def revoke_feed(feed_id: int) -> BaseResponse:
 
 
 @bp.get("/feeds/<token>.ics")
-def feed_ics(token: str) -> Response:
-    """The one plan page that needs no sign-in: the token in the address is the key."""
+def feed_ics(token: str) -> BaseResponse:
+    """The one plan page that needs no sign-in: the token in the address is the key. It answers
+    If-None-Match and If-Modified-Since with 304 when the events have not changed."""
     with unit_of_work() as session:
         feed = feeds.find_by_token(session, token)
         if feed is None:
             abort(404)
-        body = feeds.feed_ics(session, feed, base_url=current_app.config["BASE_URL"].rstrip("/"),
-                              now=utcnow())
-    return Response(body, mimetype="text/calendar",
-                    headers={"Content-Disposition": 'inline; filename="commsplan.ics"',
-                             "Cache-Control": "private, max-age=300"})
+        ics = feeds.feed_ics(session, feed, base_url=current_app.config["BASE_URL"].rstrip("/"),
+                             now=utcnow())
+    response = Response(ics.body, mimetype="text/calendar",
+                        headers={"Content-Disposition": 'inline; filename="commsplan.ics"',
+                                 "Cache-Control": "private, max-age=300"})
+    response.set_etag(ics.etag)
+    response.last_modified = ics.changed_at
+    return response.make_conditional(request)

@@ -398,6 +398,10 @@ class CalendarFeed(Base):
     created_at: Mapped[datetime] = mapped_column()
     revoked_at: Mapped[datetime | None] = mapped_column()
     last_used_at: Mapped[datetime | None] = mapped_column()
+    # What the feed last held (SHA-256 of its events, without DTSTAMP) and when that last changed: the
+    # feed's DTSTAMP, Last-Modified and ETag come from these, so they move only when the events do.
+    content_hash: Mapped[str | None] = mapped_column(String(64))
+    content_changed_at: Mapped[datetime | None] = mapped_column()
 
     user: Mapped[User] = relationship(lazy="joined")
     plan: Mapped[CommPlan | None] = relationship(lazy="joined")

@@ -147,3 +147,17 @@ def test_reading_a_feed_records_when(app: Flask, login: Login, people: People, p
     [feed] = db.session.scalars(select(CalendarFeed))
     assert feed.scope is FeedScope.PLAN and feed.last_used_at is not None
     assert "Not yet" not in client.get("/plans/feeds").text
+
+
+def test_feed_and_event_addresses_use_the_configured_base_url(app: Flask, login: Login, people: People,
+                                                               plan: CommPlan) -> None:
+    """Under `make run PORT=5101` the web app is given BASE_URL http://127.0.0.1:5101: the address it
+    shows and the links in the events must name that port, not the default 5000."""
+    app.config["BASE_URL"] = "http://127.0.0.1:5101/"
+    response = login(people.officer).post("/plans/feeds", data={"scope": "plan", "plan": str(plan.id)})
+    match = re.search(r'value="http://127\.0\.0\.1:5101/plans/feeds/([A-Za-z0-9_-]+)\.ics"', response.text)
+    assert match, "the feed address does not use BASE_URL"
+    status, body, _ = fetch(app, match.group(1))
+    links = {str(event["url"]) for event in Calendar.from_ical(body).walk("VEVENT")}
+    assert status == 200 and links
+    assert all(link.startswith(f"http://127.0.0.1:5101/plans/{plan.id}#") for link in links), links

@@ -22,8 +22,8 @@ from tests.plans.conftest import Catalogue, People, PlanMaker, Reference, activi
 LONDON = ZoneInfo("Europe/London")
 
 
-def events(body: bytes) -> dict[str, object]:
-    calendar = Calendar.from_ical(body)
+def events(body: bytes | feeds.FeedFile) -> dict[str, object]:
+    calendar = Calendar.from_ical(body.body if isinstance(body, feeds.FeedFile) else body)
     return {str(event["uid"]): event for event in calendar.walk("VEVENT")}
 
 
@@ -86,7 +86,7 @@ def test_a_plan_feed_holds_london_times_across_the_clock_change(
     session: Session, now: datetime, people: People, plan: CommPlan
 ) -> None:
     feed, _ = feeds.create_feed(session, user=people.viewer, scope=FeedScope.PLAN, plan=plan, now=now)
-    body = feeds.feed_ics(session, feed, base_url="https://commsplan.example", now=now)
+    body = feeds.feed_ics(session, feed, base_url="https://commsplan.example", now=now).body
     found = events(body)
     summer, winter = (
         next(e for e in found.values() if str(e["summary"]).startswith(title))
