@@ -37,7 +37,7 @@ from commsplan.risk import profiles
 from commsplan.risk.models import RiskProfile, RiskProfileEntry, year_label
 from commsplan.timeutil import london_day_start
 
-MAX_OVERLOADS_SHOWN = 50
+MAX_OVERLOADS_SHOWN = 20  # the busiest audience-weeks, each named with its first activities
 TITLES_SHOWN = 5  # activities named for each overloaded audience-week
 
 
