@@ -89,7 +89,8 @@ class Story:
         return found
 
     def person(self, key: str) -> User:
-        return getattr(self.people, key)  # type: ignore[no-any-return]
+        found: User = getattr(self.people, key)
+        return found
 
     def assign(self, step: dict[str, Any], at: datetime) -> None:
         service.assign_role(self.session, self.incident, step["assign"], self.person(step["person"]),
@@ -107,12 +108,13 @@ class Story:
         service.add_note(self.session, self.incident, step["note"], actor=self.people.duty, now=at)
 
     def update(self, step: dict[str, Any], at: datetime) -> None:
-        service.post_status_update(self.session, self.incident, step["update"], actor=self.people.duty, now=at,
-                                   settings=self.settings)
+        service.post_status_update(self.session, self.incident, step["update"], actor=self.people.duty,
+                                   now=at, settings=self.settings)
 
     def clock(self, step: dict[str, Any], at: datetime) -> None:
         service.record_anchor(self.session, self.incident, step["clock"], occurred_at=at,
-                              note=step.get("note", ""), actor=self.people.duty, now=at, settings=self.settings)
+                              note=step.get("note", ""), actor=self.people.duty, now=at,
+                              settings=self.settings)
 
     def approve(self, step: dict[str, Any], at: datetime) -> None:
         statement_service.approve(self.session, self.incident, self.statement(step["approve"]),

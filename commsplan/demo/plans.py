@@ -97,8 +97,8 @@ def add_activities(session: Session, plan: CommPlan, rows: list[dict[str, Any]],
 def add_contents(session: Session, plan: CommPlan, written: dict[str, Any], ctx: Context) -> None:
     """Objectives, metrics and milestones as written."""
     for row in written["objectives"]:
-        values = items.ObjectiveValues(**{**row, "deadline": in_year(plan.year, row["deadline"])})
-        items.save_objective(session, plan, values, actor=ctx.officer, now=ctx.now)
+        objective = items.ObjectiveValues(**{**row, "deadline": in_year(plan.year, row["deadline"])})
+        items.save_objective(session, plan, objective, actor=ctx.officer, now=ctx.now)
     for row in written["metrics"]:
         items.save_metric(session, plan, items.MetricValues(**row), actor=ctx.officer, now=ctx.now)
     for row in written["milestones"]:
@@ -147,10 +147,9 @@ def add_borough_plan(session: Session, profile: RiskProfile, status: PlanStatus,
         message_map_id=planned.message_map.id if planned.message_map else None,
         status=status_on(planned.starts_on, planned.ends_on, today)))
         for number, planned in enumerate(drafted.activities)]
-    plan = proposal.confirm(session, profile, proposal.Confirmed(drafted.title, ctx.officer.id, drafted.sections,
-                                                                 kept),
-                            proposal=drafted, actor=ctx.officer, now=ctx.now, delivery=ctx.delivery,
-                            rules=ctx.rules)
+    confirmed = proposal.Confirmed(drafted.title, ctx.officer.id, drafted.sections, kept)
+    plan = proposal.confirm(session, profile, confirmed, proposal=drafted, actor=ctx.officer, now=ctx.now,
+                            delivery=ctx.delivery, rules=ctx.rules)
     if status is PlanStatus.SUBMITTED:
         workflow.submit_plan(session, plan, actor=ctx.officer, now=ctx.now, delivery=ctx.delivery)
     elif status in (PlanStatus.APPROVED, PlanStatus.ACTIVE):

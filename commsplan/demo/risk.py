@@ -106,8 +106,10 @@ def load_profiles(session: Session, *, officer: User, approver: User, now: datet
     borough command; a unit and year with a profile already is left alone. Returns what was added."""
     this_year = profiles.financial_year(now)
     codes = settings()["units"]
-    units = {unit.code: unit for unit in session.scalars(select(BusinessUnit).where(BusinessUnit.code.in_(codes)))}
-    taken = {(unit_id, year) for unit_id, year in session.execute(select(RiskProfile.unit_id, RiskProfile.year))}
+    units = {unit.code: unit for unit in session.scalars(
+        select(BusinessUnit).where(BusinessUnit.code.in_(codes)))}
+    taken = {(unit_id, year) for unit_id, year in session.execute(
+        select(RiskProfile.unit_id, RiskProfile.year))}
     added = []
     by_year = entry_rows(this_year)
     for period, year in (("last", this_year - 1), ("this", this_year)):
