@@ -14,6 +14,8 @@ import yaml
 from commsplan.auth.models import Role
 
 DATA = Path(__file__).parent / "data"
+# libyaml's loader where it is installed: the same documents, several times faster.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 DURATION = re.compile(r"(?P<sign>-?)(?:(?P<d>[0-9]+)d)?(?:(?P<h>[0-9]+)h)?(?:(?P<m>[0-9]+)m)?")
 
 
@@ -24,7 +26,7 @@ def read_text(name: str) -> str:
 @cache
 def read_yaml(name: str) -> Any:
     """A data file's contents; cached, so callers must not change what they get."""
-    return yaml.safe_load(read_text(name))
+    return yaml.load(read_text(name), Loader=SAFE_LOADER)  # noqa: S506 (a safe loader)
 
 
 def duration(text: str) -> timedelta:

@@ -2,10 +2,10 @@
 
 The entries are `data/risk_entries.csv`, in the risk profile import's own format, written for the
 financial years in `risk_profiles.yaml` (`written_for` and the year before); loading in a later year
-moves them to that year and the one before. Each profile is drafted with its notes, its entries
-imported, its pinned ranks set and, unless it waits for its board, approved, with the clock set to
-when each step happened early in its year, so the audit log, ranks and trends are what real use
-leaves behind.
+moves them to that year and the one before. For each year the officer drafts every unit's profile
+with its notes, imports the year's figures in one file, and pins the ranks boards set; then each
+profile not waiting for its board is approved. The clock is set to when each step happened early
+in its year, so the audit log, ranks and trends are what real use leaves behind.
 """
 
 from __future__ import annotations
@@ -84,21 +84,41 @@ def pin_ranks(session: Session, profile: RiskProfile, period: str, *, actor: Use
         profiles.update_entry(session, entry, values=values, actor=actor, now=now)
 
 
-def load_profile(session: Session, unit: BusinessUnit, rows: list[dict[str, str]], period: str, *,
-                 people: tuple[User, User | None], timeline: Timeline) -> RiskProfile:
-    """Draft the profile as the officer, import its entries and, unless `people` has no approver,
-    approve it."""
-    officer, approver = people
-    year, at = timeline.year, timeline.drafted
-    profile = profiles.create_profile(session, unit=unit, year=year, actor=officer, now=at,
-                                      notes=profile_notes(unit.code, year, draft=approver is None))
-    text = write_csv(profile_csv.COLUMNS, ([row[column] for column in profile_csv.COLUMNS] for row in rows))
-    profile_csv.import_profiles(session, text, year=year, actor=officer, now=at)
-    session.refresh(profile, ["entries"])
-    pin_ranks(session, profile, period, actor=officer, now=at)
-    if approver is not None and profile.entries:
-        profiles.approve_profile(session, profile, actor=approver, now=timeline.approved)
-    return profile
+Rows = dict[str, list[dict[str, str]]]  # the CSV's rows by unit code
+
+
+def draft_profiles(session: Session, drafts: list[tuple[BusinessUnit, Timeline]], waiting: set[str], *,
+                   officer: User) -> list[tuple[RiskProfile, Timeline]]:
+    """Each unit's empty draft with its notes, made at its own time."""
+    made = []
+    for unit, timeline in drafts:
+        notes = profile_notes(unit.code, timeline.year, draft=unit.code in waiting)
+        profile = profiles.create_profile(session, unit=unit, year=timeline.year, notes=notes, actor=officer,
+                                          now=timeline.drafted)
+        made.append((profile, timeline))
+    return made
+
+
+def load_year(session: Session, drafts: list[tuple[BusinessUnit, Timeline]], rows: Rows, period: str, *,
+              officer: User, approver: User) -> list[RiskProfile]:
+    """The officer drafts each unit's profile with its notes, then imports the year's figures for all
+    of them in one file, pins the ranks the boards set, and the approver approves those not waiting
+    for their board."""
+    waiting = set(settings()["drafts_this_year"]) if period == "this" else set()
+    made = draft_profiles(session, drafts, waiting, officer=officer)
+    if not made:
+        return []
+    imported_at = max(timeline.drafted for _, timeline in made)
+    text = write_csv(profile_csv.COLUMNS, ([row[column] for column in profile_csv.COLUMNS]
+                                          for unit, _ in drafts for row in rows[unit.code]))
+    profile_csv.import_profiles(session, text, year=made[0][1].year, actor=officer, now=imported_at)
+    for profile, timeline in made:
+        session.refresh(profile, ["entries"])
+        pin_ranks(session, profile, period, actor=officer, now=imported_at)
+        if profile.unit.code not in waiting:
+            profiles.approve_profile(session, profile, actor=approver,
+                                     now=max(timeline.approved, imported_at))
+    return [profile for profile, _ in made]
 
 
 def load_profiles(session: Session, *, officer: User, approver: User, now: datetime) -> list[str]:
@@ -114,13 +134,8 @@ def load_profiles(session: Session, *, officer: User, approver: User, now: datet
     by_year = entry_rows(this_year)
     for period, year in (("last", this_year - 1), ("this", this_year)):
         rows = by_year.get(year, {})
-        for number, code in enumerate(codes):
-            unit = units.get(code)
-            if unit is None or (unit.id, year) in taken or not rows.get(code):
-                continue
-            draft = period == "this" and code in settings()["drafts_this_year"]
-            profile = load_profile(session, unit, rows[code], period,
-                                   people=(officer, None if draft else approver),
-                                   timeline=Timeline(year, number, now))
-            added.append(f"risk profile {code} {profile.year_label}")
+        drafts = [(units[code], Timeline(year, number, now)) for number, code in enumerate(codes)
+                  if code in units and (units[code].id, year) not in taken and rows.get(code)]
+        made = load_year(session, drafts, rows, period, officer=officer, approver=approver)
+        added += [f"risk profile {profile.unit.code} {profile.year_label}" for profile in made]
     return added

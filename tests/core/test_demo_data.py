@@ -27,7 +27,8 @@ from commsplan.risk import profile_csv
 DELIVERY_TABLES = ("deliveries", "delivery_attempts", "inbox_items")
 EXPECTED_ROWS = {
     "activity_audiences": 102, "affinities": 35, "audiences": 15, "audit_entries": 1406,
-    "business_units": 46, "channels": 15, "comm_plan_versions": 6, "comm_plans": 7, "incident_anchors": 9, "incident_assessments": 3,
+    "business_units": 46, "channels": 15, "comm_plan_versions": 6, "comm_plans": 7, "incident_anchors": 9,
+    "incident_assessments": 3,
     "incident_debriefs": 1, "incident_decisions": 2, "incident_role_assignments": 6,
     "incident_statements": 14,
     "incident_tasks": 49, "incident_timeline": 71, "incidents": 2, "message_map_qualifiers": 13,
