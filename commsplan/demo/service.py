@@ -37,12 +37,16 @@ from commsplan.reference.models import BusinessUnit, Qualifier, ViolenceElement
 from commsplan.reference.seed import seed_reference
 
 
-def person(session: Session, key: str) -> User:
-    """The demo account the data files call `key`; the accounts are loaded first."""
-    found = accounts.find_by_email(session, account_email(key))
+def person_by_email(session: Session, email: str) -> User:
+    found = accounts.find_by_email(session, email)
     if found is None:
-        raise LookupError(f"The demo account {key} is missing")
+        raise LookupError(f"No demo account {email}")
     return found
+
+
+def person(session: Session, key: str) -> User:
+    """The demo account the data files call `key` (officer, approver…); the accounts are loaded first."""
+    return person_by_email(session, account_email(key))
 
 
 def load_accounts(session: Session, *, now: datetime) -> list[str]:
@@ -73,13 +77,6 @@ def recipient_of(session: Session, row: dict[str, Any]) -> reminders.Recipient:
         return reminders.Recipient.person(person_by_email(session, row["person"]))
     unit_id = session.scalar(select(BusinessUnit.id).where(BusinessUnit.code == row["unit"]))
     return reminders.Recipient.role_in(Role(row["role"]), unit_id)
-
-
-def person_by_email(session: Session, email: str) -> User:
-    found = accounts.find_by_email(session, email)
-    if found is None:
-        raise LookupError(f"No demo account {email}")
-    return found
 
 
 def load_reminders(session: Session, *, author: User, now: datetime) -> list[str]:
