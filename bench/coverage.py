@@ -18,7 +18,8 @@ from bench.common import record, timed
 from commsplan import create_app
 from commsplan.audiences.models import Audience, Channel
 from commsplan.auth.models import User
-from commsplan.demo.service import DEMO_PASSWORD, load_demo
+from commsplan.demo.files import demo_password
+from commsplan.demo.service import load_demo
 from commsplan.extensions import db
 from commsplan.messages.models import MessageMap, MessageVariant, MessageVersion
 from commsplan.reference.models import ViolenceElement
@@ -56,7 +57,7 @@ def measure(app: Flask, label: str) -> list[dict[str, object]]:
     """Each request in its own app context and session, as in production."""
     rows: list[dict[str, object]] = []
     client = app.test_client()
-    client.post("/login", data={"email": "officer@commsplan.test", "password": DEMO_PASSWORD})
+    client.post("/login", data={"email": "officer@commsplan.test", "password": demo_password()})
     for name, url in PAGES.items():
         client.get(url)
         queries: list[str] = []

@@ -22,7 +22,8 @@ from bench.common import record, timed
 from commsplan import create_app
 from commsplan.audiences.models import Audience, Channel
 from commsplan.auth.models import User
-from commsplan.demo.service import DEMO_PASSWORD, load_demo
+from commsplan.demo.files import demo_password
+from commsplan.demo.service import load_demo
 from commsplan.extensions import db
 from commsplan.plans.models import Activity, CommPlan, PlanStatus, activity_audiences
 from commsplan.reference.models import BusinessUnit, UnitKind, ViolenceElement
@@ -92,7 +93,7 @@ def fill(units: list[BusinessUnit], per_plan: int, now: datetime) -> None:
 
 def measure(app: Flask, label: str) -> dict[str, object]:
     client = app.test_client()
-    client.post("/login", data={"email": "officer@commsplan.test", "password": DEMO_PASSWORD})
+    client.post("/login", data={"email": "officer@commsplan.test", "password": demo_password()})
     url = f"/plans/integrated?year={YEAR}"
     assert client.get(url).status_code == 200
     queries: list[str] = []

@@ -8,7 +8,8 @@ from flask.cli import AppGroup
 from commsplan.auth.models import sorted_roles
 from commsplan.cli import commit_or_roll_back
 from commsplan.db import current_session
-from commsplan.demo.service import DEMO_ACCOUNTS, DEMO_PASSWORD, has_data, load_demo
+from commsplan.demo.files import demo_accounts, demo_password
+from commsplan.demo.service import has_data, load_demo
 from commsplan.timeutil import utcnow
 
 demo_cli = AppGroup("demo", help="Demo data for trying Commsplan out.")
@@ -34,7 +35,7 @@ def load(if_empty: bool, commit: bool) -> None:
 @demo_cli.command("accounts")
 def show_accounts() -> None:
     """Print the demo accounts (one per role, and Gold for the demo incidents) and their password."""
-    click.echo(f"Demo accounts (password for each: {DEMO_PASSWORD}):")
-    for account in DEMO_ACCOUNTS:
+    click.echo(f"Demo accounts (password for each: {demo_password()}):")
+    for account in demo_accounts():
         roles = ", ".join(role.label for role in sorted_roles(set(account.roles)))
         click.echo(f"  {account.email:<28} {roles}")

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from commsplan.audit.models import AuditEntry
 from commsplan.auth.models import Role, User
-from commsplan.demo.service import DEMO_ACCOUNTS
+from commsplan.demo.files import demo_accounts
 from commsplan.reference.models import BusinessUnit, ViolenceElement
 from commsplan.web import PUBLIC_ENDPOINTS
 from tests.conftest import count_queries
@@ -109,7 +109,7 @@ def test_demo_load_is_a_dry_run_without_commit(runner: FlaskCliRunner, session: 
 def test_demo_load_adds_accounts_and_reference_data_once(runner: FlaskCliRunner, session: Session) -> None:
     first = runner.invoke(args=["demo", "load", "--commit"])
     assert first.exit_code == 0 and "Saved." in first.output
-    assert session.scalar(select(func.count(User.id))) == len(DEMO_ACCOUNTS)
+    assert session.scalar(select(func.count(User.id))) == len(demo_accounts())
     assert session.scalar(select(func.count(ViolenceElement.id))) == 7
     assert session.scalar(select(func.count(BusinessUnit.id))) >= 39
     audit_rows = session.scalar(select(func.count(AuditEntry.id)))
@@ -117,5 +117,5 @@ def test_demo_load_adds_accounts_and_reference_data_once(runner: FlaskCliRunner,
     assert "already has data" in again.output
     assert session.scalar(select(func.count(AuditEntry.id))) == audit_rows
     accounts = runner.invoke(args=["demo", "accounts"])
-    for account in DEMO_ACCOUNTS:
+    for account in demo_accounts():
         assert account.email in accounts.output

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from commsplan.auth.models import User
-from commsplan.demo.service import DEMO_PASSWORD
+from commsplan.demo.files import demo_password
 from commsplan.incidents import closing
 from commsplan.incidents.figures import figures as figures_of
 from commsplan.incidents.models import Incident, IncidentStatus
@@ -27,7 +27,7 @@ def test_demo_load_adds_one_active_and_one_closed_incident(runner: FlaskCliRunne
     assert runner.invoke(args=["incidents", "verify-log"]).exit_code == 0
     officer = session.scalar(select(User).where(User.email == "officer@commsplan.test"))
     assert officer is not None
-    sign_in(client, officer, DEMO_PASSWORD)
+    sign_in(client, officer, demo_password())
     for incident in incidents.values():
         for path in ("", "/report", "/report.md"):
             assert client.get(f"/incidents/{incident.id}{path}").status_code == 200

@@ -12,12 +12,16 @@ from sqlalchemy.orm import Session
 
 from commsplan.audit.models import AuditEntry
 from commsplan.auth.models import User
+from commsplan.demo.risk import entry_rows, load_profiles, settings
 from commsplan.reference.models import UnitKind
 from commsplan.reference.seed import seed_reference
 from commsplan.risk import profiles
-from commsplan.risk.demo import demo_entries, load_profiles
-from commsplan.risk.demo_profiles import BOROUGHS, DRAFTS, ELEMENTS, VOLT_FIELDS
 from commsplan.risk.models import ProfileStatus, RiskProfile, RiskProfileEntry
+
+ELEMENTS = ("MSV", "AWI", "SSO", "ROB", "HATE", "DV", "HAR")
+VOLT_FIELDS = ("victims", "offenders", "locations", "times")
+BOROUGHS = [code for code in settings()["units"] if code != "CORP"]
+DRAFTS = set(settings()["drafts_this_year"])
 
 # Plausible yearly volumes for one London borough command.
 VOLUME_RANGES = {"MSV": (30, 300), "AWI": (900, 5000), "SSO": (100, 700), "ROB": (150, 4000),
@@ -117,29 +121,40 @@ def test_loading_early_in_the_year_never_dates_anything_after_now(session: Sessi
     assert latest_profile_audit(session) <= early
 
 
-@pytest.mark.parametrize("period", ["previous", "current"])
-def test_figures_are_plausible_for_london(period: str) -> None:
-    entries = demo_entries(period)
+def demo_figures(year: int) -> dict[str, dict[str, dict[str, float]]]:
+    """Unit code → element code → volume, harm score and confidence, from the demo's CSV."""
+    return {unit: {row["element"]: {name: float(row[name]) for name in ("volume", "harm_score", "confidence")}
+                   for row in rows}
+            for unit, rows in entry_rows(2026)[year].items()}
+
+
+@pytest.mark.parametrize("year", [2025, 2026])
+def test_figures_are_plausible_for_london(year: int) -> None:
+    entries = demo_figures(year)
     for borough in BOROUGHS:
         for code, (low, high) in VOLUME_RANGES.items():
-            assert low <= (entries[borough.code][code].volume or 0) <= high, (borough.code, code)
-        assert 38 <= (entries[borough.code]["MSV"].confidence or 0) <= 62
+            assert low <= entries[borough][code]["volume"] <= high, (borough, code)
+        assert 38 <= entries[borough]["MSV"]["confidence"] <= 62
     for high_volume in ("CW", "LX", "MD", "KF", "ZD", "HT"):
         for low_volume in ("TW", "ZT", "VK", "QA"):
             for code in ("ROB", "AWI", "MSV"):
-                assert entries[high_volume][code].volume > entries[low_volume][code].volume  # type: ignore[operator]
+                assert entries[high_volume][code]["volume"] > entries[low_volume][code]["volume"]
     force = entries["CORP"]
-    per_offence = {code: (force[code].harm_score or 0) / (force[code].volume or 1) for code in ELEMENTS}
+    per_offence = {code: force[code]["harm_score"] / force[code]["volume"] for code in ELEMENTS}
     assert sorted(per_offence, key=per_offence.__getitem__, reverse=True)[:2] == ["MSV", "SSO"]
 
 
 def test_year_on_year_changes_stay_within_a_fifth() -> None:
-    now, before = demo_entries("current"), demo_entries("previous")
-    changes = [(now[unit][code].volume or 0) / (before[unit][code].volume or 1) - 1
+    now, before = demo_figures(2026), demo_figures(2025)
+    changes = [now[unit][code]["volume"] / before[unit][code]["volume"] - 1
                for unit in now for code in ELEMENTS]
     assert all(-0.2 <= change <= 0.2 for change in changes)
     assert sum(change > 0 for change in changes) > 30 and sum(change < 0 for change in changes) > 30
-    assert demo_entries("current") == now  # the same figures on every load
+
+
+def test_a_later_year_moves_the_figures_to_it() -> None:
+    assert set(entry_rows(2030)) == {2029, 2030}
+    assert entry_rows(2030)[2030]["ZD"] == [{**row, "year": "2030"} for row in entry_rows(2026)[2026]["ZD"]]
 
 
 def test_demo_load_command_adds_the_profiles_once(runner: FlaskCliRunner, session: Session) -> None:
