@@ -144,6 +144,9 @@ def bench_app_context(url: str, instance: str | Path) -> Iterator[None]:
         db.engine.dispose()
 
 
+EXPLICIT_IDS: tuple[Any, ...] = (MessageMap, MessageVersion, Activity, Incident, Reminder)
+
+
 def fill(sizes: Sizes, now: datetime) -> None:
     add_units(now)
     add_audiences_and_channels(now)
@@ -151,6 +154,11 @@ def fill(sizes: Sizes, now: datetime) -> None:
     add_plans(sizes.activities, now)
     add_incidents(sizes.incidents, now)
     add_reminders(sizes.reminders, now)
+    if db.session.get_bind().dialect.name == "postgresql":
+        for model in EXPLICIT_IDS:  # rows went in with their ids: move the sequences past them
+            table = model.__tablename__
+            db.session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                                    f"(SELECT max(id) FROM {table}))"))
 
 
 def ids(model: Any, *where: Any) -> list[int]:
@@ -245,7 +253,8 @@ def add_plans(total: int, now: datetime) -> None:
     elements, owners = ids(ViolenceElement, ViolenceElement.parent_id.is_(None)), ids(User)
     for unit in plan_units():
         ensure_profile(unit, year, elements, now)
-        if db.session.scalar(select(CommPlan.id).where(CommPlan.unit_id == unit, CommPlan.year == year)) is None:
+        found = select(CommPlan.id).where(CommPlan.unit_id == unit, CommPlan.year == year)
+        if db.session.scalar(found) is None:
             db.session.execute(insert(CommPlan).values(
                 unit_id=unit, year=year, title=f"Violence communication plan {year} (unit {unit})",
                 owner_id=owners[0], status="approved", version_number=1, approved_number=1,
@@ -278,7 +287,7 @@ def add_activities(plans: list[int], count: int, owners: list[int], now: datetim
     rows, links = [], []
     for n in range(max(count, 0)):
         begins = start + timedelta(hours=(37 * n) % (364 * 24))
-        rows.append({"id": first + n, "plan_id": plans[n % len(plans)], "title": f"Activity {n}: school talks",
+        rows.append({"id": first + n, "plan_id": plans[n % len(plans)], "title": f"School talks, round {n}",
                      "element_id": elements[n % len(elements)], "channel_id": channels[n % len(channels)],
                      "message_map_id": maps[n % len(maps)] if n % 4 else None, "starts_at": begins,
                      "ends_at": begins + timedelta(days=1 + n % 10), "owner_id": owners[n % len(owners)],
@@ -302,7 +311,8 @@ def rows_of(model: Any, incident: int) -> list[dict[str, Any]]:
 
 def moved(row: dict[str, Any], by: timedelta, **changes: Any) -> dict[str, Any]:
     """A copy of `row` without its id, every time in it moved by `by`, with `changes`."""
-    copy = {key: value + by if isinstance(value, datetime) else value for key, value in row.items() if key != "id"}
+    copy = {key: value + by if isinstance(value, datetime) else value
+            for key, value in row.items() if key != "id"}
     return {**copy, **changes}
 
 
@@ -331,7 +341,9 @@ def add_incidents(total: int, now: datetime) -> None:
     for n in range(max(total - len(templates), 0)):
         is_active = n % ACTIVE_EVERY == 0
         template = active if is_active else closed
-        by = -timedelta(minutes=7 * n) if is_active else (now - template.created_at) - timedelta(hours=4 * n + 48)
+        # Active copies a few minutes apart; closed ones every four hours back over the past year.
+        by = (-timedelta(minutes=7 * n) if is_active
+              else now - template.created_at - timedelta(hours=4 * n + 48))
         incident = first + n
         mode = IncidentMode.EXERCISE if is_active and n % (2 * ACTIVE_EVERY) else IncidentMode.LIVE
         incidents.append(moved(dict(template._mapping), by, id=incident, reference=f"LDN-{n:05d}",
@@ -340,7 +352,8 @@ def add_incidents(total: int, now: datetime) -> None:
         children[IncidentTask] += [moved(task, by, incident_id=incident) for task in twenty_tasks(
             tasks[template.status])]
         for model in CLONED:
-            children[model] += [moved(row, by, incident_id=incident) for row in parts[(template.status, model)]]
+            children[model] += [moved(row, by, incident_id=incident)
+                                for row in parts[(template.status, model)]]
     bulk(Incident, incidents)
     for model, rows in children.items():
         bulk(model, rows)
