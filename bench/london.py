@@ -163,7 +163,7 @@ def app_environment(url: str, workdir: Path) -> dict[str, str]:
 
 
 def p95(times: list[float]) -> float:
-    return statistics.quantiles(times, n=20)[18]
+    return statistics.quantiles(times, n=20)[18] if len(times) > 1 else times[0]
 
 
 def timed_pages(real: Client, api: Client, floor: Client, found: dict[str, Any], repeats: int
@@ -222,7 +222,7 @@ def print_table(entries: list[dict[str, Any]], scales: tuple[float, float]) -> N
               f"{value(f'queries at {scales[1]:g}'):6.0f} {value('size'):6.0f}  "
               f"{'ok' if not missed else 'MISSED ' + ', '.join(missed)}")
     for item in entries:
-        if item["name"].startswith("throughput"):
+        if item["name"].startswith(("throughput", "run:")):
             print(f"{item['name']:<40} {item['value']:10.1f} {item['unit']:<6} "
                   f"{'' if item['ok'] is None else ('ok' if item['ok'] else 'MISSED ' + str(item['goal']))}")
 
@@ -236,13 +236,17 @@ def main() -> int:
     args = parser.parse_args()
     scales = (args.small, args.scale)
     workdir = Path(tempfile.mkdtemp(prefix="commsplan-london-"))
-    started = time.perf_counter()
+    started, load_before = time.perf_counter(), os.getloadavg()[0]
     try:
         with databases(list(scales), workdir) as urls:
             entries = measure(urls, scales, workdir, args)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    entries.append(entry("run: seconds", time.perf_counter() - started, "s"))
+    # Timings on a shared machine move with its load: keep the load next to them.
+    entries += [entry("run: seconds", time.perf_counter() - started, "s"),
+                entry("run: load average (1 min) at start", load_before, "processes"),
+                entry("run: load average (1 min) at end", os.getloadavg()[0], "processes"),
+                entry("run: cores", os.cpu_count() or 0, "cores")]
     RESULTS.mkdir(exist_ok=True)
     record("london", entries)
     print_table(entries, scales)
