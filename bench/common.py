@@ -73,7 +73,7 @@ def timed(client: FlaskClient, url: str, headers: dict[str, str] | None = None) 
     return times
 
 
-def record(name: str, results: dict[str, Any]) -> Path:
+def record(name: str, results: dict[str, Any] | list[dict[str, Any]]) -> Path:
     """Write one benchmark's results to bench/results/<name>.json; `bench.run` gathers them."""
     RESULTS.mkdir(exist_ok=True)
     path = RESULTS / f"{name}.json"

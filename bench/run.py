@@ -2,8 +2,9 @@
 
     .venv/bin/python -m bench.run [--quick]
 
-Runs the page, coverage, incident-launch, integrated-plan and reminders benchmarks (the last on
-SQLite and, when it answers, on PostgreSQL), gathers what each wrote to bench/results/ into
+Runs the London-scale benchmark (every key page next to the framework's floor), then the page,
+coverage, incident-launch, integrated-plan and reminders benchmarks (the last on SQLite and, when it
+answers, on PostgreSQL), gathers what each wrote to bench/results/ into
 bench/results/latest.json with how long it took and whether its goals were met, and exits 1 when
 any goal was missed. `--quick` runs the reminders benchmark at a tenth of its size.
 """
@@ -19,7 +20,7 @@ from datetime import UTC, datetime
 
 from bench.common import RESULTS
 
-BENCHMARKS = ("pages", "coverage", "incident_launch", "integrated", "reminders")
+BENCHMARKS = ("london", "pages", "coverage", "incident_launch", "integrated", "reminders")
 QUICK = {"reminders": ["--burst", "10000", "--emails", "1000", "--paced", "10000", "--window", "40"]}
 
 
