@@ -39,7 +39,7 @@ from bench.common import RESULTS, record, throwaway_database
 from bench.scale import SECRET_KEY, bench_app, build_postgresql, cached_sqlite, counts
 from bench.serving import Client, gunicorn, throughput
 from commsplan.auth import service as accounts
-from commsplan.demo.service import DEMO_PASSWORD
+from commsplan.demo.files import demo_password
 from commsplan.extensions import db
 from commsplan.incidents.models import Incident, IncidentMode, IncidentStatus
 from commsplan.plans.models import Activity, CommPlan
@@ -129,7 +129,7 @@ def targets(app: Flask) -> dict[str, Any]:
 def query_counts(app: Flask, found: dict[str, Any]) -> dict[str, int]:
     """SQL statements each page sends on its second request (the first warms caches); each must be 200."""
     browser, api = app.test_client(), app.test_client()  # API clients send a token, never a session
-    assert browser.post("/login", data={"email": ADMIN, "password": DEMO_PASSWORD}).status_code == 302
+    assert browser.post("/login", data={"email": ADMIN, "password": demo_password()}).status_code == 302
     bearer = {"Authorization": f"Bearer {found['token']}"}
     result = {}
     with app.app_context():
@@ -271,7 +271,7 @@ def measure(urls: dict[float, str], scales: tuple[float, float], workdir: Path, 
     with gunicorn("commsplan:create_app()", env, "/healthz") as port, \
             gunicorn("bench.floor:app", dict(os.environ), "/page/1") as floor_port:
         real, floor = Client(port), Client(floor_port)
-        real.sign_in(ADMIN, DEMO_PASSWORD)
+        real.sign_in(ADMIN, demo_password())
         api = Client(port, {"Authorization": f"Bearer {large['token']}"})
         print(f"timing {len(PAGES)} pages at scale {scales[1]:g}, {args.repeats} requests each", flush=True)
         timings = timed_pages(real, api, floor, large, args.repeats)
