@@ -41,14 +41,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     import commsplan.models  # noqa: F401  (every table is known before migrations run)
     from commsplan import extensions, rendering, security
-    from commsplan.auth.service import load_signed_in_user
+    from commsplan.auth.signing_in import load_user
     from commsplan.errors import register_error_handlers
     from commsplan.notifications.settings import delivery_settings
 
     delivery_settings(app.config)  # refuses settings that cannot work before anything starts
 
     extensions.init_app(app)
-    extensions.login_manager.user_loader(load_signed_in_user)
+    extensions.login_manager.user_loader(load_user)
     rendering.init_app(app)
     security.init_app(app)
     register_error_handlers(app)
