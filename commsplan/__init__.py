@@ -100,6 +100,7 @@ def register_blueprints(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from commsplan.auth.cli import users_cli
+    from commsplan.backup_cli import backup_command, restore_command
     from commsplan.demo.cli import demo_cli
     from commsplan.incidents.cli import incidents_cli
     from commsplan.notifications.cli import scheduler_cli
@@ -107,5 +108,6 @@ def register_commands(app: Flask) -> None:
     from commsplan.playbooks.cli import playbooks_cli
     from commsplan.reference.cli import reference_cli
 
-    for group in (users_cli, reference_cli, demo_cli, scheduler_cli, playbooks_cli, incidents_cli, plans_cli):
+    for group in (users_cli, reference_cli, demo_cli, scheduler_cli, playbooks_cli, incidents_cli, plans_cli,
+                  backup_command, restore_command):
         app.cli.add_command(group)
