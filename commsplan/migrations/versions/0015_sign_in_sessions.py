@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0015_sign_in_sessions'
-down_revision = '0013_statement_sign_off'  # TEMPORARY for local testing: 0014_feed_versions
+down_revision = '0014_feed_versions'
 branch_labels = None
 depends_on = None
 
