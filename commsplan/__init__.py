@@ -41,14 +41,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     import commsplan.models  # noqa: F401  (every table is known before migrations run)
     from commsplan import extensions, rendering, security
-    from commsplan.auth.service import load_signed_in_user
+    from commsplan.auth.signing_in import load_user
     from commsplan.errors import register_error_handlers
     from commsplan.notifications.settings import delivery_settings
 
     delivery_settings(app.config)  # refuses settings that cannot work before anything starts
 
     extensions.init_app(app)
-    extensions.login_manager.user_loader(load_signed_in_user)
+    extensions.login_manager.user_loader(load_user)
     rendering.init_app(app)
     security.init_app(app)
     register_error_handlers(app)
@@ -100,6 +100,7 @@ def register_blueprints(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from commsplan.auth.cli import users_cli
+    from commsplan.backup_cli import backup_command, restore_command
     from commsplan.demo.cli import demo_cli
     from commsplan.incidents.cli import incidents_cli
     from commsplan.notifications.cli import scheduler_cli
@@ -107,5 +108,6 @@ def register_commands(app: Flask) -> None:
     from commsplan.playbooks.cli import playbooks_cli
     from commsplan.reference.cli import reference_cli
 
-    for group in (users_cli, reference_cli, demo_cli, scheduler_cli, playbooks_cli, incidents_cli, plans_cli):
+    for group in (users_cli, reference_cli, demo_cli, scheduler_cli, playbooks_cli, incidents_cli, plans_cli,
+                  backup_command, restore_command):
         app.cli.add_command(group)

@@ -46,6 +46,13 @@ def default_config(instance_path: str) -> dict[str, Any]:
         "LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
         "LOGIN_FAILURE_WINDOW_MINUTES": 15,
         "INVITATION_VALID_DAYS": 7,
+        # A sign-in session ends after this long unused, and after this long however busy
+        "SESSION_IDLE_MINUTES": 480,
+        "SESSION_MAX_HOURS": 168,
+        # How many proxies (TLS terminator, load balancer) stand in front of the app and add
+        # X-Forwarded-For/-Proto/-Host; 0 trusts none of those headers
+        "TRUSTED_PROXIES": 0,
+        "MAX_CONTENT_LENGTH": 6 * 1024 * 1024,
         "SQLITE_BUSY_TIMEOUT_MS": 5000,
         # Reminders and notifications
         "BASE_URL": "http://127.0.0.1:5000",
@@ -127,7 +134,20 @@ def validate_config(config: dict[str, Any]) -> None:
                 "Set COMMSPLAN_SECRET_KEY (or SECRET_KEY in instance/config.py) to a random "
                 f"value of at least {MIN_SECRET_KEY_LENGTH} characters before running in production"
             )
+    validate_whole_numbers(config)
     validate_decision_log(config)
+
+
+WHOLE_NUMBER_SETTINGS = {"SESSION_IDLE_MINUTES": 1, "SESSION_MAX_HOURS": 1, "TRUSTED_PROXIES": 0,
+                         "MAX_CONTENT_LENGTH": 1024}
+
+
+def validate_whole_numbers(config: dict[str, Any]) -> None:
+    """Refuse a limit that is not a whole number, or below its least sensible value."""
+    for name, least in WHOLE_NUMBER_SETTINGS.items():
+        value = config.get(name)
+        if isinstance(value, bool) or not isinstance(value, int) or value < least:
+            raise ConfigError(f"COMMSPLAN_{name} must be a whole number of at least {least}, not {value!r}")
 
 
 def fill_decision_log_defaults(config: dict[str, Any], instance_path: str) -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, Response, jsonify, make_response, render_template, request
+from flask import Flask, Response, current_app, jsonify, make_response, render_template, request
 from sqlalchemy.exc import IntegrityError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.http import HTTP_STATUS_CODES
 
 PROBLEM_JSON = "application/problem+json"
@@ -81,6 +81,7 @@ def json_error(status: int, message: str, fields: dict[str, list[str]] | None = 
 
 def register_error_handlers(app: Flask) -> None:
     """Answer errors as JSON under /api/ and as GOV.UK error pages elsewhere."""
+    app.register_error_handler(RequestEntityTooLarge, handle_too_large)
 
     @app.errorhandler(DomainError)
     def handle_domain_error(error: DomainError) -> Response | tuple[str, int]:
@@ -116,6 +117,16 @@ def register_error_handlers(app: Flask) -> None:
         if wants_json():
             return json_error(500, "Something went wrong; the error has been logged")
         return render_error_page(500, None)
+
+
+def handle_too_large(error: RequestEntityTooLarge) -> Response | tuple[str, int]:
+    """A body over MAX_CONTENT_LENGTH is refused before it is read, with the limit named."""
+    megabytes = round(int(current_app.config.get("MAX_CONTENT_LENGTH") or 0) / (1024 * 1024), 1)
+    message = (f"What you sent is too large: Commsplan accepts at most {megabytes:g} MB at once. "
+               "Send a smaller file.")
+    if wants_json():
+        return json_error(413, message)
+    return render_error_page(413, message)
 
 
 def render_error_page(status: int, message: str | None) -> tuple[str, int]:

@@ -1,4 +1,4 @@
-"""Sign-in for every page but the public ones, and protective response headers."""
+"""Sign-in for every page but the public ones, trusted proxies, and protective response headers."""
 
 from __future__ import annotations
 
@@ -8,12 +8,18 @@ from typing import Any
 
 from flask import Flask, Response, g, redirect, request, url_for
 from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response as BaseResponse
 
 from commsplan.errors import ValidationError
 from commsplan.web import PUBLIC_ENDPOINTS
 
 NUL = "\x00"
+HSTS = "max-age=31536000; includeSubDomains"
+# Browser features no page of Commsplan uses, refused to the pages and anything they embed.
+PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in (
+    "camera", "microphone", "geolocation", "payment", "usb", "serial", "bluetooth", "midi",
+    "magnetometer", "gyroscope", "accelerometer", "display-capture", "browsing-topics"))
 
 
 def field_with_nul(value: Any, name: str = "body") -> str | None:
@@ -45,7 +51,22 @@ def refuse_unstorable_text() -> None:
             raise ValidationError.single(name, "Remove the NUL character (\\0); it cannot be stored")
 
 
+def trust_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES proxies, take the client's address, scheme and host from the
+    X-Forwarded-* headers they add (only the last that many hops, which a client cannot forge)."""
+    hops = int(app.config["TRUSTED_PROXIES"])
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+
+
+def sends_hsts(app: Flask) -> bool:
+    """Production (not debug, not testing) tells browsers to use HTTPS only for a year."""
+    return app.config["ENV"] == "production" and not app.debug and not app.testing
+
+
 def init_app(app: Flask) -> None:
+    trust_proxies(app)
+    hsts = sends_hsts(app)
     app.before_request(refuse_unstorable_text)
 
     @app.before_request
@@ -74,6 +95,9 @@ def init_app(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        if hsts:
+            response.headers.setdefault("Strict-Transport-Security", HSTS)
         if current_user and current_user.is_authenticated:
             response.headers.setdefault("Cache-Control", "no-store")
         return response

@@ -1,4 +1,4 @@
-"""People, their roles, login attempts and API tokens."""
+"""People, their roles, login attempts, sign-in sessions and API tokens."""
 
 from __future__ import annotations
 
@@ -146,6 +146,59 @@ class ApiToken(Base):
     @property
     def audit_label(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class EndReason(StrEnum):
+    """Why a sign-in session stopped opening pages."""
+
+    SIGNED_OUT = "signed_out"
+    IDLE = "idle"
+    EXPIRED = "expired"
+    PASSWORD_CHANGED = "password_changed"
+    SIGNED_OUT_ELSEWHERE = "signed_out_elsewhere"
+    ENDED_BY_ADMIN = "ended_by_admin"
+    DEACTIVATED = "deactivated"
+
+    @property
+    def label(self) -> str:
+        return END_REASON_LABELS[self]
+
+
+END_REASON_LABELS = {
+    EndReason.SIGNED_OUT: "Signed out",
+    EndReason.IDLE: "Unused for too long",
+    EndReason.EXPIRED: "Open for too long",
+    EndReason.PASSWORD_CHANGED: "Password changed",
+    EndReason.SIGNED_OUT_ELSEWHERE: "Signed out from another session",
+    EndReason.ENDED_BY_ADMIN: "Ended by an admin",
+    EndReason.DEACTIVATED: "Account deactivated",
+}
+
+
+class SignInSession(Base):
+    """One browser's signed-in session; its cookie holds a random key of which only a hash is kept.
+
+    A session opens pages until it is ended (sign-out, a password change, an admin, deactivation)
+    or goes unused or stays open for longer than the configured limits.
+    """
+
+    __tablename__ = "sign_in_sessions"
+    __table_args__ = (Index("ix_sign_in_sessions_user_id_ended_at", "user_id", "ended_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column()
+    last_seen_at: Mapped[datetime] = mapped_column()
+    ended_at: Mapped[datetime | None] = mapped_column()
+    ended_reason: Mapped[EndReason | None] = mapped_column(enum_column(EndReason))
+    user_agent: Mapped[str] = mapped_column(String(120), default="")
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+    @property
+    def audit_label(self) -> str:
+        return f"session {self.id} ({self.user_agent or 'unknown browser'})"
 
 
 def sorted_roles(roles: set[Role]) -> list[Role]:

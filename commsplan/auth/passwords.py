@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 
 from flask import current_app, has_app_context
 from werkzeug.security import check_password_hash, generate_password_hash
+from zxcvbn import zxcvbn
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 200
+MIN_STRENGTH = 3  # zxcvbn's scale: 0 guessed at once … 3 "safely unguessable" … 4 very strong
+STRENGTH_CHECKED_LENGTH = 72  # zxcvbn refuses longer input; the first 72 characters must be strong
 
 
 def hash_password(password: str) -> str:
@@ -33,9 +37,23 @@ def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def password_problem(password: str) -> str | None:
+def password_problem(password: str, *, user_inputs: Iterable[str] = ()) -> str | None:
+    """What is wrong with a new password: too short, too long, or too easy to guess (zxcvbn scores
+    it below 3, counting the person's own email and name as guessable words)."""
     if len(password) < MIN_PASSWORD_LENGTH:
         return f"Password must be {MIN_PASSWORD_LENGTH} characters or more"
     if len(password) > MAX_PASSWORD_LENGTH:
         return f"Password must be {MAX_PASSWORD_LENGTH} characters or fewer"
-    return None
+    return weakness(password, user_inputs=user_inputs)
+
+
+def weakness(password: str, *, user_inputs: Iterable[str] = ()) -> str | None:
+    """zxcvbn's advice on a password it scores below MIN_STRENGTH, as one sentence; None if strong."""
+    words = [piece for text in user_inputs
+             for piece in (text, *text.replace("@", " ").replace(".", " ").split())]
+    result = zxcvbn(password[:STRENGTH_CHECKED_LENGTH], user_inputs=words)
+    if result["score"] >= MIN_STRENGTH:
+        return None
+    feedback = result["feedback"]
+    advice = [feedback["warning"], *feedback["suggestions"]]
+    return " ".join(["Choose a password that is harder to guess.", *filter(None, advice)])

@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from commsplan.audit import service as audit
-from commsplan.auth.models import ApiToken, LoginAttempt, Role, User, UserRole
+from commsplan.auth import web_sessions
+from commsplan.auth.models import ApiToken, EndReason, LoginAttempt, Role, User, UserRole
 from commsplan.auth.passwords import (
     hash_password,
     hash_secret,
@@ -20,7 +21,6 @@ from commsplan.auth.passwords import (
     password_matches,
     password_problem,
 )
-from commsplan.db import current_session
 from commsplan.errors import DomainError, NotFound, PermissionDenied, ValidationError
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -95,7 +95,7 @@ def create_user(
     """Create an active account with a password; audited."""
     email, roles = normalise_email(email), set(roles)
     _check_new_account(session, email, name, roles)
-    if problem := password_problem(password):
+    if problem := password_problem(password, user_inputs=(email, name)):
         raise ValidationError.single("password", problem)
     user = User(email=email, name=name.strip(), password_hash=hash_password(password),
                 is_active=True, created_at=now, updated_at=now, password_changed_at=now,
@@ -154,10 +154,12 @@ def find_invitation(session: Session, secret: str, *, now: datetime) -> User:
 
 
 def accept_invitation(session: Session, *, secret: str, password: str, now: datetime) -> User:
-    """Set the invited person's first password and spend the invitation."""
+    """Set the invited person's password and spend the invitation; a link used to reset a forgotten
+    password also ends every session the old password opened."""
     user = find_invitation(session, secret, now=now)
-    if problem := password_problem(password):
+    if problem := password_problem(password, user_inputs=(user.email, user.name)):
         raise ValidationError.single("password", problem)
+    web_sessions.end_all_sessions(session, user, reason=EndReason.PASSWORD_CHANGED, actor=user, now=now)
     user.password_hash = hash_password(password)
     user.password_changed_at = now
     user.invitation_hash = None
@@ -191,20 +193,24 @@ def update_user(
 
 
 def set_active(session: Session, user: User, *, active: bool, actor: User, now: datetime) -> None:
-    """Deactivate or reactivate an account; nobody can deactivate themselves."""
+    """Deactivate (ending every session) or reactivate an account; nobody can deactivate themselves."""
     if user.id == actor.id and not active:
         raise DomainError("You cannot deactivate your own account")
     audit.update_audited(session, user, {"is_active": active}, actor=actor, now=now,
                          action="reactivate" if active else "deactivate")
+    if not active:
+        web_sessions.end_all_sessions(session, user, reason=EndReason.DEACTIVATED, actor=actor, now=now)
 
 
 def change_password(
-    session: Session, user: User, *, current: str, new: str, now: datetime
+    session: Session, user: User, *, current: str, new: str, now: datetime, keep_session_id: int | None
 ) -> None:
+    """Set a new password; every other session of the person ends, `keep_session_id` (the browser
+    that changed it) stays signed in."""
     errors: dict[str, list[str]] = {}
     if not password_matches(user.password_hash, current):
         errors["current_password"] = ["Your current password is not correct"]
-    if problem := password_problem(new):
+    if problem := password_problem(new, user_inputs=(user.email, user.name)):
         errors["new_password"] = [problem]
     elif new == current:
         errors["new_password"] = ["Choose a password different from your current one"]
@@ -214,6 +220,8 @@ def change_password(
     user.password_changed_at = now
     user.updated_at = now
     audit.record(session, actor=user, action="change_password", obj=user, now=now, changes={})
+    web_sessions.end_other_sessions(session, user, keep_id=keep_session_id,
+                                    reason=EndReason.PASSWORD_CHANGED, actor=user, now=now)
 
 
 def _recent_failures(session: Session, column: Any, value: str, since: datetime) -> int:
@@ -292,14 +300,15 @@ def user_for_token(session: Session, secret: str, *, now: datetime) -> User | No
     return token.user
 
 
-
 def require_role(actor: User, roles: Iterable[Role], doing: str) -> None:
     """Services call this first: a person without one of `roles` may not do `doing`."""
     if not actor.has_role(*roles):
         raise PermissionDenied(f"Your roles do not allow you to {doing}")
 
 
-def load_signed_in_user(user_id: str) -> User | None:
-    """The person a session names, while their account is active (Flask-Login's user loader)."""
-    user = current_session().get(User, int(user_id)) if user_id.isdigit() else None
-    return user if user is not None and user.is_active else None
+
+def end_sessions_of(session: Session, user: User, *, actor: User, now: datetime) -> int:
+    """An admin signs a person out of every browser (a lost laptop, a shared password); audited."""
+    require_role(actor, [Role.ADMIN], "end other people's sessions")
+    return web_sessions.end_all_sessions(session, user, reason=EndReason.ENDED_BY_ADMIN, actor=actor,
+                                         now=now)

@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_login import login_user, logout_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from commsplan.audit import service as audit
-from commsplan.auth import service
+from commsplan.auth import service, signing_in, web_sessions
 from commsplan.auth.forms import (
     ApiTokenForm,
     ChangePasswordForm,
@@ -20,7 +19,7 @@ from commsplan.auth.forms import (
     LoginForm,
     SetPasswordForm,
 )
-from commsplan.auth.models import ApiToken, Role, User
+from commsplan.auth.models import ApiToken, EndReason, Role, User
 from commsplan.db import current_session, unit_of_work
 from commsplan.errors import DomainError
 from commsplan.extensions import db
@@ -58,7 +57,7 @@ def login() -> str | Response:
                 session, email=form.email.data or "", password=form.password.data or "",
                 address=client_address(), now=utcnow(), policy=login_policy())
         if result.user is not None:
-            login_user(result.user)
+            signing_in.sign_in(result.user)
             return redirect(next_target())
         form.form_errors.append(result.error or "Sign-in failed")
     return render_template("auth/login.html", form=form)
@@ -72,26 +71,48 @@ def next_target() -> str:
 
 @bp.post("/logout")
 def logout() -> Response:
-    logout_user()
+    signing_in.sign_out()
     flash("You have signed out", "success")
     return redirect(url_for("auth.login"))
 
 
-@bp.route("/account/password", methods=["GET", "POST"])
-def change_password() -> str | Response:
+@bp.route("/account", methods=["GET", "POST"])
+def account() -> str | Response:
+    """The person's own account: their open sessions, and changing their password."""
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
             with unit_of_work() as session:
                 service.change_password(session, signed_in_user(),
                                         current=form.current_password.data or "",
-                                        new=form.new_password.data or "", now=utcnow())
+                                        new=form.new_password.data or "", now=utcnow(),
+                                        keep_session_id=signing_in.this_session_id())
         except DomainError as error:
             add_form_errors(form, error)
         else:
-            flash("Your password has been changed", "success")
-            return redirect(url_for("home.index"))
-    return render_template("auth/change_password.html", form=form)
+            flash("Your password has been changed. Any other sessions have been signed out.", "success")
+            return redirect(url_for("auth.account"))
+    limits = signing_in.session_limits()
+    sessions = web_sessions.open_sessions(current_session(), signed_in_user(), now=utcnow(), limits=limits)
+    return render_template("auth/account.html", form=form, sessions=sessions, limits=limits,
+                           this_session_id=signing_in.this_session_id(), confirm=ConfirmForm())
+
+
+@bp.get("/account/password")
+def change_password() -> Response:
+    """Where changing the password used to be; it is now part of the account page."""
+    return redirect(url_for("auth.account"))
+
+
+@bp.post("/account/sessions/end-others")
+def sign_out_elsewhere() -> Response:
+    if ConfirmForm().validate_on_submit():
+        with unit_of_work() as session:
+            ended = web_sessions.end_other_sessions(
+                session, signed_in_user(), keep_id=signing_in.this_session_id(),
+                reason=EndReason.SIGNED_OUT_ELSEWHERE, actor=signed_in_user(), now=utcnow())
+        flash(f"Signed out of {ended} other {'session' if ended == 1 else 'sessions'}", "success")
+    return redirect(url_for("auth.account"))
 
 
 @bp.route("/invitations/<secret>", methods=["GET", "POST"])
@@ -106,7 +127,7 @@ def accept_invitation(secret: str) -> str | Response:
         except DomainError as error:
             add_form_errors(form, error)
         else:
-            login_user(user)
+            signing_in.sign_in(user)
             flash("Welcome to Commsplan. Your password is set.", "success")
             return redirect(url_for("home.index"))
     return render_template("auth/accept_invitation.html", form=form, invited=invited)
@@ -175,8 +196,22 @@ def show_user(user_id: int) -> str | Response:
     tokens = db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)
                                 .order_by(ApiToken.created_at.desc())).all()
     history = audit.history(current_session(), User.__audit_type__, [str(user.id)])
+    sessions = web_sessions.open_sessions(current_session(), user, now=utcnow(),
+                                          limits=signing_in.session_limits())
     return render_template("auth/show_user.html", user=user, form=form, tokens=tokens,
-                           history=history, confirm=ConfirmForm())
+                           history=history, sessions=sessions, confirm=ConfirmForm())
+
+
+@bp.post("/admin/users/<int:user_id>/sessions/end")
+@role_required(Role.ADMIN)
+def end_user_sessions(user_id: int) -> Response:
+    """Sign a person out of every browser they are signed in on."""
+    user = service.get_user(current_session(), user_id)
+    if ConfirmForm().validate_on_submit():
+        with unit_of_work() as session:
+            ended = service.end_sessions_of(session, user, actor=signed_in_user(), now=utcnow())
+        flash(f"Ended {ended} {'session' if ended == 1 else 'sessions'} of {user.name}", "success")
+    return redirect(url_for("auth.show_user", user_id=user.id))
 
 
 @bp.post("/admin/users/<int:user_id>/sign-in-link")

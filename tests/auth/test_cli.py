@@ -63,6 +63,7 @@ def test_commit_saves_the_account_and_says_so(runner: FlaskCliRunner, session: S
     ({"email": "not-an-email"},
      "Error in email: Enter an email address in the correct format, like name@example.org"),
     ({"password": "short"}, "Error in password: Password must be 12 characters or more"),
+    ({"password": "aaaaaaaaaaaaaaaa"}, "Error in password: Choose a password that is harder to guess."),
     ({"email": "taken@example.test"}, "Error in email: Someone already has an account with this email"),
 ])
 def test_invalid_input_exits_non_zero_with_a_clear_message_and_saves_nothing(

@@ -156,12 +156,35 @@ def test_create_user_reports_every_account_problem_at_once(session: Session, now
     assert set(raised.value.errors) == {"email", "name", "roles"}
 
 
-def test_password_at_the_length_limits_is_accepted(session: Session, now: datetime) -> None:
-    short = make_user(session, password="x" * MIN_PASSWORD_LENGTH, now=now)
-    long = make_user(session, password="y" * MAX_PASSWORD_LENGTH, now=now)
+SHORTEST_STRONG = "quiet lamp 9"
+LONGEST_STRONG = ("walrus orbit cinnamon ledger " * 8)[:MAX_PASSWORD_LENGTH]
 
-    assert password_matches(short.password_hash, "x" * MIN_PASSWORD_LENGTH)
-    assert password_matches(long.password_hash, "y" * MAX_PASSWORD_LENGTH)
+
+def test_password_at_the_length_limits_is_accepted(session: Session, now: datetime) -> None:
+    assert (len(SHORTEST_STRONG), len(LONGEST_STRONG)) == (MIN_PASSWORD_LENGTH, MAX_PASSWORD_LENGTH)
+    short = make_user(session, password=SHORTEST_STRONG, now=now)
+    long = make_user(session, password=LONGEST_STRONG, now=now)
+
+    assert password_matches(short.password_hash, SHORTEST_STRONG)
+    assert password_matches(long.password_hash, LONGEST_STRONG)
+
+
+@pytest.mark.parametrize(("password", "advice"), [
+    ("aaaaaaaaaaaa", 'Repeats like "aaa" are easy to guess'),
+    ("Password1234!", "similar to a commonly used password"),
+    ("qwertyuiop12", "Add another word or two"),
+    ("new.person@example.test", "Add another word or two"),  # the person's own email address
+])
+def test_create_user_refuses_a_guessable_password_with_advice(
+    session: Session, now: datetime, password: str, advice: str
+) -> None:
+    with pytest.raises(ValidationError) as raised:
+        service.create_user(session, **{**bad_account(), "password": password}, actor=None, now=now)
+
+    [message] = raised.value.errors["password"]
+    assert message.startswith("Choose a password that is harder to guess.")
+    assert advice in message
+    assert session.scalar(select(func.count()).select_from(User)) == 0
 
 
 # invitations
@@ -429,7 +452,8 @@ def test_change_password(session: Session, now: datetime) -> None:
     user = make_user(session, now=now)
     later = now + timedelta(days=3)
 
-    service.change_password(session, user, current=PASSWORD, new=NEW_PASSWORD, now=later)
+    service.change_password(session, user, current=PASSWORD, new=NEW_PASSWORD, now=later,
+                            keep_session_id=None)
 
     assert password_matches(user.password_hash, NEW_PASSWORD)
     assert not password_matches(user.password_hash, PASSWORD)
@@ -444,10 +468,11 @@ def test_change_password(session: Session, now: datetime) -> None:
         ("wrong password here", NEW_PASSWORD, {"current_password": "not correct"}),
         (PASSWORD, "too short", {"new_password": "12 characters or more"}),
         (PASSWORD, "z" * (MAX_PASSWORD_LENGTH + 1), {"new_password": "characters or fewer"}),
+        (PASSWORD, "zzzzzzzzzzzzzzzz", {"new_password": "harder to guess"}),
         (PASSWORD, PASSWORD, {"new_password": "different from your current one"}),
         ("wrong", "short", {"current_password": "not correct", "new_password": "or more"}),
     ],
-    ids=["wrong-current", "too-short", "too-long", "same-as-current", "both-wrong"],
+    ids=["wrong-current", "too-short", "too-long", "guessable", "same-as-current", "both-wrong"],
 )
 def test_change_password_refuses(
     session: Session, now: datetime, current: str, new: str, errors: dict[str, str]
@@ -456,7 +481,7 @@ def test_change_password_refuses(
     before = user.password_hash
 
     with pytest.raises(ValidationError) as raised:
-        service.change_password(session, user, current=current, new=new, now=now)
+        service.change_password(session, user, current=current, new=new, now=now, keep_session_id=None)
 
     assert set(raised.value.errors) == set(errors)
     for field, message in errors.items():

@@ -88,7 +88,7 @@ def test_login_with_the_right_password_goes_home(client: FlaskClient, person: Us
     assert signed_in_as(client)
 
 
-@pytest.mark.parametrize("target", ["/admin/users", "/admin/users?page=2&x=1", "/account/password"])
+@pytest.mark.parametrize("target", ["/admin/users", "/admin/users?page=2&x=1", "/account"])
 def test_login_follows_a_next_path_on_this_site(client: FlaskClient, person: User, target: str) -> None:
     response = client.post("/login", query_string={"next": target},
                            data={"email": person.email, "password": PASSWORD})
@@ -202,17 +202,19 @@ def test_development_does_not_require_https_for_the_cookie(app: Flask) -> None:
 # own password
 
 
-def test_change_password_page(client: FlaskClient, signed_in: SignedIn) -> None:
+def test_change_password_on_the_account_page(client: FlaskClient, signed_in: SignedIn) -> None:
     user = signed_in(Role.VIEWER)
 
-    page = client.get("/account/password")
+    page = client.get("/account")
     assert page.status_code == 200
-    assert title(page.text) == "Change your password – Commsplan"
+    assert title(page.text) == "Your account – Commsplan"
+    assert "Change your password" in page.text
+    assert client.get("/account/password").headers["Location"] == "/account"
 
-    response = client.post("/account/password",
+    response = client.post("/account",
                            data={"current_password": PASSWORD, "new_password": NEW_PASSWORD})
     assert response.status_code == 302
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/account"
     db.session.refresh(user)
     assert password_matches(user.password_hash, NEW_PASSWORD)
 
@@ -228,6 +230,8 @@ def test_change_password_page(client: FlaskClient, signed_in: SignedIn) -> None:
      "Password must be 12 characters or more"),
     ({"current_password": PASSWORD, "new_password": PASSWORD}, "new_password",
      "Choose a password different from your current one"),
+    ({"current_password": PASSWORD, "new_password": "password12345"}, "new_password",
+     "Choose a password that is harder to guess."),
     ({"current_password": "", "new_password": NEW_PASSWORD}, "current_password",
      "Enter your current password"),
 ])
@@ -236,7 +240,7 @@ def test_change_password_shows_field_errors(
 ) -> None:
     user = signed_in(Role.VIEWER)
 
-    response = client.post("/account/password", data=data)
+    response = client.post("/account", data=data)
 
     assert response.status_code == 200
     assert title(response.text).startswith("Error: ")
@@ -246,8 +250,9 @@ def test_change_password_shows_field_errors(
     assert password_matches(user.password_hash, PASSWORD)
 
 
-def test_change_password_needs_sign_in(client: FlaskClient) -> None:
-    response = client.get("/account/password")
+@pytest.mark.parametrize("path", ["/account", "/account/password"])
+def test_account_page_needs_sign_in(client: FlaskClient, path: str) -> None:
+    response = client.get(path)
 
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login")
@@ -289,9 +294,10 @@ def test_admin_creates_an_account(admin_client: FlaskClient) -> None:
      "Someone already has an account with this email address"),
     ({"roles": ["viewer", "superuser"]}, "roles", "Select roles from the list"),
     ({"password": "short"}, "password", "Password must be 12 characters or more"),
+    ({"password": "aaaaaaaaaaaaaaaa"}, "password", 'Repeats like "aaa" are easy to guess'),
 ], ids=["missing-email", "missing-name", "missing-roles", "missing-password", "long-name",
         "malformed-email", "email-without-dot", "long-email", "duplicate-email", "unknown-role",
-        "short-password"])
+        "short-password", "guessable-password"])
 def test_create_user_form_shows_field_errors_and_writes_nothing(
     client: FlaskClient, signed_in: SignedIn, overrides: dict[str, Any], field: str, message: str
 ) -> None:

@@ -19,7 +19,7 @@ from tests.factories import PASSWORD, make_user
 
 # Writes any signed-in person may make about themselves.
 SELF_SERVICE_WRITES = {
-    "auth.logout", "auth.change_password", "auth.login", "auth.accept_invitation",
+    "auth.logout", "auth.account", "auth.sign_out_elsewhere", "auth.login", "auth.accept_invitation",
     "notifications.open_item", "notifications.mark_read", "notifications.mark_all_read",
     "notifications.snooze", "notifications.preferences",
     # Anyone who can read plans may subscribe to them in a calendar, and remove their own feeds.
