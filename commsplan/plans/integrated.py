@@ -37,6 +37,7 @@ from commsplan.risk.models import RiskProfile, RiskProfileEntry, year_label
 from commsplan.timeutil import to_london
 
 MAX_OVERLOADS_SHOWN = 50
+MAX_PER_WEEK = 50  # the highest overload threshold a reader may choose
 
 
 class Reach(NamedTuple):
