@@ -47,6 +47,10 @@ def is_record_id(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and record_id(value) is not None
 
 
+def unknown_fields(payload: dict[str, Any], known: tuple[str, ...], prefix: str = "") -> dict[str, list[str]]:
+    return {f"{prefix}{name}": ["Unknown field"] for name in payload if name not in known}
+
+
 def is_whole(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
@@ -166,9 +170,7 @@ class Reader:
         return found
 
     def unknown(self, known: tuple[str, ...]) -> None:
-        for name in self.payload:
-            if name not in known:
-                self.fail(name, "Unknown field")
+        self.errors |= unknown_fields(self.payload, known, self.prefix)
 
     def done(self) -> None:
         if self.errors:

@@ -13,13 +13,23 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from commsplan.api.auth import api_user
-from commsplan.api.jsonforms import Reader, is_record_id, iso, page_json, paginate, request_object
+from commsplan.api.jsonforms import (
+    Reader,
+    is_record_id,
+    iso,
+    page_json,
+    paginate,
+    request_object,
+    unknown_fields,
+)
 from commsplan.api.plan_docs import EMBEDDED
 from commsplan.api.views import bp
 from commsplan.auth.service import require_role
 from commsplan.db import current_session, unit_of_work
+from commsplan.errors import ValidationError
 from commsplan.notifications.jobs import current_settings
 from commsplan.plans import activities, items, service
+from commsplan.plans.items import Errors
 from commsplan.plans.models import (
     Activity,
     ActivityStatus,
@@ -107,6 +117,22 @@ def read_activity(reader: Reader) -> activities.ActivityValues:
         reminder_days=reader.whole("reminder_days"), notes=reader.text("notes"))
 
 
+def check_objective(session: Session, plan: CommPlan, values: Any) -> Errors:
+    return items.check_objective(session, plan, values)[0]
+
+
+def check_metric(session: Session, plan: CommPlan, values: Any) -> Errors:
+    return items.check_metric(values)[0]
+
+
+def check_milestone(session: Session, plan: CommPlan, values: Any) -> Errors:
+    return items.check_milestone(session, values)[0]
+
+
+def check_activity(session: Session, plan: CommPlan, values: Any) -> Errors:
+    return activities.check_activity(session, plan, values, current_rules())[0]
+
+
 def save_objective(session: Session, plan: CommPlan, values: Any, item: Any) -> Any:
     return items.save_objective(session, plan, values, actor=api_user(), now=utcnow(), objective=item)
 
@@ -144,6 +170,7 @@ class PartKind:
     order: tuple[Any, ...]
     to_json: Callable[[Any], dict[str, Any]]
     read: Callable[[Reader], Any]
+    check: Callable[[Session, CommPlan, Any], Errors]  # the service's own checks, field by field
     save: Callable[[Session, CommPlan, Any, Any], Any]
     remove: Callable[[Session, CommPlan, Any], None]
 
@@ -155,19 +182,21 @@ class PartKind:
 PARTS = {kind.slug: kind for kind in (
     PartKind("objectives", "SMART objective", PlanObjective,
              ("statement", "element_id", "metric", "unit_of_measure", "baseline", "target", "deadline"),
-             (PlanObjective.deadline, PlanObjective.id), objective_json, read_objective, save_objective,
-             remove_other),
+             (PlanObjective.deadline, PlanObjective.id), objective_json, read_objective, check_objective,
+             save_objective, remove_other),
     PartKind("metrics", "evaluation metric", PlanMetric,
              ("level", "name", "data_source", "unit_of_measure", "baseline", "target", "is_confidence"),
-             (LEVEL_ORDER, PlanMetric.id), metric_json, read_metric, save_metric, remove_other),
+             (LEVEL_ORDER, PlanMetric.id), metric_json, read_metric, check_metric, save_metric,
+             remove_other),
     PartKind("milestones", "milestone", Milestone,
              ("title", "target_date", "lead_name", "lead_id", "rag", "completed_on", "notes"),
-             (Milestone.target_date, Milestone.id), milestone_json, read_milestone, save_milestone,
-             remove_other),
+             (Milestone.target_date, Milestone.id), milestone_json, read_milestone, check_milestone,
+             save_milestone, remove_other),
     PartKind("activities", "activity", Activity,
              ("title", "element_id", "audience_ids", "channel_id", "message_map_id", "starts_at", "ends_at",
               "owner_id", "status", "ripe_strand", "cost_pounds", "reminder_days", "notes"),
-             (Activity.starts_at, Activity.id), activity_json, read_activity, save_activity, remove_activity),
+             (Activity.starts_at, Activity.id), activity_json, read_activity, check_activity, save_activity,
+             remove_activity),
 )}
 
 
@@ -175,27 +204,27 @@ def of_plan(kind: PartKind, plan: CommPlan) -> Any:
     return select(kind.model).where(kind.model.plan_id == plan.id).order_by(*kind.order)
 
 
-def first_of(kind: PartKind, plan: CommPlan, limit: int = EMBEDDED) -> dict[str, Any]:
-    """The first `limit` items of the plan, in one query with how many there are in all."""
+def first_of(kind: PartKind, plan: CommPlan) -> dict[str, Any]:
+    """The plan's first few items of the kind, in one query with how many there are in all."""
     rows = current_session().execute(of_plan(kind, plan).add_columns(func.count().over())
-                                     .limit(limit)).all()
+                                     .limit(EMBEDDED)).all()
     return {"items": [kind.to_json(row[0]) for row in rows], "total": rows[0][1] if rows else 0}
 
 
-def read_values(kind: PartKind, payload: dict[str, Any], item: Any) -> Any:
-    """The values to save: the payload over the item's current ones; any field sent wrongly is a 422."""
-    reader = Reader(payload)
-    reader.unknown(kind.fields)
-    reader.done()
+def read_values(kind: PartKind, plan: CommPlan, payload: dict[str, Any], item: Any) -> Any:
+    """The values to save: the payload over the item's current ones. A field sent wrongly is a 422
+    that also names every field the service would refuse, so one answer lists everything to fix."""
     reader = Reader({**(kind.input_of(item) if item is not None else {}), **payload})
     values = kind.read(reader)
-    reader.done()
+    reader.errors |= unknown_fields(payload, kind.fields)
+    if reader.errors:
+        raise ValidationError({**kind.check(current_session(), plan, values), **reader.errors})
     return values
 
 
 def saved(kind: PartKind, plan: CommPlan, item: Any) -> Any:
-    """Read the request, save through the service; the service's own field errors come back as sent."""
-    values = read_values(kind, request_object(), item)
+    """Read the request and save it through the service, which checks it again and audits it."""
+    values = read_values(kind, plan, request_object(), item)
     with unit_of_work() as session:
         return kind.save(session, plan, values, item)
 

@@ -20,6 +20,7 @@ from commsplan.api.jsonforms import (
     page_json,
     paginate,
     request_object,
+    unknown_fields,
 )
 from commsplan.api.plan_items import PARTS, current_rules, first_of
 from commsplan.api.views import bp
@@ -40,9 +41,8 @@ DECISION_FIELDS = ("version", "comment")
 
 # --- Reading JSON ------------------------------------------------------------------------------
 
-def read_details(payload: dict[str, Any], plan: CommPlan | None) -> service.PlanDetails:
+def read_details(reader: Reader, plan: CommPlan | None) -> service.PlanDetails:
     """The details sent, over the plan's current ones; a new plan is owned by the caller unless sent."""
-    reader = Reader(payload)
     current = service.PlanDetails(unit_id=plan.unit_id, year=plan.year, title=plan.title,
                                   owner_id=plan.owner_id, review_date=plan.review_date) if plan else \
         service.PlanDetails(unit_id=None, year=None, title="", owner_id=api_user().id)
@@ -50,22 +50,36 @@ def read_details(payload: dict[str, Any], plan: CommPlan | None) -> service.Plan
         "unit_id": lambda: reader.record_id("unit_id"), "year": lambda: reader.whole("year"),
         "title": lambda: reader.text("title"), "owner_id": lambda: reader.record_id("owner_id"),
         "review_date": lambda: reader.day("review_date")}
-    details = replace(current, **{name: read() for name, read in readers.items() if name in payload})
-    reader.done()
-    return details
+    return replace(current, **{name: read() for name, read in readers.items() if name in reader.payload})
 
 
-def read_sections(payload: dict[str, Any], plan: CommPlan | None) -> service.Sections:
+def read_sections(reader: Reader, plan: CommPlan | None) -> service.Sections:
     """The OASIS sections sent (an object by section), over the plan's current ones."""
-    sent = payload.get("sections")
-    if not isinstance(sent, dict):
-        raise ValidationError.single("sections", "Send an object with the sections to change, by name")
-    reader = Reader(sent, prefix="sections.")
-    reader.unknown(SECTION_NAMES)
     current = service.Sections.of(plan) if plan else service.Sections()
-    sections = replace(current, **{name: reader.text(name) for name in SECTION_NAMES if name in sent})
-    reader.done()
+    sent = reader.payload.get("sections")
+    if not isinstance(sent, dict):
+        reader.fail("sections", "Send an object with the sections to change, by name")
+        return current
+    reader.errors |= unknown_fields(sent, SECTION_NAMES, "sections.")
+    texts = Reader(sent, prefix="sections.")
+    sections = replace(current, **{name: texts.text(name) for name in SECTION_NAMES if name in sent})
+    reader.errors |= texts.errors
     return sections
+
+
+def read_plan(payload: dict[str, Any], plan: CommPlan | None
+              ) -> tuple[service.PlanDetails | None, service.Sections | None]:
+    """What to save, each part None when not sent (a new plan always has details). A field sent wrongly
+    is a 422 that also names what the service would refuse, so one answer lists everything to fix."""
+    reader = Reader(payload)
+    reader.unknown((*DETAIL_FIELDS, "sections"))
+    details = read_details(reader, plan) if plan is None or set(DETAIL_FIELDS) & set(payload) else None
+    sections = read_sections(reader, plan) if "sections" in payload else None
+    if reader.errors:
+        found = service.check_details(current_session(), details, current=plan) if details else {}
+        found |= service.check_sections(sections) if sections else {}
+        raise ValidationError({**found, **reader.errors})
+    return details, sections
 
 
 def optional_object() -> dict[str, Any]:
@@ -123,15 +137,11 @@ def list_plans() -> Response:
 @bp.post("/plans")
 def create_plan() -> tuple[Response, int]:
     require_role(api_user(), service.WRITERS, "write communication plans")
-    payload = request_object()
-    reader = Reader(payload)
-    reader.unknown((*DETAIL_FIELDS, "sections"))
-    reader.done()
-    details = read_details(payload, None)
-    sections = read_sections(payload, None) if "sections" in payload else service.Sections()
+    details, sections = read_plan(request_object(), None)
+    assert details is not None  # a new plan's details are always read
     with unit_of_work() as session:
-        plan = service.create_plan(session, details=details, sections=sections, actor=api_user(),
-                                   now=utcnow(), delivery=current_settings())
+        plan = service.create_plan(session, details=details, sections=sections or service.Sections(),
+                                   actor=api_user(), now=utcnow(), delivery=current_settings())
     return jsonify(plan_json(plan)), 201
 
 
@@ -145,12 +155,7 @@ def update_plan(item_id: int) -> Response:
     """Details change unless the plan is closed (unit and year only in draft); sections only in draft."""
     require_role(api_user(), service.WRITERS, "change communication plans")
     plan = service.get_plan(current_session(), item_id)
-    payload = request_object()
-    reader = Reader(payload)
-    reader.unknown((*DETAIL_FIELDS, "sections"))
-    reader.done()
-    details = read_details(payload, plan) if set(DETAIL_FIELDS) & set(payload) else None
-    sections = read_sections(payload, plan) if "sections" in payload else None
+    details, sections = read_plan(request_object(), plan)
     with unit_of_work() as session:
         if details is not None:
             service.update_details(session, plan, details=details, actor=api_user(), now=utcnow(),
