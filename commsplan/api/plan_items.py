@@ -164,7 +164,6 @@ class PartKind:
     """One kind of plan item: where it lives in the API, its order, and how it is shown, read and saved."""
 
     slug: str
-    noun: str
     model: Any
     fields: tuple[str, ...]
     order: tuple[Any, ...]
@@ -180,19 +179,19 @@ class PartKind:
 
 
 PARTS = {kind.slug: kind for kind in (
-    PartKind("objectives", "SMART objective", PlanObjective,
+    PartKind("objectives", PlanObjective,
              ("statement", "element_id", "metric", "unit_of_measure", "baseline", "target", "deadline"),
              (PlanObjective.deadline, PlanObjective.id), objective_json, read_objective, check_objective,
              save_objective, remove_other),
-    PartKind("metrics", "evaluation metric", PlanMetric,
+    PartKind("metrics", PlanMetric,
              ("level", "name", "data_source", "unit_of_measure", "baseline", "target", "is_confidence"),
              (LEVEL_ORDER, PlanMetric.id), metric_json, read_metric, check_metric, save_metric,
              remove_other),
-    PartKind("milestones", "milestone", Milestone,
+    PartKind("milestones", Milestone,
              ("title", "target_date", "lead_name", "lead_id", "rag", "completed_on", "notes"),
              (Milestone.target_date, Milestone.id), milestone_json, read_milestone, check_milestone,
              save_milestone, remove_other),
-    PartKind("activities", "activity", Activity,
+    PartKind("activities", Activity,
              ("title", "element_id", "audience_ids", "channel_id", "message_map_id", "starts_at", "ends_at",
               "owner_id", "status", "ripe_strand", "cost_pounds", "reminder_days", "notes"),
              (Activity.starts_at, Activity.id), activity_json, read_activity, check_activity, save_activity,
