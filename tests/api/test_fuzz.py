@@ -96,6 +96,10 @@ def test_no_request_breaks_the_api_or_its_document(app: Flask, admin_headers: di
         @given(case=operation.as_strategy(generation_mode=mode))
         def call(case: Any) -> None:
             sent[case.operation.label] += 1
+            if case.path_parameters and sent[case.operation.label] % 2 == 0:
+                # Every other request goes to the records make_planning seeded, so bodies and queries
+                # are tried against real ones, not only against ids that are not there.
+                case.path_parameters = dict.fromkeys(case.path_parameters, 1)
             response = case.call_and_validate(headers=admin_headers, checks=CHECKS)
             statuses[f"{response.status_code // 100}xx"] += 1
             if response.status_code < 300:
