@@ -11,6 +11,8 @@ LARGEST_ID = LARGEST_INTEGER
 MAX_PAGE = 1_000_000
 MAX_PER_PAGE = 100
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2100  # years a plan, profile or report may be about
+EARLIEST_DATE_YEAR, LATEST_DATE_YEAR = 1900, 2100  # years any date or time sent to the app may fall in
+LARGEST_MEASURE = 10**12  # a measured figure (harm, baseline, target) either way of zero
 
 
 def whole_number(value: Any) -> int | None:

@@ -22,6 +22,17 @@ PAGING_PARAMETERS = [
 ]
 
 
+def output_object(properties: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
+    """An object the API answers with: every property is always present unless `required` says."""
+    return {"type": "object", "properties": properties,
+            "required": list(properties) if required is None else required}
+
+
+def input_object(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
+    """An object the API is sent: only these properties, with `required` among them."""
+    return {"type": "object", "additionalProperties": False, "required": required, "properties": properties}
+
+
 def schema_ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{name}"}
 

@@ -7,7 +7,9 @@ from typing import Any
 from commsplan.api.doc_parts import (
     NULLABLE_ID,
     PAGING_PARAMETERS,
+    input_object,
     json_content,
+    output_object,
     page_schema,
     path_ids,
     schema_ref,
@@ -26,16 +28,6 @@ NULLABLE_AT = {"type": ["string", "null"], "format": "date-time", "description":
 INTEGER, TEXT = {"type": "integer"}, {"type": "string"}
 
 
-def _object(properties: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
-    """An output object: every property is always present."""
-    return {"type": "object", "properties": properties,
-            "required": list(properties) if required is None else required}
-
-
-def _input(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
-    return {"type": "object", "additionalProperties": False, "required": required, "properties": properties}
-
-
 SUMMARY = {
     "id": INTEGER, "reference": {"type": "string", "description": "CI-… when live, EX-… for an exercise"},
     "title": TEXT, "playbook_id": TEXT, "playbook_version": INTEGER, "mode": MODE,
@@ -43,33 +35,33 @@ SUMMARY = {
     "launched_by": {"type": "string", "description": "The name of the person who launched it"},
     "overdue_tasks": {"type": "integer", "description": "Open tasks past their due time"},
     "next_due_at": {**NULLABLE_AT, "description": "The earliest due time of an open task"}}
-ANCHOR = _object({"id": TEXT, "label": TEXT, "occurred_at": AT})
-TASK = _object({
+ANCHOR = output_object({"id": TEXT, "label": TEXT, "occurred_at": AT})
+TASK = output_object({
     "id": INTEGER, "step_id": TEXT, "title": TEXT, "owner_role": TEXT,
     "anchor": {"type": "string", "description": "The clock the due time counts from"},
     "due_at": {**NULLABLE_AT, "description": "Null while the task waits for its clock"},
     "waiting_for": {"type": ["string", "null"], "description": "The clock's label, while due_at is null"},
     "status": {"enum": [s.value for s in TaskStatus]}, "occurrence": {
         "type": "integer", "description": "1, then 2, 3… each time a repeating step comes back"}})
-INCIDENT = _object({**SUMMARY, "inputs": {
+INCIDENT = output_object({**SUMMARY, "inputs": {
     "type": "object", "description": "The playbook's inputs by id, as typed values"},
     "anchors": {"type": "array", "items": ANCHOR}, "tasks": {"type": "array", "items": TASK}})
-LAUNCH = _input({
+LAUNCH = input_object({
     "playbook_id": TEXT, "title": {"type": "string", "maxLength": 200},
     "mode": {**MODE, "default": "live"}, "notified_at": {**TIME, "description": "When police were notified; "
                                                          f"{TIME['description']}"},
     "inputs": {"type": "object", "additionalProperties": {"type": "string"},
                "description": "The playbook's inputs by id, as text; errors come back under the input's id"}},
     ["playbook_id", "title", "notified_at"])
-ANCHOR_INPUT = _input({"anchor": {"type": "string", "description": "One of the playbook's clocks"},
+ANCHOR_INPUT = input_object({"anchor": {"type": "string", "description": "One of the playbook's clocks"},
                        "occurred_at": TIME, "note": {"type": "string", "maxLength": LONGEST_REASON}},
                       ["anchor", "occurred_at"])
-SKIP_INPUT = _input({"reason": {"type": "string", "maxLength": LONGEST_REASON}}, ["reason"])
+SKIP_INPUT = input_object({"reason": {"type": "string", "maxLength": LONGEST_REASON}}, ["reason"])
 NDM = {part: {"type": "string", "maxLength": LONGEST_PART, "description": label}
        for part, label in NDM_PARTS.items()}
 PRINCIPLE = {"enum": list(PRINCIPLES), "description": "A Code of Ethics principle: " + "; ".join(
     f"{name}: {principle.description}" for name, principle in PRINCIPLES.items())}
-DECISION_INPUT = _input({
+DECISION_INPUT = input_object({
     "decision_role": {"type": "string", "description": "The incident role the decision was made in, like "
                       "sio. Whoever made it must hold that role now"},
     "on_behalf_of_id": {**NULLABLE_ID, "description": "When you record someone else's decision: the id of "
@@ -81,7 +73,7 @@ DECISION_INPUT = _input({
                     "description": "How the mission, values and Code of Ethics shaped the decision"},
     "supersedes_id": {**NULLABLE_ID, "description": "The entry this one corrects"}},
     ["decision_role", "decision"])
-DECISION = _object({
+DECISION = output_object({
     "id": INTEGER, "incident_id": INTEGER, "mode": MODE, "sequence": INTEGER, "at": AT,
     "decided_by": {"type": "string", "description": "The name of the person who made the decision"},
     "decided_by_id": INTEGER,
@@ -110,7 +102,7 @@ def _post(summary: str, body: str | None, status: str, result: str, *params: str
 
 
 def incident_schemas() -> dict[str, Any]:
-    return {"Incident": INCIDENT, "IncidentSummary": _object(SUMMARY), "IncidentPage": PAGE,
+    return {"Incident": INCIDENT, "IncidentSummary": output_object(SUMMARY), "IncidentPage": PAGE,
             "IncidentLaunch": LAUNCH, "IncidentAnchorInput": ANCHOR_INPUT, "TaskSkipInput": SKIP_INPUT,
             "DecisionInput": DECISION_INPUT, "Decision": DECISION}
 

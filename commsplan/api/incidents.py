@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from flask import Response, jsonify
 from sqlalchemy import select
 
 from commsplan.api.auth import api_user
-from commsplan.api.jsonforms import Reader, choice_arg, page_json, paginate, request_object
+from commsplan.api.jsonforms import Reader, choice_arg, iso, page_json, paginate, request_object
 from commsplan.api.views import bp
 from commsplan.auth.service import require_role
 from commsplan.db import current_session, unit_of_work
 from commsplan.errors import ValidationError
-from commsplan.incidents import decisions, inputs, records, service
+from commsplan.incidents import decisions, records, service
 from commsplan.incidents.decision_chain import current_log_settings
 from commsplan.incidents.models import (
     DecisionEntry,
@@ -34,37 +34,12 @@ LAUNCH_FIELDS = ("playbook_id", "title", "mode", "notified_at", "inputs")
 ANCHOR_FIELDS = ("anchor", "occurred_at", "note")
 DECISION_TEXT = ("decision_role", "decision", *decisions.NDM_PARTS, "ethics_note")
 DECISION_FIELDS = (*DECISION_TEXT, "on_behalf_of_id", "ethics", "supersedes_id")
-BAD_TIME = ("Send a time as ISO 8601 with an offset, like 2026-11-22T21:40:00+00:00, "
-            "or as London time, like 2026-11-22 21:40")
 UNKNOWN_PLAYBOOK = "Send the id of a valid playbook, like fatal-stabbing-young-person"
-
-
-def iso(moment: datetime | None) -> str | None:
-    return moment.astimezone(UTC).isoformat() if moment else None
-
-
-def parsed_time(reader: Reader, name: str) -> datetime | None:
-    """A time sent as ISO 8601 with an offset, or as London "YYYY-MM-DD HH:MM"; None when not sent."""
-    raw = reader.text(name).strip()
-    if not raw:
-        return None
-    try:
-        return inputs.london_input(raw)
-    except ValueError:
-        pass
-    try:
-        moment = datetime.fromisoformat(raw)
-    except ValueError:
-        moment = None
-    if moment is None or moment.tzinfo is None:
-        reader.fail(name, BAD_TIME)
-        return None
-    return moment
 
 
 def london_text(reader: Reader, name: str) -> str:
     """The time as the London text `LaunchRequest` takes; empty when missing, so the service asks for it."""
-    moment = parsed_time(reader, name)
+    moment = reader.moment(name)
     return to_london(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
@@ -170,7 +145,7 @@ def record_anchor(item_id: int) -> tuple[Response, int]:
     reader = Reader(request_object())
     reader.unknown(ANCHOR_FIELDS)
     anchor, note = reader.text("anchor"), reader.text("note")
-    occurred_at = parsed_time(reader, "occurred_at")
+    occurred_at = reader.moment("occurred_at")
     if occurred_at is None and "occurred_at" not in reader.errors:
         reader.fail("occurred_at", "Send the time the clock started")
     reader.done()

@@ -21,6 +21,8 @@ from commsplan.api.doc_parts import (
 )
 from commsplan.api.incident_docs import incident_paths, incident_schemas
 from commsplan.api.message_docs import message_paths, message_schemas
+from commsplan.api.plan_docs import plan_paths, plan_schemas
+from commsplan.api.risk_docs import risk_paths, risk_schemas
 from commsplan.formdata import is_required, json_type
 from commsplan.forms import ChoiceField, optional_int
 from commsplan.numbers import LARGEST_INTEGER
@@ -141,6 +143,10 @@ def openapi_document(server_url: str) -> dict[str, Any]:
     schemas.update(message_schemas())
     paths.update(incident_paths())
     schemas.update(incident_schemas())
+    paths.update(risk_paths())
+    schemas.update(risk_schemas())
+    paths.update(plan_paths())
+    schemas.update(plan_schemas())
     complete_operations(paths)
     return {
         "openapi": "3.1.0",

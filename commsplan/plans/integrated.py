@@ -39,6 +39,7 @@ from commsplan.timeutil import london_day_start
 
 MAX_OVERLOADS_SHOWN = 20  # the busiest audience-weeks, each named with its first activities
 TITLES_SHOWN = 5  # activities named for each overloaded audience-week
+MAX_PER_WEEK = 50  # the highest overload threshold a reader may choose
 
 
 class Reach(NamedTuple):

@@ -14,7 +14,7 @@ from commsplan.risk.models import year_label
 from commsplan.timeutil import utcnow
 from commsplan.web import ConfirmForm, attachment, id_arg, number_arg, posted_year, signed_in_user, year_arg
 
-MAX_PER_WEEK = 50
+MAX_PER_WEEK = integrated.MAX_PER_WEEK
 
 
 @bp.app_template_filter("year_label")

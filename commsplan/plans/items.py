@@ -15,6 +15,7 @@ from commsplan.auth.models import User
 from commsplan.auth.service import require_role
 from commsplan.errors import NotFound, ValidationError
 from commsplan.notifications.settings import DeliverySettings
+from commsplan.numbers import LARGEST_MEASURE
 from commsplan.plans import schedule
 from commsplan.plans.models import CommPlan, MetricLevel, Milestone, PlanMetric, PlanObjective, Rag
 from commsplan.plans.rules import PlanRules
@@ -22,7 +23,7 @@ from commsplan.plans.service import WRITERS, require_calendar_editable, require_
 from commsplan.reference.models import ViolenceElement
 
 Errors = dict[str, list[str]]
-MAX_VALUE = 1e12
+MAX_VALUE = LARGEST_MEASURE
 NOTES_LIMIT = 4000
 
 

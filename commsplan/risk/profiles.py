@@ -151,6 +151,20 @@ def create_profile(
     return profile
 
 
+def update_notes(session: Session, profile: RiskProfile, *, notes: str, actor: User, now: datetime
+                 ) -> bool:
+    """Change a draft profile's notes (sources, scope, caveats); False if they are unchanged."""
+    require_role(actor, WRITERS, "write risk profiles")
+    require_draft(profile)
+    if len(notes) > NOTES_LIMIT:
+        raise ValidationError.single("notes", f"Use {NOTES_LIMIT:,} characters or fewer")
+    if not audit.update_audited(session, profile, {"notes": notes.strip()}, actor=actor, now=now):
+        return False
+    touch(profile, actor=actor, now=now)
+    session.flush()
+    return True
+
+
 def save_entry(
     session: Session, profile: RiskProfile, *, element: ViolenceElement, values: EntryValues,
     actor: User, now: datetime,

@@ -65,7 +65,7 @@ def api_operations(app: Flask) -> Iterator[tuple[str, str]]:
         paths = [re.sub(r"<any\(.*?\):slug>", slug, rule.rule) for slug in ALL_KINDS] \
             if ":slug>" in rule.rule else [rule.rule]
         for path in paths:
-            path = path.replace("<int:item_id>", "{id}").replace("<int:task_id>", "{task_id}")
+            path = re.sub(r"<int:(\w+)>", lambda m: "{id}" if m[1] == "item_id" else f"{{{m[1]}}}", path)
             assert "<" not in path, f"unexpanded converter in {rule.rule}"
             for method in sorted((rule.methods or set()) - IGNORED_METHODS):
                 yield path, method.lower()
@@ -102,8 +102,9 @@ def test_the_document_is_openapi_3_1(document: dict[str, Any]) -> None:
 def test_every_api_route_is_documented(app: Flask, document: dict[str, Any]) -> None:
     prefix = base_path(document)
     operations = list(api_operations(app))
-    # me, openapi, six per catalogue, eight for message maps and seven for incidents
-    assert len(operations) == 2 + 6 * len(ALL_KINDS) + 8 + 7, operations
+    # me, openapi, six per catalogue, eight for message maps, seven for incidents, nine for risk profiles,
+    # ten for plans, five for each of a plan's four kinds of item and one for the integrated plan
+    assert len(operations) == 2 + 6 * len(ALL_KINDS) + 8 + 7 + 9 + 10 + 5 * 4 + 1, operations
     missing = []
     for path, method in operations:
         assert path.startswith(prefix + "/"), path
@@ -132,7 +133,8 @@ def test_every_operation_has_responses_and_errors(document: dict[str, Any]) -> N
                 assert "404" in operation["responses"]
             # Status changes need no body; approving takes an optional version and comment.
             if method in ("post", "patch") and not path.endswith(("/retire", "/restore", "/submit",
-                                                                    "/approve", "/complete")):
+                                                                    "/approve", "/complete", "/return",
+                                                                    "/activate", "/close", "/revise")):
                 assert operation["requestBody"]["required"] is True
                 assert "422" in operation["responses"]
 
