@@ -43,8 +43,12 @@ FIRST_OF = {"user": User, "map": MessageMap, "audience": Audience, "profile": Ri
 
 # The outermost elements reaching past the viewport that no scrolling box clips: what makes a page wide.
 OVERFLOWING = """() => {
-  const clipped = (el) => { for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
-      if (getComputedStyle(up).overflowX !== 'visible') return true; } return false; };
+  const clipped = (el) => {
+    for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
+      if (getComputedStyle(up).overflowX !== 'visible') return true;
+    }
+    return false;
+  };
   const found = [];
   for (const el of document.querySelectorAll('body *')) {
     if (el.getBoundingClientRect().right > innerWidth + 1 && !clipped(el) && !found.some(f => f.contains(el)))
