@@ -26,9 +26,9 @@ PAGES_PER_ROLE = 150
 PAGES_PER_ENDPOINT = 3
 # One account per role; the Gold account is a second duty officer, so it adds nothing here.
 ROLE_ACCOUNTS = {"signed out": None, **{sorted(a.roles)[0].value: a.email for a in DEMO_ACCOUNTS[:5]}}
-# Links that lead to files, feeds or print layouts rather than pages of the app.
+# Links that lead to files (feeds are .ics), print layouts or the API rather than pages of the app.
 SKIPPED_SUFFIXES = (".csv", ".md", ".ics", ".json", ".txt", ".pdf")
-SKIPPED_SEGMENTS = {"print", "feeds", "logout", "static", "api"}
+SKIPPED_SEGMENTS = {"print", "logout", "static", "api"}
 
 
 class LinkParser(HTMLParser):
