@@ -15,7 +15,7 @@ POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 # pytest processes (pytest-xdist); each has its own SQLite file or PostgreSQL schema. 0 runs in-process.
 TEST_WORKERS ?= 2
 
-.PHONY: run test setup database lint test-python test-postgres chromium bench clean
+.PHONY: run test setup database lint test-python test-postgres chromium java bench clean
 
 # The web app and the scheduler run side by side; Ctrl-C (or either one ending) stops both.
 run: setup database
@@ -28,7 +28,7 @@ run: setup database
 	  COMMSPLAN_BASE_URL='$(COMMSPLAN_BASE_URL)' $(FLASK) run --host $(HOST) --port $(PORT) & \
 	  wait -n
 
-test: setup chromium lint test-python
+test: setup chromium java lint test-python
 
 setup: $(VENV)/.installed $(STATIC)/govuk-frontend.min.css
 
@@ -54,6 +54,12 @@ chromium:
 	  echo "Installing Debian's Chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
 
+# The Nu HTML Checker (npm vnu-jar) that tests/core/test_valid_html.py runs needs a Java runtime.
+java:
+	@command -v java >/dev/null || { \
+	  echo "Installing Debian's Java runtime for the HTML checker"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; }
+
 lint: setup
 	$(BIN)/ruff check commsplan tests bench wsgi.py
 	$(BIN)/mypy
@@ -63,7 +69,7 @@ lint: setup
 test-python: setup
 	$(BIN)/pytest -n $(TEST_WORKERS)
 
-test-postgres: setup chromium
+test-postgres: setup chromium java
 	COMMSPLAN_TEST_DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -n $(TEST_WORKERS)
 
 bench: setup

@@ -6,13 +6,12 @@ from collections.abc import Callable, Mapping
 from enum import Enum
 from typing import Any
 
-from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import BooleanField, Field, IntegerField, SelectMultipleField
 from wtforms.validators import InputRequired
 
 from commsplan.errors import ValidationError
-from commsplan.forms import ChoiceField, LanguagesField, optional_int
+from commsplan.forms import AppForm, ChoiceField, LanguagesField, optional_int
 
 
 def json_type(field: Field) -> str:
@@ -57,7 +56,7 @@ def as_form_value(value: Any) -> list[str]:
     return [str(value)]
 
 
-def check_types(form: FlaskForm, payload: Mapping[str, Any], nullable: set[str]) -> None:
+def check_types(form: AppForm, payload: Mapping[str, Any], nullable: set[str]) -> None:
     errors: dict[str, list[str]] = {}
     for key, value in payload.items():
         field = form._fields.get(key)
@@ -72,13 +71,13 @@ def check_types(form: FlaskForm, payload: Mapping[str, Any], nullable: set[str])
 
 
 def validated_form(
-    form_class: type[FlaskForm],
+    form_class: type[AppForm],
     payload: Mapping[str, Any],
     *,
     current: Mapping[str, Any] | None = None,
     nullable: set[str] | None = None,
-    prepare: Callable[[FlaskForm], None] | None = None,
-) -> FlaskForm:
+    prepare: Callable[[AppForm], None] | None = None,
+) -> AppForm:
     """A validated form built from `current` values overlaid with the JSON `payload`.
 
     Raises ValidationError with field-level messages for unknown fields, wrong JSON types and

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovDateInput,
@@ -24,11 +25,36 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.csrf.core import CSRF, CSRFTokenField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 from wtforms.validators import ValidationError as WTFormsValidationError
+from wtforms.widgets import HiddenInput
 
 CODE_PATTERN = r"^[A-Za-z0-9_]+$"
+
+
+class HiddenInputWithoutId(HiddenInput):
+    """A hidden input with no `id`: nothing points at it, and a page with several forms would
+    otherwise hold the same id once per form."""
+
+    def __call__(self, field: Any, **kwargs: Any) -> Any:
+        kwargs.setdefault("id", False)
+        return super().__call__(field, **kwargs)
+
+
+class CSRFTokenWithoutId(CSRFTokenField):
+    widget = HiddenInputWithoutId()
+
+
+class AppForm(FlaskForm):
+    """The base of every form in Commsplan: a FlaskForm whose CSRF field renders without an id."""
+
+    class Meta(FlaskForm.Meta):
+        def build_csrf(self, form: Any) -> CSRF:
+            csrf: CSRF = super().build_csrf(form)
+            csrf.field_class = CSRFTokenWithoutId
+            return csrf
 
 
 def choices(pairs: Iterable[tuple[Any, str]], *, blank: str | None = None) -> list[SelectChoice]:
@@ -64,9 +90,11 @@ def text_field(label: str, max_length: int, *, required: bool = True, hint: str 
     return StringField(label, description=hint, widget=GovTextInput(), validators=[first, *checks])
 
 
-def long_text_field(label: str, max_length: int, *, hint: str = "") -> TextAreaField:
+def long_text_field(label: str, max_length: int, *, hint: str = "", id: str | None = None) -> TextAreaField:
+    """A text area; `id` tells it apart from a field of the same name in another form on the page."""
     return TextAreaField(
         label,
+        id=id,
         description=hint,
         widget=GovTextArea(),
         validators=[Length(max=max_length,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import markdown as markdown_lib
@@ -73,6 +73,12 @@ def format_datetime(value: datetime | None, fmt: str = "%-d %b %Y, %H:%M") -> st
     return "" if value is None else to_london(value).strftime(fmt)
 
 
+def machine_time(value: datetime | None) -> str:
+    """A moment for a `<time datetime>` attribute: UTC to the whole second, as 2026-11-20T09:45:00Z
+    (HTML allows at most three digits of a second's fraction; Python's isoformat() writes six)."""
+    return "" if value is None else value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def format_date(value: date | datetime | None) -> str:
     if value is None:
         return ""
@@ -104,5 +110,6 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(render_markdown, "markdown")
     app.add_template_filter(format_datetime, "datetime")
     app.add_template_filter(format_date, "date")
+    app.add_template_filter(machine_time, "machine_time")
     app.add_template_global(error_summary)
     app.add_template_global(word_diff)

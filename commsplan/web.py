@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from flask import Response, abort, request
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from wtforms import Form, SubmitField
 
 from commsplan.errors import DomainError, ValidationError
+from commsplan.forms import AppForm
 from commsplan.numbers import (
     EARLIEST_YEAR,
     LARGEST_ID,
@@ -64,7 +64,7 @@ def role_required(*roles: Role) -> Callable[[F], F]:
     return decorator
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(AppForm):
     """A button-only POST (retire, revoke, deactivate) still carries a CSRF token."""
 
     submit = SubmitField("Confirm", widget=GovSubmitInput())

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, abort, jsonify, request, url_for
-from flask_wtf import FlaskForm
 
 from commsplan.api.auth import api_user, authenticate_request
 from commsplan.api.catalogues import FORMS, KINDS
@@ -16,6 +15,7 @@ from commsplan.db import current_session, unit_of_work
 from commsplan.errors import PermissionDenied
 from commsplan.extensions import csrf
 from commsplan.formdata import is_required, validated_form
+from commsplan.forms import AppForm
 from commsplan.reference import service
 from commsplan.reference.kinds import ReferenceItem, ReferenceKind
 from commsplan.timeutil import utcnow
@@ -55,8 +55,8 @@ def item_json(kind: ReferenceKind, item: ReferenceItem) -> dict[str, Any]:
 
 
 def reference_form(kind: ReferenceKind, payload: dict[str, Any],
-                   item: ReferenceItem | None) -> FlaskForm:
-    def prepare(form: FlaskForm) -> None:
+                   item: ReferenceItem | None) -> AppForm:
+    def prepare(form: AppForm) -> None:
         if kind.has_parent:
             form.parent_id.choices = [(o.id, o.name) for o in
                                       service.parent_choices(current_session(), kind, item)]

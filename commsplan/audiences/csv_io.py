@@ -21,7 +21,6 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
-from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -31,6 +30,7 @@ from commsplan.audiences.models import Audience, Channel
 from commsplan.auth.models import User
 from commsplan.errors import ValidationError
 from commsplan.formdata import validated_form
+from commsplan.forms import AppForm
 from commsplan.reference import service as catalogue
 from commsplan.reference.kinds import ReferenceKind
 
@@ -159,7 +159,7 @@ def repeated(seen: dict[Any, int], key: Any, number: int) -> int | None:
     return first if first != number else None
 
 
-def row_payload(form_class: type[FlaskForm], row: dict[str, str]) -> dict[str, Any]:
+def row_payload(form_class: type[AppForm], row: dict[str, str]) -> dict[str, Any]:
     """CSV text to the JSON-like values the form checks: lists split, yes/no as true/false."""
     probe = form_class(formdata=None, meta={"csrf": False})
     payload: dict[str, Any] = {}
@@ -180,7 +180,7 @@ def row_payload(form_class: type[FlaskForm], row: dict[str, str]) -> dict[str, A
 
 
 def import_kind(
-    session: Session, kind: ReferenceKind, form_class: type[FlaskForm], text: str, *,
+    session: Session, kind: ReferenceKind, form_class: type[AppForm], text: str, *,
     actor: User | None, now: datetime,
 ) -> ImportResult:
     """Add or update every row, matching by name; raises ImportFailed (saving nothing) on any error."""

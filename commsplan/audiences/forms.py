@@ -5,7 +5,6 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
     GovRadioInput,
@@ -23,6 +22,7 @@ from commsplan.audiences.models import (
     Segment,
 )
 from commsplan.forms import (
+    AppForm,
     ChoiceField,
     checkboxes,
     choices,
@@ -48,7 +48,7 @@ def enum_choice(label: str, enum: type[StrEnum], message: str, blank: str) -> Ch
                        choices=choices(((m, getattr(m, "label", m.value)) for m in enum), blank=blank))
 
 
-class AudienceForm(FlaskForm):
+class AudienceForm(AppForm):
     name = text_field("Name", 120, hint="For example 'Pupils aged 11–16 in Hackney secondary schools'")
     segment = enum_choice("Segment", Segment, "Select the segment from the list", "Select a segment")
     age_band = text_field("Age band", 40, required=False, hint="For example 11–16, or 'all ages'")
@@ -67,7 +67,7 @@ class AudienceForm(FlaskForm):
     submit = SubmitField("Save audience", widget=GovSubmitInput())
 
 
-class ChannelForm(FlaskForm):
+class ChannelForm(AppForm):
     name = text_field("Name", 120, hint="For example 'Borough X (Twitter) account'")
     kind = enum_choice("Kind of channel", ChannelKind, "Select the kind of channel from the list",
                        "Select a kind")
@@ -90,7 +90,7 @@ class ChannelForm(FlaskForm):
     submit = SubmitField("Save channel", widget=GovSubmitInput())
 
 
-class AffinityCellForm(FlaskForm):
+class AffinityCellForm(AppForm):
     score = RadioField("How well does this channel reach this audience?", widget=GovRadioInput(),
                        choices=choices([("", "Not assessed")] + [(str(k), f"{k} – {label}")
                                                                   for k, label in SCORE_LABELS.items()]))
@@ -99,4 +99,4 @@ class AffinityCellForm(FlaskForm):
     submit = SubmitField("Save", widget=GovSubmitInput())
 
 
-FORMS: dict[ReferenceKind, type[FlaskForm]] = {AUDIENCES: AudienceForm, CHANNELS: ChannelForm}
+FORMS: dict[ReferenceKind, type[AppForm]] = {AUDIENCES: AudienceForm, CHANNELS: ChannelForm}

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response as BaseResponse
 
 from commsplan.audiences import service
@@ -15,6 +14,7 @@ from commsplan.audiences.kinds import AUDIENCES, KINDS, WRITERS
 from commsplan.audiences.models import SCORE_LABELS, Audience, Channel, ChannelKind, Segment
 from commsplan.db import current_session, unit_of_work
 from commsplan.errors import ValidationError
+from commsplan.forms import AppForm
 from commsplan.numbers import record_id
 from commsplan.reference.catalogue_views import Catalogue
 from commsplan.reference.kinds import ReferenceKind
@@ -75,7 +75,7 @@ def scores_from_form(form: Any) -> dict[service.Cell, int | None]:
 @bp.route("/affinity", methods=["GET", "POST"])
 def affinity() -> str | BaseResponse:
     """How well each channel reaches each audience, edited as a grid."""
-    form = FlaskForm()
+    form = AppForm()
     error = None
     if request.method == "POST":
         if not signed_in_user().has_role(*WRITERS):

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from wtforms import Field, SubmitField
 from wtforms.validators import ValidationError as WTFormsValidationError
 
-from commsplan.forms import ChoiceField, GovDateField, optional_int
+from commsplan.forms import AppForm, ChoiceField, GovDateField, optional_int
 
 
 def _optional_text(value: Any) -> str | None:
     return value or None
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(AppForm):
     class Meta:
         csrf = False
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovPasswordInput,
@@ -15,10 +14,10 @@ from wtforms.validators import ValidationError as WTFormsValidationError
 
 from commsplan.auth.models import Role
 from commsplan.auth.service import EMAIL_PATTERN
-from commsplan.forms import ChoiceField, choices
+from commsplan.forms import AppForm, ChoiceField, choices
 
 
-class LoginForm(FlaskForm):
+class LoginForm(AppForm):
     email = EmailField("Email address", widget=GovTextInput(),
                        validators=[InputRequired(message="Enter your email address")])
     password = PasswordField("Password", widget=GovPasswordInput(),
@@ -26,7 +25,7 @@ class LoginForm(FlaskForm):
     submit = SubmitField("Sign in", widget=GovSubmitInput())
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(AppForm):
     current_password = PasswordField(
         "Current password", widget=GovPasswordInput(),
         validators=[InputRequired(message="Enter your current password")])
@@ -36,7 +35,7 @@ class ChangePasswordForm(FlaskForm):
     submit = SubmitField("Change password", widget=GovSubmitInput())
 
 
-class SetPasswordForm(FlaskForm):
+class SetPasswordForm(AppForm):
     password = PasswordField(
         "Choose a password", widget=GovPasswordInput(), description="At least 12 characters",
         validators=[InputRequired(message="Enter a password")])
@@ -80,14 +79,14 @@ def name_field() -> StringField:
                                    Length(max=120, message="Name must be 120 characters or fewer")])
 
 
-class InviteUserForm(FlaskForm):
+class InviteUserForm(AppForm):
     email = email_field()
     name = name_field()
     roles = roles_field()
     submit = SubmitField("Create invitation", widget=GovSubmitInput())
 
 
-class CreateUserForm(FlaskForm):
+class CreateUserForm(AppForm):
     email = email_field()
     name = name_field()
     roles = roles_field()
@@ -98,13 +97,13 @@ class CreateUserForm(FlaskForm):
     submit = SubmitField("Create account", widget=GovSubmitInput())
 
 
-class EditUserForm(FlaskForm):
+class EditUserForm(AppForm):
     name = name_field()
     roles = roles_field()
     submit = SubmitField("Save changes", widget=GovSubmitInput())
 
 
-class ApiTokenForm(FlaskForm):
+class ApiTokenForm(AppForm):
     user_id = ChoiceField("Acts as", coerce=lambda value: int(value) if value else None,
                           description="The token can do what this person's roles allow")
     name = StringField("Token name", widget=GovTextInput(),

@@ -8,10 +8,10 @@ from dataclasses import fields
 from typing import Any
 
 from flask import request
-from flask_wtf import FlaskForm
 from wtforms import Form, SelectMultipleField, StringField
 
 from commsplan.errors import ValidationError
+from commsplan.forms import AppForm
 from commsplan.incidents import assessments, closing, decisions
 from commsplan.numbers import record_id
 from commsplan.playbooks.model import Playbook
@@ -34,7 +34,7 @@ def posted_id(value: str) -> int | None:
     return record_id(value) if value.strip().isdigit() else None
 
 
-class InputsForm(FlaskForm):
+class InputsForm(AppForm):
     """A playbook's inputs, one `in_<id>` field each (see `inputs_form`)."""
 
     input_ids: tuple[str, ...] = ()
@@ -57,7 +57,7 @@ def inputs_form(playbook: Playbook, base: type[InputsForm] = InputsForm) -> Inpu
     return form_class()
 
 
-class AssessmentForm(FlaskForm):
+class AssessmentForm(AppForm):
     """A community impact assessment: a rating and its evidence for each of the playbook's prompts
     (see `assessment_form`), the overall rating, summary, owner and next review."""
 
@@ -82,17 +82,17 @@ def assessment_form(playbook: Playbook) -> AssessmentForm:
     return type("PlaybookAssessmentForm", (AssessmentForm,), {**fields_by_name, "prompt_ids": ids})()
 
 
-class AnchorForm(FlaskForm):
+class AnchorForm(AppForm):
     anchor = text()
     occurred_at = text()
     note = text()
 
 
-class SkipTaskForm(FlaskForm):
+class SkipTaskForm(AppForm):
     reason = text()
 
 
-class RoleForm(FlaskForm):
+class RoleForm(AppForm):
     role = text()
     user_id = text()
     handover_note = text()
@@ -101,19 +101,19 @@ class RoleForm(FlaskForm):
         return posted_id(self.user_id.data.strip())
 
 
-class NoteForm(FlaskForm):
+class NoteForm(AppForm):
     text = text()
 
 
-class StatusUpdateForm(FlaskForm):
+class StatusUpdateForm(AppForm):
     update = text()
 
 
-class StatementForm(FlaskForm):
+class StatementForm(AppForm):
     body = text()
 
 
-class ReleaseForm(FlaskForm):
+class ReleaseForm(AppForm):
     channels = many()
     other_channels = text()
 
@@ -122,11 +122,11 @@ class ReleaseForm(FlaskForm):
         return [*self.channels.data, *self.other_channels.data.split(",")]
 
 
-class StandDownForm(FlaskForm):
+class StandDownForm(AppForm):
     reason = text()
 
 
-class DebriefForm(FlaskForm):
+class DebriefForm(AppForm):
     """The debrief's answers, one field for each part of `closing.DebriefInput`."""
 
     def answers(self) -> closing.DebriefInput:
@@ -158,11 +158,11 @@ for _name in ("decision_role", *decisions.TEXT_FIELDS, "on_behalf_of_id"):
     setattr(DecisionAnswers, _name, text())
 
 
-class DecisionForm(DecisionAnswers, FlaskForm):
+class DecisionForm(DecisionAnswers, AppForm):
     supersedes_id = text()
 
 
-class ApproveForm(FlaskForm):
+class ApproveForm(AppForm):
     """Approval; an approver overriding a guardrail also writes the decision to override it."""
 
     def override(self) -> decisions.DecisionInput | None:

@@ -7,13 +7,13 @@ from collections.abc import Callable
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from commsplan.auth.models import User
 from commsplan.db import current_session, unit_of_work
 from commsplan.errors import ValidationError
+from commsplan.forms import AppForm
 from commsplan.incidents import board as incident_board
 from commsplan.incidents import (
     closing,
@@ -158,7 +158,7 @@ def render_incident(incident: Incident, *, errors: dict[str, list[str]] | None =
 Action = Callable[[Session, Incident], str]
 
 
-def act(incident_id: int, form: FlaskForm, action: Action) -> Response | tuple[str, int]:
+def act(incident_id: int, form: AppForm, action: Action) -> Response | tuple[str, int]:
     """Run one change on the incident; a field error shows the page again with what went wrong."""
     incident = incident_or_404(incident_id)
     if not form.validate_on_submit():
@@ -266,7 +266,7 @@ def post_status_update(incident_id: int) -> Response | tuple[str, int]:
     return act(incident_id, form, post)
 
 
-def statement_action(incident_id: int, statement_id: int, form: FlaskForm,
+def statement_action(incident_id: int, statement_id: int, form: AppForm,
                      change: Callable[[Session, Incident, IncidentStatement], str]
                      ) -> Response | tuple[str, int]:
     """`act` on one of the incident's statements."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
@@ -19,6 +18,7 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from commsplan.audiences.forms import enum_choice
 from commsplan.forms import (
+    AppForm,
     ChoiceField,
     GovDateField,
     MultiChoiceField,
@@ -45,7 +45,7 @@ def fact(number: int, of: int) -> StringField:
     return text_field(f"Supporting fact {number} for key message {of}", 300, required=False)
 
 
-class SettingsFields(FlaskForm):
+class SettingsFields(AppForm):
     element_id = ChoiceField("Violence element", coerce=optional_int,
                              message="Choose the violence element")
     qualifier_ids = MultiChoiceField("Qualifiers", coerce=int, widget=GovCheckboxesInput(),
@@ -61,7 +61,7 @@ class SettingsFields(FlaskForm):
                                            "example 27 3 2027")
 
 
-class ContentFields(FlaskForm):
+class ContentFields(AppForm):
     concern = long_text_field("The question or concern this map answers", 500,
                               hint="In the audience's words, for example 'Is it safe for my child "
                                    "to walk home from school?'")
@@ -112,7 +112,7 @@ class ContentForm(ContentFields):
     submit = SubmitField("Save as a new version", widget=GovSubmitInput())
 
 
-class VariantForm(FlaskForm):
+class VariantForm(AppForm):
     channel_id = ChoiceField("Channel", coerce=optional_int, message="Choose the channel")
     language = StringField("Language", widget=GovTextInput(), default="en",
                            description="A language code like en, so, bn or pt-BR",
@@ -141,23 +141,24 @@ class VariantForm(FlaskForm):
             translation_status=self.translation_status.data)
 
 
-class CommentForm(FlaskForm):
+class CommentForm(AppForm):
     comment = long_text_field("Comment", 2000)
     submit = SubmitField("Add comment", widget=GovSubmitInput(),
-                         render_kw={"class": "govuk-button--secondary"})
+                         render_kw={"params": {"classes": "govuk-button--secondary"}})
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(AppForm):
     """Approve or return: names the version the approver read, so a later edit is not approved."""
 
     number = HiddenField()
-    comment = long_text_field("Comment", 2000, hint="Required when you send it back")
+    # The page's comment form has a field named "comment" too.
+    comment = long_text_field("Comment", 2000, hint="Required when you send it back", id="decision-comment")
     approve = SubmitField("Approve", widget=GovSubmitInput())
     send_back = SubmitField("Send back for changes", widget=GovSubmitInput(),
-                            render_kw={"class": "govuk-button--warning"})
+                            render_kw={"params": {"classes": "govuk-button--warning"}})
 
 
-class MapFilterForm(FlaskForm):
+class MapFilterForm(AppForm):
     class Meta:
         csrf = False
 
@@ -172,7 +173,7 @@ def fill_choices(field: Any, pairs: list[tuple[Any, str]], blank: str | None = N
     field.choices = choices(pairs, blank=blank)
 
 
-class ImportForm(FlaskForm):
+class ImportForm(AppForm):
     what = RadioChoiceField("What does the file contain?", choices=choices([
         ("audiences", "Audiences"), ("channels", "Channels"),
         ("affinity", "Affinity (audience, channel, score, evidence)"),

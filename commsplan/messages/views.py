@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -15,6 +14,7 @@ from commsplan.auth.models import Role, User
 from commsplan.db import current_session, unit_of_work
 from commsplan.errors import DomainError
 from commsplan.extensions import db
+from commsplan.forms import AppForm
 from commsplan.messages import checks, coverage, maps, review, versions
 from commsplan.messages.forms import (
     CommentForm,
@@ -273,7 +273,7 @@ def remove_variant(map_id: int, variant_id: int) -> Response:
 
 # --- Review ------------------------------------------------------------------------------------
 
-def act(item: MessageMap, form: FlaskForm, done: str, change: Any) -> Response:
+def act(item: MessageMap, form: AppForm, done: str, change: Any) -> Response:
     """Run a button's change in one transaction, then show the map with what happened."""
     if form.validate_on_submit():
         try:

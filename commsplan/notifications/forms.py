@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
     GovRadioInput,
@@ -18,7 +17,15 @@ from wtforms.validators import InputRequired, Length, Optional
 from wtforms.validators import ValidationError as WTFormsValidationError
 
 from commsplan.auth.models import Role
-from commsplan.forms import ChoiceField, GovDateField, RadioChoiceField, choices, optional_int, time_field
+from commsplan.forms import (
+    AppForm,
+    ChoiceField,
+    GovDateField,
+    RadioChoiceField,
+    choices,
+    optional_int,
+    time_field,
+)
 from commsplan.notifications.kinds import KINDS, ChannelChoice
 from commsplan.timeutil import london_moment
 
@@ -26,7 +33,7 @@ SNOOZE_CHOICES = choices([("30m", "30 minutes"), ("2h", "2 hours"), ("tomorrow",
                           ("custom", "Until a time I choose")])
 
 
-class SnoozeForm(FlaskForm):
+class SnoozeForm(AppForm):
     period = RadioChoiceField("Snooze for", choices=SNOOZE_CHOICES,
                               message="Choose how long to snooze for")
     until_date = GovDateField("Date")
@@ -52,10 +59,10 @@ class SnoozeForm(FlaskForm):
         return london_moment(self.until_date.data, self.until_time.data or "")
 
 
-def preference_form(kinds: list[str]) -> type[FlaskForm]:
+def preference_form(kinds: list[str]) -> type[AppForm]:
     """A form with one radio group per kind of reminder a person can choose for."""
 
-    class PreferencesForm(FlaskForm):
+    class PreferencesForm(AppForm):
         daily_digest = BooleanField(
             "Send me one daily email instead of an email for each non-urgent reminder",
             widget=GovCheckboxInput())
@@ -86,7 +93,7 @@ class DueFields:
         return london_moment(self.due_date.data, self.due_time.data or "")
 
 
-class ReminderForm(DueFields, FlaskForm):
+class ReminderForm(DueFields, AppForm):
     recipient_type = RadioChoiceField("Who should get it", choices=choices([
         ("person", "One person"), ("role", "Everyone with a role")]),
         message="Choose who should get the reminder")
@@ -120,11 +127,11 @@ class ReminderForm(DueFields, FlaskForm):
             raise WTFormsValidationError("Select a role from the list")
 
 
-class RescheduleForm(DueFields, FlaskForm):
+class RescheduleForm(DueFields, AppForm):
     submit = SubmitField("Move reminder", widget=GovSubmitInput())
 
 
-class WebhookForm(FlaskForm):
+class WebhookForm(AppForm):
     name = StringField("Name", widget=GovTextInput(), description="For example 'Hackney comms team chat'",
                        validators=[InputRequired(message="Enter a name for the webhook"),
                                    Length(max=80, message="Name must be 80 characters or fewer")])
@@ -143,7 +150,7 @@ class WebhookForm(FlaskForm):
     submit = SubmitField("Save webhook", widget=GovSubmitInput())
 
 
-class BankHolidayForm(FlaskForm):
+class BankHolidayForm(AppForm):
     day = GovDateField("Date")
     name = StringField("Name", widget=GovTextInput(), validators=[Length(max=100)],
                        description="As the government announces it, like Christmas Day (substitute day)")

@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
@@ -28,6 +27,7 @@ from wtforms import (
 from wtforms.validators import Optional
 
 from commsplan.forms import (
+    AppForm,
     ChoiceField,
     GovDateField,
     MultiChoiceField,
@@ -49,7 +49,7 @@ def enum_choices(enum_class: Any) -> list[Any]:
     return choices((member.value, member.label) for member in enum_class)
 
 
-class PlanFilterForm(FlaskForm):
+class PlanFilterForm(AppForm):
     class Meta:
         csrf = False
 
@@ -60,7 +60,7 @@ class PlanFilterForm(FlaskForm):
     mine = BooleanField("Only plans I own", widget=GovCheckboxInput())
 
 
-class PlanDetailsForm(FlaskForm):
+class PlanDetailsForm(AppForm):
     unit_id = ChoiceField("Business unit", coerce=optional_int, message="Select the business unit",
                           description="Choose Corporate for the force-wide plan")
     year = WholeNumberField("Financial year", message="Enter the year as a whole number, like 2026",
@@ -83,7 +83,7 @@ def section_field(heading: str, hint: str) -> TextAreaField:
     return TextAreaField(heading, widget=GovTextArea(), description=f"{hint}. Markdown is allowed.")
 
 
-class SectionsForm(FlaskForm):
+class SectionsForm(AppForm):
     objectives = section_field(*OASIS_SECTIONS[0][1:])
     audience_insight = section_field(*OASIS_SECTIONS[1][1:])
     strategy = section_field(*OASIS_SECTIONS[2][1:])
@@ -95,7 +95,7 @@ class SectionsForm(FlaskForm):
         return service.Sections(**{name: self[name].data or "" for name, _, _ in OASIS_SECTIONS})
 
 
-class ObjectiveForm(FlaskForm):
+class ObjectiveForm(AppForm):
     statement = StringField("Objective", widget=GovTextInput(),
                             description="Specific: for example 'Reduce robbery of under-18s on routes "
                                         "home from school'")
@@ -116,7 +116,7 @@ class ObjectiveForm(FlaskForm):
             target=self.target.data, deadline=self.deadline.data, element_id=self.element_id.data)
 
 
-class MetricForm(FlaskForm):
+class MetricForm(AppForm):
     level = RadioChoiceField("Level", message="Choose the level", choices=enum_choices(MetricLevel),
                              description="Inputs (what we put in), outputs (what we produce), out-takes "
                                          "(what people took from it), outcomes (what they did or now "
@@ -139,7 +139,7 @@ class MetricForm(FlaskForm):
             target=self.target.data, is_confidence=bool(self.is_confidence.data))
 
 
-class MilestoneForm(FlaskForm):
+class MilestoneForm(AppForm):
     title = StringField("Milestone", widget=GovTextInput())
     target_date = GovDateField("Target date", description="For example 1 9 2026")
     lead_name = StringField("Lead", widget=GovTextInput(), default="TBD",
@@ -171,7 +171,7 @@ def london_datetime(day: Any, clock: str | None) -> datetime | None:
         return None
 
 
-class ActivityForm(FlaskForm):
+class ActivityForm(AppForm):
     title = StringField("Title", widget=GovTextInput())
     element_id = ChoiceField("Violence element", coerce=optional_int,
                              message="Select the violence element it addresses")
@@ -215,7 +215,7 @@ class ActivityForm(FlaskForm):
         self.end_date.data, self.end_time.data = end.date(), f"{end:%H:%M}"
 
 
-class CommentForm(FlaskForm):
+class CommentForm(AppForm):
     comment = TextAreaField("Comment", widget=GovTextArea())
     submit = SubmitField("Send back for changes", widget=GovSubmitInput())
 

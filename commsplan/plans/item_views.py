@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
@@ -17,7 +16,7 @@ from werkzeug.wrappers import Response
 from commsplan.audiences.kinds import AUDIENCES, CHANNELS
 from commsplan.db import current_session, unit_of_work
 from commsplan.errors import DomainError
-from commsplan.forms import choices
+from commsplan.forms import AppForm, choices
 from commsplan.messages.models import MessageMap, MessageStatus
 from commsplan.notifications.jobs import current_settings
 from commsplan.plans import activities, items
@@ -29,7 +28,7 @@ from commsplan.reference.service import active_items
 from commsplan.timeutil import utcnow
 from commsplan.web import ConfirmForm, signed_in_user
 
-Saver = Callable[[Session, CommPlan, FlaskForm, Any], Any]
+Saver = Callable[[Session, CommPlan, AppForm, Any], Any]
 
 
 @dataclass(frozen=True)
@@ -37,10 +36,10 @@ class ItemKind:
     slug: str
     noun: str
     model: Any
-    form: type[FlaskForm]
+    form: type[AppForm]
     save: Saver
-    prepare: Callable[[FlaskForm, CommPlan, Any], None]
-    fill: Callable[[FlaskForm, Any], None]
+    prepare: Callable[[AppForm, CommPlan, Any], None]
+    fill: Callable[[AppForm, Any], None]
     remove: Callable[[Session, CommPlan, Any], None]
 
 
@@ -146,7 +145,7 @@ def kind_of(part: str) -> ItemKind:
     return KINDS[part]
 
 
-def show_errors(form: FlaskForm, errors: dict[str, list[str]]) -> None:
+def show_errors(form: AppForm, errors: dict[str, list[str]]) -> None:
     """Each message on its field, leaving alone a field the form already found wrong."""
     for name, messages in errors.items():
         target = FIELD_FOR.get(name, name)

@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -17,7 +16,7 @@ from commsplan.auth.models import User
 from commsplan.db import current_session, unit_of_work
 from commsplan.errors import DomainError
 from commsplan.extensions import db
-from commsplan.forms import choices
+from commsplan.forms import AppForm, choices
 from commsplan.notifications.jobs import current_settings
 from commsplan.numbers import LARGEST_INTEGER
 from commsplan.plans import overview, service, workflow
@@ -79,7 +78,7 @@ def go_to_plan(plan_id: int, anchor: str | None = None) -> Response:
     return redirect(url_for("plans.show_plan", plan_id=plan_id, _anchor=anchor))
 
 
-def run(plan: CommPlan, form: FlaskForm, done: str, change: Any, anchor: str | None = None) -> Response:
+def run(plan: CommPlan, form: AppForm, done: str, change: Any, anchor: str | None = None) -> Response:
     """Run a button's change in one transaction, then show the plan with what happened."""
     if form.validate_on_submit():
         try:

@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from commsplan.audit import service as audit
 from commsplan.db import current_session, unit_of_work
 from commsplan.errors import DomainError
 from commsplan.extensions import db
+from commsplan.forms import AppForm
 from commsplan.reference import service
 from commsplan.reference.kinds import ReferenceItem, ReferenceKind
 from commsplan.timeutil import utcnow
@@ -30,9 +30,9 @@ class Catalogue:
 
     blueprint: Blueprint
     kinds: Mapping[str, ReferenceKind]
-    forms: Mapping[ReferenceKind, type[FlaskForm]]
+    forms: Mapping[ReferenceKind, type[AppForm]]
     templates: str  # folder of list_items.html, show_item.html and _fields.html
-    prepare_form: Callable[[ReferenceKind, FlaskForm, Any], None] | None = None
+    prepare_form: Callable[[ReferenceKind, AppForm, Any], None] | None = None
     show_context: Callable[[ReferenceKind, Any], dict[str, Any]] | None = None
     list_filters: Callable[[ReferenceKind, Any], tuple[Any, dict[str, Any]]] | None = None
 
@@ -48,7 +48,7 @@ class Catalogue:
             abort(403)
         return kind
 
-    def build_form(self, kind: ReferenceKind, item: ReferenceItem | None) -> FlaskForm:
+    def build_form(self, kind: ReferenceKind, item: ReferenceItem | None) -> AppForm:
         data = {field: getattr(item, field) for field in kind.fields} if item else None
         form = self.forms[kind](data=data)
         if self.prepare_form is not None:
@@ -148,5 +148,5 @@ class Catalogue:
         return redirect(url_for(self.endpoint("show_item"), slug=slug, item_id=item.id))
 
     @staticmethod
-    def values(kind: ReferenceKind, form: FlaskForm) -> dict[str, Any]:
+    def values(kind: ReferenceKind, form: AppForm) -> dict[str, Any]:
         return {field: form[field].data for field in kind.fields}

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from wtforms import Field, SubmitField
 from wtforms.validators import ValidationError as WTFormsValidationError
 
 from commsplan.forms import (
+    AppForm,
     ChoiceField,
     choices,
     code_field,
@@ -21,7 +21,7 @@ from commsplan.reference.models import UnitKind
 from commsplan.reference.service import PARENT_REQUIRED
 
 
-class ViolenceElementForm(FlaskForm):
+class ViolenceElementForm(AppForm):
     code = code_field("Code", 12, "A short code used in reports and imports, like ROB")
     name = text_field("Name", 80)
     description = long_text_field("Description", 2000,
@@ -33,7 +33,7 @@ class ViolenceElementForm(FlaskForm):
     submit = SubmitField("Save", widget=GovSubmitInput())
 
 
-class QualifierForm(FlaskForm):
+class QualifierForm(AppForm):
     code = code_field("Code", 24, "A short code used in reports and imports, like WEAPON")
     name = text_field("Name", 80)
     description = long_text_field("Description", 2000)
@@ -42,7 +42,7 @@ class QualifierForm(FlaskForm):
     submit = SubmitField("Save", widget=GovSubmitInput())
 
 
-class BusinessUnitForm(FlaskForm):
+class BusinessUnitForm(AppForm):
     code = code_field("Code", 12, "A short code used in reports and imports, like HACK")
     name = text_field("Name", 120)
     kind = ChoiceField(
@@ -61,14 +61,14 @@ class BusinessUnitForm(FlaskForm):
             raise WTFormsValidationError(PARENT_REQUIRED)
 
 
-FORMS: dict[ReferenceKind, type[FlaskForm]] = {
+FORMS: dict[ReferenceKind, type[AppForm]] = {
     ELEMENTS: ViolenceElementForm,
     QUALIFIERS: QualifierForm,
     UNITS: BusinessUnitForm,
 }
 
 
-class MemberForm(FlaskForm):
+class MemberForm(AppForm):
     user_id = ChoiceField("Person", coerce=lambda value: int(value) if value else None,
                           message="Select a person from the list")
     submit = SubmitField("Add to unit", widget=GovSubmitInput())

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
@@ -13,7 +12,7 @@ from commsplan.audit import service as audit
 from commsplan.auth.models import Role, User
 from commsplan.db import current_session, unit_of_work
 from commsplan.errors import DomainError
-from commsplan.forms import choices
+from commsplan.forms import AppForm, choices
 from commsplan.reference import membership, service
 from commsplan.reference.catalogue_views import Catalogue
 from commsplan.reference.forms import FORMS, MemberForm
@@ -29,7 +28,7 @@ from commsplan.web import (
 bp = Blueprint("reference", __name__, url_prefix="/reference")
 
 
-def prepare_form(kind: ReferenceKind, form: FlaskForm, item: ReferenceItem | None) -> None:
+def prepare_form(kind: ReferenceKind, form: AppForm, item: ReferenceItem | None) -> None:
     """Offer active items as parents, never the item itself."""
     if kind.has_parent:
         options = service.parent_choices(current_session(), kind, item)

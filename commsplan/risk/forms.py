@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSubmitInput, GovTextArea, GovTextInput
 from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length
 from wtforms.validators import ValidationError as WTFormsValidationError
 
-from commsplan.forms import ChoiceField, RadioChoiceField, WholeNumberField, choices, optional_int
+from commsplan.forms import AppForm, ChoiceField, RadioChoiceField, WholeNumberField, choices, optional_int
 from commsplan.reference.models import UnitKind
 from commsplan.risk.models import Likelihood, ProfileStatus
 from commsplan.risk.profiles import NOTES_LIMIT, EntryValues
@@ -45,7 +44,7 @@ def volt_field(label: str, hint: str) -> TextAreaField:
     return TextAreaField(label, description=hint, widget=GovTextArea())
 
 
-class ProfileFilterForm(FlaskForm):
+class ProfileFilterForm(AppForm):
     class Meta:
         csrf = False
 
@@ -55,7 +54,7 @@ class ProfileFilterForm(FlaskForm):
                          choices=choices([(s.value, s.label) for s in ProfileStatus], blank="Any"))
 
 
-class HeatMapFilterForm(FlaskForm):
+class HeatMapFilterForm(AppForm):
     class Meta:
         csrf = False
 
@@ -66,7 +65,7 @@ class HeatMapFilterForm(FlaskForm):
                        choices=choices([(kind.value, kind.label) for kind in UnitKind], blank="All kinds"))
 
 
-class NewProfileForm(FlaskForm):
+class NewProfileForm(AppForm):
     unit = ChoiceField("Business unit", coerce=optional_int, message="Select a business unit")
     year = WholeNumberField("Financial year", message="Enter the year as a whole number, like 2026",
                             widget=GovTextInput(), validators=[InputRequired("Enter the financial year")],
@@ -81,7 +80,7 @@ class NewProfileForm(FlaskForm):
 ELEMENT_FIELD = RadioChoiceField("Violence element", message="Select the violence element to add")
 
 
-class EntryForm(FlaskForm):
+class EntryForm(AppForm):
     volume = WholeNumberField("Volume", message="Enter the volume as a whole number",
                               widget=GovTextInput(), description="Recorded offences in the year")
     harm_score = DecimalField("Harm score", message="Enter the harm score as a number")
@@ -117,7 +116,7 @@ class NewEntryForm(EntryForm):
     submit = SubmitField("Add element", widget=GovSubmitInput())
 
 
-class ProfileImportForm(FlaskForm):
+class ProfileImportForm(AppForm):
     year = WholeNumberField("Financial year", message="Enter the year as a whole number, like 2026",
                             widget=GovTextInput(),
                             validators=[InputRequired("Enter the financial year")],

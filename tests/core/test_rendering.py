@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from commsplan.rendering import format_datetime, render_markdown
+from commsplan.rendering import format_datetime, machine_time, render_markdown
 
 XSS_VECTORS = [
     "<script>alert(1)</script>",
@@ -58,3 +58,16 @@ def test_markdown_never_emits_a_script_tag(text: str) -> None:
 )
 def test_times_are_shown_in_london_time(moment: datetime, expected: str) -> None:
     assert format_datetime(moment) == expected
+
+
+@pytest.mark.parametrize(
+    ("moment", "expected"),
+    [
+        (datetime(2026, 11, 20, 9, 45, 0, 123456, tzinfo=UTC), "2026-11-20T09:45:00Z"),
+        (datetime(2026, 7, 15, 10, 30, 5, tzinfo=timezone(timedelta(hours=1))), "2026-07-15T09:30:05Z"),
+        (None, ""),
+    ],
+)
+def test_machine_times_are_utc_to_the_second(moment: datetime | None, expected: str) -> None:
+    """What `<time datetime>` accepts: no six-digit fraction of a second, no offset but Z."""
+    assert machine_time(moment) == expected
