@@ -2,10 +2,10 @@
 
     .venv/bin/python -m bench.run [--quick]
 
-Runs the page, coverage, incident-launch, integrated-plan and reminders benchmarks (the last on
-SQLite and, when it answers, on PostgreSQL), gathers what each wrote to bench/results/ into
+Runs the page, coverage, incident-launch, integrated-plan, reminders and CSV-import benchmarks (the
+last two on SQLite and, when it answers, on PostgreSQL), gathers what each wrote to bench/results/ into
 bench/results/latest.json with how long it took and whether its goals were met, and exits 1 when
-any goal was missed. `--quick` runs the reminders benchmark at a tenth of its size.
+any goal was missed. `--quick` runs the reminders benchmark at a tenth of its size and the import one at a fifth.
 """
 
 from __future__ import annotations
@@ -19,8 +19,9 @@ from datetime import UTC, datetime
 
 from bench.common import RESULTS
 
-BENCHMARKS = ("pages", "coverage", "incident_launch", "integrated", "reminders")
-QUICK = {"reminders": ["--burst", "10000", "--emails", "1000", "--paced", "10000", "--window", "40"]}
+BENCHMARKS = ("pages", "coverage", "incident_launch", "integrated", "reminders", "imports")
+QUICK = {"reminders": ["--burst", "10000", "--emails", "1000", "--paced", "10000", "--window", "40"],
+         "imports": ["--rows", "2000"]}
 
 
 def main() -> int:

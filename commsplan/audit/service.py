@@ -105,6 +105,18 @@ def add_all_audited(session: Session, objs: Sequence[Auditable], *, actor: User 
     record_created(session, objs, actor=actor, now=now)
 
 
+def insert_all_audited(session: Session, model: type[Any], rows: Sequence[Mapping[str, Any]], *,
+                       actor: User | None, now: datetime) -> list[Any]:
+    """Insert rows of `model` (column values by name) in batched INSERTs and record each as created;
+    returns the new objects, in no particular order. Unlike `add_all_audited`, the number of
+    statements does not grow with the rows on SQLite, where a flush inserts one row at a time."""
+    if not rows:
+        return []
+    objs = list(session.scalars(insert(model).returning(model), [dict(row) for row in rows]))
+    record_created(session, objs, actor=actor, now=now)
+    return objs
+
+
 def record_created(session: Session, objs: Sequence[Auditable], *, actor: User | None, now: datetime
                    ) -> None:
     """Audit entries for objects already inserted, written in one statement however many there are."""
@@ -123,23 +135,51 @@ def update_audited(
     action: str = "update",
 ) -> Changes:
     """Apply `values` to `obj` and record what changed; records nothing when nothing changed."""
-    before = snapshot(obj)
-    for field, value in values.items():
-        setattr(obj, field, value)
-    changes = diff(before, snapshot(obj))
-    if changes:
-        if hasattr(obj, "updated_at"):
-            obj.updated_at = now
+    return update_all_audited(session, [(obj, values)], actor=actor, now=now, action=action)[0]
+
+
+def update_all_audited(
+    session: Session,
+    updates: Sequence[tuple[Auditable, Mapping[str, Any]]],
+    *,
+    actor: User | None,
+    now: datetime,
+    action: str = "update",
+) -> list[Changes]:
+    """Apply each object's values and record what changed: one flush and one audit INSERT however
+    many objects change. Returns each object's changes, in order (empty when nothing changed)."""
+    all_changes, rows = [], []
+    for obj, values in updates:
+        before = snapshot(obj)
+        for field, value in values.items():
+            setattr(obj, field, value)
+        changes = diff(before, snapshot(obj))
+        if changes:
+            if hasattr(obj, "updated_at"):
+                obj.updated_at = now
+            rows.append(entry_row(action, obj.__audit_type__, getattr(obj, "id"),  # noqa: B009
+                                  obj.audit_label, changes, actor=actor, now=now))
+        all_changes.append(changes)
+    if rows:
         session.flush()
-        record(session, actor=actor, action=action, obj=obj, changes=changes, now=now)
-    return changes
+        record_rows(session, rows)
+    return all_changes
 
 
 def delete_audited(session: Session, obj: Auditable, *, actor: User | None, now: datetime) -> None:
     """Delete an object, recording every audited field as removed."""
-    removed = {field: [value, None] for field, value in snapshot(obj).items()}
-    record(session, actor=actor, action="delete", obj=obj, changes=removed, now=now)
-    session.delete(obj)
+    delete_all_audited(session, [obj], actor=actor, now=now)
+
+
+def delete_all_audited(session: Session, objs: Sequence[Auditable], *, actor: User | None,
+                       now: datetime) -> None:
+    """Delete objects, recording every audited field of each as removed, in one audit INSERT."""
+    record_rows(session, [entry_row("delete", obj.__audit_type__, getattr(obj, "id"),  # noqa: B009
+                                    obj.audit_label,
+                                    {field: [value, None] for field, value in snapshot(obj).items()},
+                                    actor=actor, now=now) for obj in objs])
+    for obj in objs:
+        session.delete(obj)
     session.flush()
 
 
