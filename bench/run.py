@@ -3,9 +3,10 @@
     .venv/bin/python -m bench.run [--quick]
 
 Runs the page, coverage, incident-launch, integrated-plan, reminders and CSV-import benchmarks (the
-last two on SQLite and, when it answers, on PostgreSQL), gathers what each wrote to bench/results/ into
-bench/results/latest.json with how long it took and whether its goals were met, and exits 1 when
-any goal was missed. `--quick` runs the reminders benchmark at a tenth of its size and the import one at a fifth.
+last two on SQLite and, when it answers, on PostgreSQL), gathers what each wrote to bench/results/
+into bench/results/latest.json with how long it took and whether its goals were met, and exits 1
+when any goal was missed. `--quick` runs the reminders benchmark at a tenth of its size and the
+import one at a fifth.
 """
 
 from __future__ import annotations

@@ -234,39 +234,34 @@ def import_kind(
 
 
 def import_affinity(session: Session, text: str, *, actor: User | None, now: datetime) -> ImportResult:
-    """Set every (audience, channel) score in the file; all or nothing."""
+    """Set every (audience, channel) score in the file; all or nothing. Names and the scored cells
+    are read in one query each; every fault of every row is reported."""
     rows = read_rows(text, AFFINITY_COLUMNS, ("audience", "channel", "score"))
     audiences = {a.name.lower(): a for a in session.scalars(select(Audience))}
     channels = {c.name.lower(): c for c in session.scalars(select(Channel))}
-    result, seen = ImportResult(), dict[tuple[int, int], int]()
+    existing = service.affinities(session)
+    changes, errors, seen = list[service.CellChange](), list[RowError](), dict[service.Cell, int]()
     for number, row in rows:
         audience, channel = audiences.get(row["audience"].lower()), channels.get(row["channel"].lower())
         score = row["score"]
-        problems = [("audience", "No audience has this name")] if audience is None else []
-        problems += [("channel", "No channel has this name")] if channel is None else []
-        if audience is not None and channel is not None and (
-                first := repeated(seen, (audience.id, channel.id), number)):
-            problems.append(("channel", f"This audience and channel pair is already on row {first}"))
+        problems = {"audience": ["No audience has this name"]} if audience is None else {}
+        problems |= {"channel": ["No channel has this name"]} if channel is None else {}
         if score not in ("0", "1", "2", "3", ""):
-            problems.append(("score", "Enter a score from 0 to 3, or leave it blank to clear it"))
-        if problems or audience is None or channel is None:
-            result.errors += [RowError(number, f, m) for f, m in problems]
+            problems["score"] = ["Enter a score from 0 to 3, or leave it blank to clear it"]
+        if audience is None or channel is None:
+            errors += row_errors(number, problems)
             continue
-        try:
-            changed = service.set_affinity(session, audience=audience, channel=channel,
-                                           score=int(score) if score else None,
-                                           # no evidence column keeps the evidence already there
-                                           evidence=row.get("evidence"), actor=actor, now=now)
-        except ValidationError as error:
-            result.errors += [RowError(number, f, m) for f, ms in error.field_errors.items() for m in ms]
-            continue
-        if changed:
-            result.updated += 1
-        else:
-            result.unchanged += 1
-    if result.errors:
-        raise ImportFailed(result.errors)
-    return result
+        # no evidence column keeps the evidence already there
+        change = service.CellChange(audience, channel, int(score) if score in ("0", "1", "2", "3") else None,
+                                    row.get("evidence"))
+        if first := repeated(seen, change.key, number):
+            problems["channel"] = [f"This audience and channel pair is already on row {first}"]
+        errors += row_errors(number, problems, service.cell_errors(change, existing.get(change.key)))
+        changes.append(change)
+    if errors:
+        raise ImportFailed(errors)
+    changed = service.set_cells(session, changes, existing=existing, actor=actor, now=now)
+    return ImportResult(updated=changed, unchanged=len(changes) - changed)
 
 
 IMPORTABLE = {"audiences": AUDIENCES, "channels": CHANNELS}
