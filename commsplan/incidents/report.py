@@ -67,11 +67,13 @@ DECISION_LOG_MD = """{% autoescape false %}## Decision log
 
 {{ head_line }}
 {% for entry in report.decisions %}
-### {{ entry.sequence }}. {% if entry.id in report.corrected %}~~{{ entry.decision | md }}~~ (superseded by entry \
+### {{ entry.sequence }}. {% if entry.id in report.corrected %}~~{{ entry.decision | md }}~~ \
+(superseded by entry \
 {{ report.corrected[entry.id] }}){% else %}{{ entry.decision | md }}{% endif %}
 
 {{ entry.at | datetime }}, {{ entry.decided_by.name | md }} as {{ report.roles.get(entry.decision_role, \
-entry.decision_role) | md }}{% if entry.on_behalf %}, recorded by {{ entry.recorded_by.name | md }} on their behalf\
+entry.decision_role) | md }}{% if entry.on_behalf %}, recorded by \
+{{ entry.recorded_by.name | md }} on their behalf\
 {% endif %}{% if entry.supersedes_id %}; corrects an earlier entry{% endif %}
 {% for name, label in ndm_parts.items() if entry[name] %}
 - {{ label }}: {{ entry[name] | md | indent(2) }}{% endfor %}
