@@ -8,8 +8,9 @@ from datetime import date, datetime
 from enum import Enum
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
-from sqlalchemy import Select, insert, select
+from sqlalchemy import Select, insert, inspect, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from commsplan.audit.models import AuditEntry
 
@@ -135,7 +136,16 @@ def update_audited(
     action: str = "update",
 ) -> Changes:
     """Apply `values` to `obj` and record what changed; records nothing when nothing changed."""
-    return update_all_audited(session, [(obj, values)], actor=actor, now=now, action=action)[0]
+    before = snapshot(obj)
+    for field, value in values.items():
+        setattr(obj, field, value)
+    changes = diff(before, snapshot(obj))
+    if changes:
+        if hasattr(obj, "updated_at"):
+            obj.updated_at = now
+        session.flush()
+        record(session, actor=actor, action=action, obj=obj, changes=changes, now=now)
+    return changes
 
 
 def update_all_audited(
@@ -146,24 +156,41 @@ def update_all_audited(
     now: datetime,
     action: str = "update",
 ) -> list[Changes]:
-    """Apply each object's values and record what changed: one flush and one audit INSERT however
-    many objects change. Returns each object's changes, in order (empty when nothing changed)."""
+    """Set each object's column values (plain columns only) and record what changed.
+
+    A flush would send one UPDATE per object whenever neighbours change different columns; this
+    sends one per set of columns changed, and one audit INSERT, however many objects. Returns each
+    object's changes, in order (empty when nothing changed)."""
     all_changes, rows = [], []
+    batches: dict[tuple[type, tuple[str, ...]], list[dict[str, Any]]] = {}
     for obj, values in updates:
         before = snapshot(obj)
-        for field, value in values.items():
-            setattr(obj, field, value)
-        changes = diff(before, snapshot(obj))
+        changed = {field: value for field, value in values.items()
+                   if jsonable(getattr(obj, field)) != jsonable(value)}
+        changes = diff(before, {**before, **{field: jsonable(value) for field, value in changed.items()
+                                             if field in before}})
         if changes:
             if hasattr(obj, "updated_at"):
-                obj.updated_at = now
+                changed["updated_at"] = now
             rows.append(entry_row(action, obj.__audit_type__, getattr(obj, "id"),  # noqa: B009
                                   obj.audit_label, changes, actor=actor, now=now))
+        if changed:
+            batches.setdefault((type(obj), tuple(sorted(changed))), []).append(
+                {**primary_key_of(obj), **changed})
+            for field, value in changed.items():
+                set_committed_value(obj, field, value)  # what the UPDATE below writes
         all_changes.append(changes)
-    if rows:
-        session.flush()
-        record_rows(session, rows)
+    for (model, _), params in batches.items():
+        session.execute(update(model), params)
+    record_rows(session, rows)
     return all_changes
+
+
+def primary_key_of(obj: object) -> dict[str, Any]:
+    """The object's primary key, by attribute name, as a bulk UPDATE wants it."""
+    mapper = inspect(obj).mapper
+    return {mapper.get_property_by_column(column).key: value
+            for column, value in zip(mapper.primary_key, mapper.primary_key_from_instance(obj), strict=True)}
 
 
 def delete_audited(session: Session, obj: Auditable, *, actor: User | None, now: datetime) -> None:

@@ -175,7 +175,7 @@ def update_item(
 
 # --- many items at once (CSV imports): one query to read, one statement per kind of write ---------
 
-Proposal = tuple["ReferenceItem | None", Mapping[str, Any]]  # (the item to change or None to add, values)
+Proposal = tuple[ReferenceItem | None, Mapping[str, Any]]  # (the item to change or None to add, values)
 
 
 def all_items(session: Session, kind: ReferenceKind) -> list[Any]:

@@ -168,7 +168,7 @@ def save_entry(
     return save_entries(session, [(profile, element, values)], actor=actor, now=now)[0][1]
 
 
-EntryChange = tuple[RiskProfile, ViolenceElement, "EntryValues"]
+EntryChange = tuple[RiskProfile, ViolenceElement, EntryValues]
 
 
 def save_entries(

@@ -12,11 +12,11 @@ from sqlalchemy.orm import Session
 from bench.imports import FAULTS, audiences_csv
 from commsplan.audiences.csv_io import ImportFailed
 from commsplan.audiences.kinds import AUDIENCES
-from commsplan.audiences.models import Audience
+from commsplan.audiences.models import Affinity, Audience
 from commsplan.audit.models import AuditEntry
 from commsplan.auth.models import User
-from tests.audiences.helpers import count, entries
-from tests.audiences.test_csv import import_kind
+from tests.audiences.helpers import count, entries, make_audience, make_channel
+from tests.audiences.test_csv import import_affinity, import_kind
 from tests.conftest import count_queries
 
 ROWS = 10_000
@@ -61,3 +61,25 @@ def test_every_fault_of_a_bad_row_among_ten_thousand_is_named_and_nothing_is_wri
     assert messages["name"] == "Same name as row 2"
     assert counter.count <= 5, counter.statements
     assert (count(Audience), count(AuditEntry)) == (0, audit_entries)
+
+
+def test_a_whole_affinity_grid_is_set_in_a_bounded_number_of_statements(
+        session: Session, officer: User, now: datetime) -> None:
+    audiences = [make_audience(session, now=now, name=f"Audience {n}") for n in range(30)]
+    channels = [make_channel(session, now=now, name=f"Channel {n}") for n in range(30)]
+    header = "audience,channel,score,evidence\n"
+    first = header + "".join(f"{a.name},{c.name},{(a.id + c.id) % 4},Survey\n"
+                             for a in audiences for c in channels)
+    session.commit()
+    with count_queries() as counter:
+        assert import_affinity(session, first, officer, now).updated == 900
+    assert counter.count <= 15, counter.statements
+    # Half the cells cleared, the rest changed: one batched UPDATE, one DELETE, audit in bulk.
+    second = header + "".join(f"{a.name},{c.name},{'' if c.id % 2 else 3},\n"
+                              for a in audiences for c in channels)
+    with count_queries() as counter:
+        result = import_affinity(session, second, officer, now)
+    assert counter.count <= 15, counter.statements
+    assert result.updated + result.unchanged == 900
+    assert count(Affinity) == 450
+    assert {e.action for e in entries("affinity")} == {"create", "update", "delete"}
