@@ -3,10 +3,11 @@
     .venv/bin/python -m bench.run [--quick]
 
 Runs the London-scale benchmark (every key page next to the framework's floor), then the page,
-coverage, incident-launch, integrated-plan and reminders benchmarks (the last on SQLite and, when it
-answers, on PostgreSQL), gathers what each wrote to bench/results/ into
+coverage, incident-launch, integrated-plan, reminders and CSV-import benchmarks (the last two on
+SQLite and, when it answers, on PostgreSQL), gathers what each wrote to bench/results/ into
 bench/results/latest.json with how long it took and whether its goals were met, and exits 1 when
-any goal was missed. `--quick` runs the reminders benchmark at a tenth of its size.
+any goal was missed. `--quick` runs the reminders benchmark at a tenth of its size and the import
+one at a fifth.
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ from datetime import UTC, datetime
 
 from bench.common import RESULTS
 
-BENCHMARKS = ("london", "pages", "coverage", "incident_launch", "integrated", "reminders")
-QUICK = {"reminders": ["--burst", "10000", "--emails", "1000", "--paced", "10000", "--window", "40"]}
+BENCHMARKS = ("london", "pages", "coverage", "incident_launch", "integrated", "reminders", "imports")
+QUICK = {"reminders": ["--burst", "10000", "--emails", "1000", "--paced", "10000", "--window", "40"],
+         "imports": ["--rows", "2000"]}
 
 
 def main() -> int:

@@ -47,6 +47,38 @@ def render_markdown(text: str | None) -> Markup:
     return Markup(clean)
 
 
+# Characters that format text anywhere on a line, and line starts that open a heading, list,
+# blockquote or rule. Other punctuation (a full stop in "v2.5", a hyphen in "Tower-Hamlets") is left
+# alone so the exported text stays readable; CommonMark lets any of these be escaped.
+INLINE_MARKUP = re.compile(r"([\\`*_\[\]|~])")
+BLOCK_START = re.compile(r"^([ \t]*)([#+\-=])", re.MULTILINE)
+ORDERED_START = re.compile(r"^([ \t]*\d+)([.)])", re.MULTILINE)
+HTML_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+QUOTE_MARKER = re.compile(r"^([ \t]*)&gt;", re.MULTILINE)
+
+
+def escape_markdown(text: str | None, *, keep_formatting: bool = False) -> str:
+    """User text made safe to put in a Markdown file.
+
+    `&`, `<` and `>` become character references, so no HTML tag or entity trick survives into a
+    viewer. Unless `keep_formatting`, Markdown syntax is backslash-escaped too, so a title or a
+    name reads exactly as typed (`**x**` stays two asterisks, `# x` is not a heading). With
+    `keep_formatting` (a plan's own sections, written in Markdown) lists, emphasis, links and
+    blockquotes keep working; only raw HTML is neutralised.
+    """
+    escaped = "".join(HTML_ENTITIES.get(char, char) for char in (text or ""))
+    if keep_formatting:
+        return QUOTE_MARKER.sub("\\1>", escaped)
+    escaped = INLINE_MARKUP.sub(r"\\\1", escaped)
+    escaped = ORDERED_START.sub(r"\1\\\2", escaped)
+    return BLOCK_START.sub(r"\1\\\2", escaped)
+
+
+def escape_markdown_line(text: str | None) -> str:
+    """`escape_markdown` for a table cell or a heading: one line, with `|` escaped."""
+    return " ".join(escape_markdown(text).splitlines())
+
+
 TOKEN = re.compile(r"\s+|[^\s]+")
 
 
@@ -111,5 +143,6 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_datetime, "datetime")
     app.add_template_filter(format_date, "date")
     app.add_template_filter(machine_time, "machine_time")
+    app.add_template_filter(escape_markdown, "md")
     app.add_template_global(error_summary)
     app.add_template_global(word_diff)

@@ -21,7 +21,7 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from commsplan.audiences import service
@@ -29,7 +29,7 @@ from commsplan.audiences.kinds import AUDIENCES, CHANNELS
 from commsplan.audiences.models import Audience, Channel
 from commsplan.auth.models import User
 from commsplan.errors import ValidationError
-from commsplan.formdata import validated_form
+from commsplan.formdata import checked_form
 from commsplan.forms import AppForm
 from commsplan.reference import service as catalogue
 from commsplan.reference.kinds import ReferenceKind
@@ -159,93 +159,109 @@ def repeated(seen: dict[Any, int], key: Any, number: int) -> int | None:
     return first if first != number else None
 
 
-def row_payload(form_class: type[AppForm], row: dict[str, str]) -> dict[str, Any]:
-    """CSV text to the JSON-like values the form checks: lists split, yes/no as true/false."""
-    probe = form_class(formdata=None, meta={"csrf": False})
-    payload: dict[str, Any] = {}
-    for name, value in row.items():
-        kind = type(probe[name]).__name__
-        if kind in ("LanguagesField", "MultiChoiceField"):
-            payload[name] = [part.strip() for part in value.split(LIST_SEPARATOR) if part.strip()]
-        elif kind == "BooleanField":
-            # Anything but yes or no stays text, which the type check reports for this row.
-            answer = yes_no(value)
-            payload[name] = value if answer is None else answer
-        elif kind == "WholeNumberField":
-            # JSON-typed checks want an integer or null; other text stays text and is reported.
-            payload[name] = None if not value else int(value) if WHOLE_NUMBER.fullmatch(value) else value
-        else:
-            payload[name] = value
-    return payload
+class RowReader:
+    """Turns a file's rows into a form's values, with one form, made once, checking every row."""
+
+    def __init__(self, form_class: type[AppForm]) -> None:
+        self.form = form_class(formdata=None, meta={"csrf": False})
+
+    def payload(self, row: dict[str, str]) -> dict[str, Any]:
+        """CSV text to the JSON-like values the form checks: lists split, yes/no as true/false."""
+        payload: dict[str, Any] = {}
+        for name, value in row.items():
+            kind = type(self.form[name]).__name__ if name in self.form else ""
+            if kind in ("LanguagesField", "MultiChoiceField"):
+                payload[name] = [part.strip() for part in value.split(LIST_SEPARATOR) if part.strip()]
+            elif kind == "BooleanField":
+                # Anything but yes or no stays text, which the type check reports for this row.
+                answer = yes_no(value)
+                payload[name] = value if answer is None else answer
+            elif kind == "WholeNumberField":
+                # JSON-typed checks want an integer or null; other text stays text and is reported.
+                payload[name] = None if not value else int(value) if WHOLE_NUMBER.fullmatch(value) else value
+            else:
+                payload[name] = value
+        return payload
+
+    def values(self, row: dict[str, str], fields: Iterable[str], current: dict[str, Any] | None
+               ) -> tuple[dict[str, Any], dict[str, list[str]]]:
+        """The row's values for `fields` that passed the form, and every fault the form found."""
+        payload = self.payload(row)
+        blank = {key for key, value in payload.items() if value is None}
+        errors = checked_form(self.form, payload, current=current, nullable=blank)
+        return {name: self.form[name].data for name in fields if name not in errors}, errors
+
+
+def row_errors(number: int, *found: dict[str, list[str]]) -> list[RowError]:
+    """Every fault of one row; a field reported by an earlier check is not reported again."""
+    fields: dict[str, list[str]] = {}
+    for errors in found:
+        for name, messages in errors.items():
+            fields.setdefault(name, list(messages))
+    return [RowError(number, name, message) for name, messages in fields.items() for message in messages]
 
 
 def import_kind(
     session: Session, kind: ReferenceKind, form_class: type[AppForm], text: str, *,
     actor: User | None, now: datetime,
 ) -> ImportResult:
-    """Add or update every row, matching by name; raises ImportFailed (saving nothing) on any error."""
+    """Add or update every row, matching by name; raises ImportFailed (saving nothing) on any error.
+
+    Every row is checked against the items read in one query, and every fault of every row is
+    reported; then the whole file is saved in a few statements, whatever its length."""
     rows = read_rows(text, kind.fields, ("name",))
-    result, seen = ImportResult(), dict[str, int]()
+    existing = catalogue.all_items(session, kind)
+    by_name = {item.name.lower(): item for item in existing}
+    reader, seen = RowReader(form_class), dict[str, int]()
+    proposals: list[catalogue.Proposal] = []
+    faults: list[tuple[dict[str, list[str]], ...]] = []
     for number, row in rows:
         name = row.get("name", "").lower()
-        if first := repeated(seen, name, number):
-            result.errors.append(RowError(number, "name", f"Same name as row {first}"))
-            continue
-        existing = session.scalar(select(kind.model).where(func.lower(kind.model.name) == name))
-        current = {f: getattr(existing, f) for f in kind.fields} if existing is not None else None
-        try:
-            payload = row_payload(form_class, row)
-            blank = {key for key, value in payload.items() if value is None}
-            form = validated_form(form_class, payload, current=current, nullable=blank)
-            values = {f: form[f].data for f in kind.fields}
-            if existing is None:
-                catalogue.create_item(session, kind, values=values, actor=actor, now=now)
-                result.created += 1
-            elif catalogue.update_item(session, kind, existing, values=values, actor=actor, now=now):
-                result.updated += 1
-            else:
-                result.unchanged += 1
-        except ValidationError as error:
-            result.errors += [RowError(number, f, m) for f, ms in error.field_errors.items() for m in ms]
-    if result.errors:
-        raise ImportFailed(result.errors)
-    return result
+        first = repeated(seen, name, number)
+        item = None if first else by_name.get(name)
+        current = {f: getattr(item, f) for f in kind.fields} if item is not None else None
+        values, form_errors = reader.values(row, kind.fields, current)
+        faults.append(({"name": [f"Same name as row {first}"]} if first else {}, form_errors))
+        proposals.append((item, values))
+    rules = catalogue.check_items(session, kind, proposals, existing)
+    errors = [error for (number, _), found, broken in zip(rows, faults, rules, strict=True)
+              for error in row_errors(number, *found, broken)]
+    if errors:
+        raise ImportFailed(errors)
+    outcomes = catalogue.save_items(session, kind, proposals, existing, actor=actor, now=now)
+    return ImportResult(created=outcomes.count("created"), updated=outcomes.count("updated"),
+                        unchanged=outcomes.count("unchanged"))
 
 
 def import_affinity(session: Session, text: str, *, actor: User | None, now: datetime) -> ImportResult:
-    """Set every (audience, channel) score in the file; all or nothing."""
+    """Set every (audience, channel) score in the file; all or nothing. Names and the scored cells
+    are read in one query each; every fault of every row is reported."""
     rows = read_rows(text, AFFINITY_COLUMNS, ("audience", "channel", "score"))
     audiences = {a.name.lower(): a for a in session.scalars(select(Audience))}
     channels = {c.name.lower(): c for c in session.scalars(select(Channel))}
-    result, seen = ImportResult(), dict[tuple[int, int], int]()
+    existing = service.affinities(session)
+    changes, errors, seen = list[service.CellChange](), list[RowError](), dict[service.Cell, int]()
     for number, row in rows:
         audience, channel = audiences.get(row["audience"].lower()), channels.get(row["channel"].lower())
         score = row["score"]
-        problems = [("audience", "No audience has this name")] if audience is None else []
-        problems += [("channel", "No channel has this name")] if channel is None else []
-        if audience is not None and channel is not None and (
-                first := repeated(seen, (audience.id, channel.id), number)):
-            problems.append(("channel", f"This audience and channel pair is already on row {first}"))
+        problems = {"audience": ["No audience has this name"]} if audience is None else {}
+        problems |= {"channel": ["No channel has this name"]} if channel is None else {}
         if score not in ("0", "1", "2", "3", ""):
-            problems.append(("score", "Enter a score from 0 to 3, or leave it blank to clear it"))
-        if problems or audience is None or channel is None:
-            result.errors += [RowError(number, f, m) for f, m in problems]
+            problems["score"] = ["Enter a score from 0 to 3, or leave it blank to clear it"]
+        if audience is None or channel is None:
+            errors += row_errors(number, problems)
             continue
-        try:
-            changed = service.set_affinity(session, audience=audience, channel=channel,
-                                           score=int(score) if score else None,
-                                           # no evidence column keeps the evidence already there
-                                           evidence=row.get("evidence"), actor=actor, now=now)
-        except ValidationError as error:
-            result.errors += [RowError(number, f, m) for f, ms in error.field_errors.items() for m in ms]
-            continue
-        if changed:
-            result.updated += 1
-        else:
-            result.unchanged += 1
-    if result.errors:
-        raise ImportFailed(result.errors)
-    return result
+        # no evidence column keeps the evidence already there
+        change = service.CellChange(audience, channel, int(score) if score in ("0", "1", "2", "3") else None,
+                                    row.get("evidence"))
+        if first := repeated(seen, change.key, number):
+            problems["channel"] = [f"This audience and channel pair is already on row {first}"]
+        errors += row_errors(number, problems, service.cell_errors(change, existing.get(change.key)))
+        changes.append(change)
+    if errors:
+        raise ImportFailed(errors)
+    changed = service.set_cells(session, changes, existing=existing, actor=actor, now=now)
+    return ImportResult(updated=changed, unchanged=len(changes) - changed)
 
 
 IMPORTABLE = {"audiences": AUDIENCES, "channels": CHANNELS}

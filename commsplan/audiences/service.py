@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
@@ -41,6 +42,54 @@ def _check(score: int | None, evidence: str) -> dict[str, list[str]]:
     return errors
 
 
+@dataclass(frozen=True)
+class CellChange:
+    """A new score for one cell (None clears it); evidence None keeps the evidence already there."""
+
+    audience: Audience
+    channel: Channel
+    score: int | None
+    evidence: str | None = None
+
+    @property
+    def key(self) -> Cell:
+        return (self.audience.id, self.channel.id)
+
+    def evidence_over(self, current: Affinity | None) -> str:
+        return (current.evidence if current and self.evidence is None else self.evidence or "").strip()
+
+
+def cell_errors(change: CellChange, current: Affinity | None) -> dict[str, list[str]]:
+    """What is wrong with the change, by field (nothing when it can be saved)."""
+    return _check(change.score, change.evidence_over(current))
+
+
+def set_cells(
+    session: Session, changes: Sequence[CellChange], *, existing: Mapping[Cell, Affinity],
+    actor: User | None, now: datetime,
+) -> int:
+    """Save every change, or none when one is wrong (ValidationError); `existing` holds the cells
+    already scored (at least those changed). New cells go in one INSERT, changed ones in one batched
+    UPDATE, cleared ones in one DELETE, each audited. Returns how many cells changed."""
+    new, updates, cleared = [], [], []
+    for change in changes:
+        current = existing.get(change.key)
+        if errors := cell_errors(change, current):
+            raise ValidationError(errors)
+        evidence = change.evidence_over(current)
+        if change.score is None:
+            cleared += [current] if current is not None else []
+        elif current is None:
+            new.append({"audience_id": change.audience.id, "channel_id": change.channel.id,
+                        "score": change.score, "evidence": evidence, "updated_at": now})
+        else:
+            updates.append((current, {"score": change.score, "evidence": evidence}))
+    audit.insert_all_audited(session, Affinity, new, actor=actor, now=now)
+    changed = audit.update_all_audited(session, updates, actor=actor, now=now)
+    audit.delete_all_audited(session, cleared, actor=actor, now=now)
+    return len(new) + sum(1 for changes_of_cell in changed if changes_of_cell) + len(cleared)
+
+
 def set_affinity(
     session: Session,
     *,
@@ -52,22 +101,10 @@ def set_affinity(
     now: datetime,
 ) -> bool:
     """Set one cell (None clears it); audited. Returns whether anything changed."""
-    row = session.get(Affinity, (audience.id, channel.id))
-    evidence = (row.evidence if row and evidence is None else evidence or "").strip()
-    if errors := _check(score, evidence):
-        raise ValidationError(errors)
-    if score is None:
-        if row is None:
-            return False
-        audit.delete_audited(session, row, actor=actor, now=now)
-        return True
-    if row is None:
-        row = Affinity(audience_id=audience.id, channel_id=channel.id, audience=audience,
-                       channel=channel, score=score, evidence=evidence, updated_at=now)
-        audit.add_audited(session, row, actor=actor, now=now)
-        return True
-    return bool(audit.update_audited(session, row, {"score": score, "evidence": evidence},
-                                     actor=actor, now=now))
+    change = CellChange(audience, channel, score, evidence)
+    current = session.get(Affinity, change.key)
+    existing = {change.key: current} if current is not None else {}
+    return bool(set_cells(session, [change], existing=existing, actor=actor, now=now))
 
 
 def set_scores(
@@ -76,14 +113,9 @@ def set_scores(
     """Save a whole grid of scores (evidence untouched); returns how many cells changed."""
     audiences = {a.id: a for a in session.scalars(select(Audience))}
     channels = {c.id: c for c in session.scalars(select(Channel))}
-    existing = affinities(session)
-    changed = 0
-    for (audience_id, channel_id), score in scores.items():
+    for audience_id, channel_id in scores:
         if audience_id not in audiences or channel_id not in channels:
             raise ValidationError.single(f"cell-{audience_id}-{channel_id}", "No such audience or channel")
-        current = existing.get((audience_id, channel_id))
-        if (current.score if current else None) == score:
-            continue
-        changed += set_affinity(session, audience=audiences[audience_id], channel=channels[channel_id],
-                                score=score, actor=actor, now=now)
-    return changed
+    return set_cells(session, [CellChange(audiences[a], channels[c], score)
+                               for (a, c), score in scores.items()],
+                     existing=affinities(session), actor=actor, now=now)

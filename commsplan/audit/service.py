@@ -8,8 +8,9 @@ from datetime import date, datetime
 from enum import Enum
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
-from sqlalchemy import Select, insert, select
+from sqlalchemy import Select, insert, inspect, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from commsplan.audit.models import AuditEntry
 
@@ -105,6 +106,18 @@ def add_all_audited(session: Session, objs: Sequence[Auditable], *, actor: User 
     record_created(session, objs, actor=actor, now=now)
 
 
+def insert_all_audited(session: Session, model: type[Any], rows: Sequence[Mapping[str, Any]], *,
+                       actor: User | None, now: datetime) -> list[Any]:
+    """Insert rows of `model` (column values by name) in batched INSERTs and record each as created;
+    returns the new objects, in no particular order. Unlike `add_all_audited`, the number of
+    statements does not grow with the rows on SQLite, where a flush inserts one row at a time."""
+    if not rows:
+        return []
+    objs = list(session.scalars(insert(model).returning(model), [dict(row) for row in rows]))
+    record_created(session, objs, actor=actor, now=now)
+    return objs
+
+
 def record_created(session: Session, objs: Sequence[Auditable], *, actor: User | None, now: datetime
                    ) -> None:
     """Audit entries for objects already inserted, written in one statement however many there are."""
@@ -135,11 +148,65 @@ def update_audited(
     return changes
 
 
+def update_all_audited(
+    session: Session,
+    updates: Sequence[tuple[Auditable, Mapping[str, Any]]],
+    *,
+    actor: User | None,
+    now: datetime,
+    action: str = "update",
+) -> list[Changes]:
+    """Set each object's column values (plain columns only) and record what changed.
+
+    A flush would send one UPDATE per object whenever neighbours change different columns; this
+    sends one per set of columns changed, and one audit INSERT, however many objects. Returns each
+    object's changes, in order (empty when nothing changed)."""
+    all_changes, rows = [], []
+    batches: dict[tuple[type, tuple[str, ...]], list[dict[str, Any]]] = {}
+    for obj, values in updates:
+        before = snapshot(obj)
+        changed = {field: value for field, value in values.items()
+                   if jsonable(getattr(obj, field)) != jsonable(value)}
+        changes = diff(before, {**before, **{field: jsonable(value) for field, value in changed.items()
+                                             if field in before}})
+        if changes:
+            if hasattr(obj, "updated_at"):
+                changed["updated_at"] = now
+            rows.append(entry_row(action, obj.__audit_type__, getattr(obj, "id"),  # noqa: B009
+                                  obj.audit_label, changes, actor=actor, now=now))
+        if changed:
+            batches.setdefault((type(obj), tuple(sorted(changed))), []).append(
+                {**primary_key_of(obj), **changed})
+            for field, value in changed.items():
+                set_committed_value(obj, field, value)  # what the UPDATE below writes
+        all_changes.append(changes)
+    for (model, _), params in batches.items():
+        session.execute(update(model), params)
+    record_rows(session, rows)
+    return all_changes
+
+
+def primary_key_of(obj: object) -> dict[str, Any]:
+    """The object's primary key, by attribute name, as a bulk UPDATE wants it."""
+    mapper = inspect(obj).mapper
+    return {mapper.get_property_by_column(column).key: value
+            for column, value in zip(mapper.primary_key, mapper.primary_key_from_instance(obj), strict=True)}
+
+
 def delete_audited(session: Session, obj: Auditable, *, actor: User | None, now: datetime) -> None:
     """Delete an object, recording every audited field as removed."""
-    removed = {field: [value, None] for field, value in snapshot(obj).items()}
-    record(session, actor=actor, action="delete", obj=obj, changes=removed, now=now)
-    session.delete(obj)
+    delete_all_audited(session, [obj], actor=actor, now=now)
+
+
+def delete_all_audited(session: Session, objs: Sequence[Auditable], *, actor: User | None,
+                       now: datetime) -> None:
+    """Delete objects, recording every audited field of each as removed, in one audit INSERT."""
+    record_rows(session, [entry_row("delete", obj.__audit_type__, getattr(obj, "id"),  # noqa: B009
+                                    obj.audit_label,
+                                    {field: [value, None] for field, value in snapshot(obj).items()},
+                                    actor=actor, now=now) for obj in objs])
+    for obj in objs:
+        session.delete(obj)
     session.flush()
 
 

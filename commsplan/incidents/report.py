@@ -67,16 +67,18 @@ DECISION_LOG_MD = """{% autoescape false %}## Decision log
 
 {{ head_line }}
 {% for entry in report.decisions %}
-### {{ entry.sequence }}. {% if entry.id in report.corrected %}~~{{ entry.decision }}~~ (superseded by entry \
-{{ report.corrected[entry.id] }}){% else %}{{ entry.decision }}{% endif %}
+### {{ entry.sequence }}. {% if entry.id in report.corrected %}~~{{ entry.decision | md }}~~ \
+(superseded by entry \
+{{ report.corrected[entry.id] }}){% else %}{{ entry.decision | md }}{% endif %}
 
-{{ entry.at | datetime }}, {{ entry.decided_by.name }} as {{ report.roles.get(entry.decision_role, \
-entry.decision_role) }}{% if entry.on_behalf %}, recorded by {{ entry.recorded_by.name }} on their behalf\
+{{ entry.at | datetime }}, {{ entry.decided_by.name | md }} as {{ report.roles.get(entry.decision_role, \
+entry.decision_role) | md }}{% if entry.on_behalf %}, recorded by \
+{{ entry.recorded_by.name | md }} on their behalf\
 {% endif %}{% if entry.supersedes_id %}; corrects an earlier entry{% endif %}
 {% for name, label in ndm_parts.items() if entry[name] %}
-- {{ label }}: {{ entry[name] | indent(2) }}{% endfor %}
+- {{ label }}: {{ entry[name] | md | indent(2) }}{% endfor %}
 - Code of Ethics: {{ ethics_text(entry) }}{% if entry.ethics_note %}
-- How the mission, values and ethics shaped it: {{ entry.ethics_note | indent(2) }}{% endif %}
+- How the mission, values and ethics shaped it: {{ entry.ethics_note | md | indent(2) }}{% endif %}
 {% else %}
 No decisions logged.
 {% endfor %}{% endautoescape %}"""

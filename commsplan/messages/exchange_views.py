@@ -21,7 +21,7 @@ from commsplan.messages import map_csv, variant_csv
 from commsplan.messages.forms import ImportForm
 from commsplan.notifications.jobs import current_settings
 from commsplan.timeutil import utcnow
-from commsplan.web import add_form_errors, attachment, read_csv_upload, role_required, signed_in_user
+from commsplan.web import add_form_errors, csv_download, read_csv_upload, role_required, signed_in_user
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -75,4 +75,4 @@ def export_csv(what: str) -> Response:
         text = csv_io.export_kind(session, csv_io.IMPORTABLE[what])
     else:
         abort(404)
-    return attachment(text, "text/csv", f"commsplan-{what}.csv")
+    return csv_download(text, f"commsplan-{what}.csv")

@@ -29,6 +29,7 @@ from commsplan.errors import DomainError
 from commsplan.messages import checks, maps
 from commsplan.messages.models import MessageMap, MessageStatus, MessageVersion, RipeStrand, Tone
 from commsplan.notifications.settings import DeliverySettings
+from commsplan.numbers import record_id
 from commsplan.reference.models import BusinessUnit, Qualifier, ViolenceElement
 
 FACT_SEPARATOR = " | "
@@ -131,17 +132,28 @@ def parse_row(row: dict[str, str], lookups: Lookups, actor: User
     return settings, content, problems
 
 
+def maps_named(session: Session, ids: Iterable[str]) -> dict[int, MessageMap]:
+    """The maps a file's id column names, by id, in one query (ids that are not ids are left out)."""
+    wanted = {number for number in map(record_id, ids) if number is not None}
+    return {item.id: item for item in session.scalars(
+        select(MessageMap).where(MessageMap.id.in_(wanted)))} if wanted else {}
+
+
 def import_maps(session: Session, text: str, *, actor: User, now: datetime,
                 delivery: DeliverySettings) -> ImportResult:
-    """Add or change a map for every row; raises ImportFailed, saving nothing, on any error."""
+    """Add or change a map for every row; raises ImportFailed, saving nothing, on any error.
+
+    Rows are checked against names, codes and maps read once (a query each, not one per row);
+    each map is then saved through the same rules as on its page, a new version when words change."""
     maps.require_role(actor, maps.WRITERS, "import message maps")
     rows = read_rows(text, COLUMNS, REQUIRED)
     lookups, result, seen = Lookups(session), ImportResult(), dict[int, int]()
+    named = maps_named(session, (row.get("id", "") for _, row in rows))
     for number, row in rows:
         settings, content, problems = parse_row(row, lookups, actor)
         existing = None
         if row.get("id"):
-            existing = session.get(MessageMap, int(row["id"])) if row["id"].isdigit() else None
+            existing = named.get(record_id(row["id"]) or 0)
             if existing is None:
                 problems.append(("id", "No message map has this id; leave it blank to add a map"))
             elif first := repeated(seen, existing.id, number):

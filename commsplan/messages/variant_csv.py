@@ -14,8 +14,8 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, select
+from sqlalchemy.orm import Session, selectinload
 
 from commsplan.audiences.csv_io import (
     ImportFailed,
@@ -29,8 +29,15 @@ from commsplan.audiences.csv_io import (
 from commsplan.audiences.models import Channel
 from commsplan.auth.models import User
 from commsplan.messages import checks, maps
-from commsplan.messages.map_csv import latest_versions
-from commsplan.messages.models import MessageMap, MessageStatus, MessageVariant, TranslationStatus
+from commsplan.messages.map_csv import latest_versions, maps_named
+from commsplan.messages.models import (
+    MessageMap,
+    MessageStatus,
+    MessageVariant,
+    MessageVersion,
+    TranslationStatus,
+)
+from commsplan.numbers import record_id
 
 COLUMNS = ("map_id", "element", "audience", "channel", "language", "body", "has_media", "alt_text",
            "captions", "easy_read", "bsl", "translation_status")
@@ -49,13 +56,25 @@ def export_variants(session: Session) -> str:
         for item, version in latest_versions(session) for variant in version.variants))
 
 
+def latest_variants(session: Session, wanted: dict[int, MessageMap]) -> dict[int, list[MessageVariant]]:
+    """The variants of each map's latest version, by map id, in two queries however many maps."""
+    if not wanted:
+        return {}
+    versions = session.scalars(
+        select(MessageVersion).join(MessageMap, and_(MessageVersion.map_id == MessageMap.id,
+                                                     MessageVersion.number == MessageMap.latest_number))
+        .where(MessageMap.id.in_(list(wanted))).options(selectinload(MessageVersion.variants)))
+    return {version.map_id: list(version.variants) for version in versions}
+
+
 class Reader:
     """Turns rows into variants, keeping every problem by row and column."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, rows: list[tuple[int, dict[str, str]]]) -> None:
         self.session = session
         self.channels = {c.name.lower(): c.id for c in session.scalars(select(Channel))}
-        self.current: dict[int, list[MessageVariant]] = {}  # map id → its latest version's variants
+        self.maps = maps_named(session, (row["map_id"] for _, row in rows))
+        self.current = latest_variants(session, self.maps)  # map id → its latest version's variants
         self.seen: dict[tuple[int, int, str], int] = {}
         self.errors: list[RowError] = []
 
@@ -64,7 +83,7 @@ class Reader:
 
     def map_of(self, number: int, row: dict[str, str]) -> MessageMap | None:
         value = row["map_id"]
-        found = self.session.get(MessageMap, int(value)) if value.isdigit() else None
+        found = self.maps.get(record_id(value) or 0)
         if found is None:
             self.problem(number, "map_id", "No message map has this id" if value
                          else "Enter the id of the message map")
@@ -75,8 +94,6 @@ class Reader:
         for column, actual in (("element", found.element.code), ("audience", found.audience.name)):
             if row.get(column) and row[column].lower() != actual.lower():
                 self.problem(number, column, f"Message map {found.id} is for “{actual}”: check the id")
-        if found.id not in self.current:
-            self.current[found.id] = maps.latest_version(self.session, found).variants
         return found
 
     def variant(self, number: int, row: dict[str, str], map_id: int | None) -> checks.VariantContent:
@@ -116,15 +133,17 @@ def import_variants(session: Session, text: str, *, actor: User, now: datetime) 
     """Replace the variants of every map in the file, one new version per map that changes;
     raises ImportFailed, saving nothing, on any error."""
     maps.require_role(actor, maps.WRITERS, "import message variants")
-    reader, groups = Reader(session), dict[int, tuple[MessageMap, list[Parsed]]]()
-    for number, row in read_rows(text, COLUMNS, REQUIRED):
+    rows = read_rows(text, COLUMNS, REQUIRED)
+    reader, groups = Reader(session, rows), dict[int, tuple[MessageMap, list[Parsed]]]()
+    for number, row in rows:
         before = len(reader.errors)
         item = reader.map_of(number, row)
         content = reader.variant(number, row, item.id if item else None)
         if item is not None and len(reader.errors) == before:
             groups.setdefault(item.id, (item, []))[1].append((number, content))
     for item, parsed in groups.values():
-        problems = checks.check_variants(session, [content for _, content in parsed], reader.current[item.id])
+        problems = checks.check_variants(session, [content for _, content in parsed],
+                                         reader.current.get(item.id, []))
         for key, messages in problems.items():
             index, name = key.removeprefix("variants[").split("].")
             reader.errors += [RowError(parsed[int(index)][0], COLUMN_OF.get(name, name), message)

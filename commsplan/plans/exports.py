@@ -25,6 +25,7 @@ from commsplan.plans.models import (
     activity_audiences,
 )
 from commsplan.reference.models import BusinessUnit, ViolenceElement
+from commsplan.rendering import escape_markdown, escape_markdown_line
 from commsplan.risk.models import RiskProfile
 from commsplan.timeutil import to_london
 
@@ -48,26 +49,32 @@ def london(moment: datetime) -> str:
 
 
 def plan_markdown(document: PlanDocument) -> str:
-    """The plan as a Markdown document someone can paste into a briefing."""
+    """The plan as a Markdown document someone can paste into a briefing. What people typed is
+    escaped (`escape_markdown`): titles and names read as typed, the plan's own sections keep their
+    Markdown, and no HTML gets through."""
     plan = document.plan
-    lines = [f"# {plan.title}", "", f"{plan.level_label} for {plan.unit.name}, {plan.year_label}. "
-             f"Status: {plan.status.label}. Owner: {plan.owner.name}."]
+    lines = [f"# {cell(plan.title)}", "",
+             f"{plan.level_label} for {cell(plan.unit.name)}, {plan.year_label}. "
+             f"Status: {plan.status.label}. Owner: {cell(plan.owner.name)}."]
     if plan.approved_number:
         lines.append(f"Version {plan.approved_number} approved {london(plan.approved_at)}."
                      if plan.approved_at else "")
     for number, (name, heading, _) in enumerate(OASIS_SECTIONS, start=1):
-        lines += ["", f"## {number}. {heading}", "", getattr(plan, name) or "_Not written yet._"]
+        section = getattr(plan, name)
+        lines += ["", f"## {number}. {heading}", "",
+                  escape_markdown(section, keep_formatting=True) if section else "_Not written yet._"]
     lines += ["", "## SMART objectives", ""]
-    lines += [f"- {o.statement}: {o.metric} from {o.baseline:g} to {o.target:g} {o.unit_of_measure} by "
-              f"{o.deadline:%-d %B %Y}".rstrip() for o in document.contents.objectives] or ["_None yet._"]
+    lines += [f"- {cell(o.statement)}: {cell(o.metric)} from {o.baseline:g} to {o.target:g} "
+              f"{cell(o.unit_of_measure)} by {o.deadline:%-d %B %Y}".rstrip()
+              for o in document.contents.objectives] or ["_None yet._"]
     lines += ["", "## Evaluation metrics", ""]
-    lines += [f"- {m.level.label}: {m.name}{' (the confidence measure)' if m.is_confidence else ''}"
-              f"{f', from {m.data_source}' if m.data_source else ''}"
+    lines += [f"- {m.level.label}: {cell(m.name)}{' (the confidence measure)' if m.is_confidence else ''}"
+              f"{f', from {cell(m.data_source)}' if m.data_source else ''}"
               for m in document.contents.metrics] or ["_None yet._"]
     lines += ["", "## Activities", "",
               "| Starts | Activity | Element | Audiences | Channel | Owner | Status |",
               "| --- | --- | --- | --- | --- | --- | --- |"]
-    lines += [f"| {london(a.starts_at)} | {cell(a.title)} | {a.element.name} "
+    lines += [f"| {london(a.starts_at)} | {cell(a.title)} | {cell(a.element.name)} "
               f"| {cell(', '.join(a.audience_names))} | {cell(a.channel.name)} | {cell(a.owner.name)} "
               f"| {a.status.label} |" for a in document.contents.activities]
     lines += ["", "## Milestones", "", "| Target date | Milestone | Lead | RAG |",
@@ -77,9 +84,7 @@ def plan_markdown(document: PlanDocument) -> str:
     return "\n".join(lines) + "\n"
 
 
-def cell(text: str) -> str:
-    """Text safe inside a Markdown table cell."""
-    return text.replace("|", "\\|").replace("\n", " ")
+cell = escape_markdown_line  # text safe on one Markdown line or in a table cell
 
 
 @dataclass(frozen=True)

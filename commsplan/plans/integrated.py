@@ -33,6 +33,7 @@ from commsplan.plans.rules import PlanRules
 from commsplan.reference.kinds import ELEMENTS
 from commsplan.reference.models import BusinessUnit, UnitKind, ViolenceElement
 from commsplan.reference.service import active_items
+from commsplan.rendering import escape_markdown_line as md
 from commsplan.risk import profiles
 from commsplan.risk.models import RiskProfile, RiskProfileEntry, year_label
 from commsplan.timeutil import london_day_start
@@ -372,19 +373,21 @@ def month_counts(session: Session, year: int, plan_ids: Collection[int]) -> list
 
 
 def as_markdown(result: IntegratedPlan) -> str:
-    """The integrated plan as Markdown: units, coverage, gaps, overload and the activities by month."""
+    """The integrated plan as Markdown: units, coverage, gaps, overload and the activities by month;
+    names people typed are escaped (`escape_markdown_line`)."""
     lines = [f"# Integrated communication plan {year_label(result.year)}", "",
              f"{len(result.plans)} plans, {len(result.counted_plan_ids)} approved; "
              f"{result.counted_total} activities count towards coverage.", "", "## Business units", "",
              "| Unit | Plan | Top priority | Activities | Gaps |", "| --- | --- | --- | --- | --- |"]
-    lines += [f"| {s.unit.name} | {s.plan.status.label if s.plan else 'None'} | "
-              f"{s.top.element.name if s.top else '—'} | {s.activities} | {s.gaps} |" for s in result.units]
+    lines += [f"| {md(s.unit.name)} | {s.plan.status.label if s.plan else 'None'} | "
+              f"{md(s.top.element.name) if s.top else '—'} | {s.activities} | {s.gaps} |"
+              for s in result.units]
     for heading, gaps in (("Corporate plan gaps", result.corporate_gaps),
                           ("Business-unit gaps, highest harm first", result.unit_gaps)):
         lines += ["", f"## {heading}", ""]
-        lines += [f"- {gap.text} (harm {gap.harm:,.0f})" for gap in gaps] or ["_No gaps._"]
+        lines += [f"- {md(gap.text)} (harm {gap.harm:,.0f})" for gap in gaps] or ["_No gaps._"]
     lines += ["", f"## Audience overload (more than {result.per_week} activities in a week)", ""]
-    lines += [f"- Week of {o.week:%-d %b %Y}: {o.audience.name}, {o.count} activities"
+    lines += [f"- Week of {o.week:%-d %b %Y}: {md(o.audience.name)}, {o.count} activities"
               for o in result.overloads] or ["_None._"]
     lines += ["", "## Coverage by element and audience", "",
               "| Element | Audience | Activities | Units | Share of harm | Approved message |",
@@ -394,7 +397,8 @@ def as_markdown(result: IntegratedPlan) -> str:
             cell = result.cell(element.id, audience.id)
             if cell.activities or cell.approved_message:
                 share = cell.share(result.element_harm.get(element.id, 0.0))
-                lines.append(f"| {element.name} | {audience.name} | {cell.activities} | {len(cell.units)} | "
+                lines.append(f"| {md(element.name)} | {md(audience.name)} | {cell.activities} | "
+                             f"{len(cell.units)} | "
                              f"{'—' if share is None else f'{share:.0%}'} | "
                              f"{'yes' if cell.approved_message else 'no'} |")
     lines += ["", "## Activities starting each month", ""]

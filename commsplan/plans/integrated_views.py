@@ -12,7 +12,16 @@ from commsplan.plans.models import FeedScope
 from commsplan.plans.views import bp, current_rules, financial_year
 from commsplan.risk.models import year_label
 from commsplan.timeutil import utcnow
-from commsplan.web import ConfirmForm, attachment, id_arg, number_arg, posted_year, signed_in_user, year_arg
+from commsplan.web import (
+    ConfirmForm,
+    attachment,
+    csv_download,
+    id_arg,
+    number_arg,
+    posted_year,
+    signed_in_user,
+    year_arg,
+)
 
 MAX_PER_WEEK = integrated.MAX_PER_WEEK
 
@@ -74,8 +83,8 @@ def integrated_markdown() -> Response:
 @bp.get("/integrated/activities.csv")
 def integrated_activities_csv() -> Response:
     result = build()
-    return attachment(exports.activities_csv(integrated.export_rows(current_session(), result)), "text/csv",
-                      f"integrated-activities-{result.year}.csv")
+    return csv_download(exports.activities_csv(integrated.export_rows(current_session(), result)),
+                        f"integrated-activities-{result.year}.csv")
 
 
 # --- Calendar feeds ----------------------------------------------------------------------------

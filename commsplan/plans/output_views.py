@@ -8,7 +8,7 @@ from commsplan.db import current_session
 from commsplan.plans import calendar, exports, service
 from commsplan.plans.models import OASIS_SECTIONS, CommPlan
 from commsplan.plans.views import bp, get_plan
-from commsplan.web import attachment
+from commsplan.web import attachment, csv_download
 
 
 def entries_of(plan: CommPlan) -> list[calendar.Entry]:
@@ -55,5 +55,5 @@ def plan_activities_csv(plan_id: int) -> Response:
     session = current_session()
     plan = get_plan(plan_id)
     rows = exports.activity_rows(session, [plan.id])
-    return attachment(exports.activities_csv(rows), "text/csv",
-                      f"activities-{plan.unit.code}-{plan.year}.csv")
+    return csv_download(exports.activities_csv(rows),
+                        f"activities-{plan.unit.code}-{plan.year}.csv")

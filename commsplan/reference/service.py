@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -119,18 +119,26 @@ def _is_descendant(candidate: Any, item: ReferenceItem) -> bool:
     return False
 
 
-def _validate(
-    session: Session, kind: ReferenceKind, values: dict[str, Any], item: ReferenceItem | None
-) -> None:
+def _rule_errors(
+    session: Session, kind: ReferenceKind, values: Mapping[str, Any], item: ReferenceItem | None,
+    unique_errors: dict[str, list[str]],
+) -> dict[str, list[str]]:
+    """Every rule but uniqueness, whose findings the caller passes in (from a query or a set)."""
     # Forms accept "  " as an answer; once stripped it must not be saved as a blank code or name.
     blank = {field: [f"Enter a {field}"] for field in kind.unique_fields
              if not str(values.get(field) or "").strip()}
-    errors = {**_check_unique(session, kind, values, item), **blank}
+    errors = {**unique_errors, **blank}
     checks = [_check_parent] + ([kind.extra_checks] if kind.extra_checks else [])
     for check in checks:
         for field, messages in check(session, kind, values, item).items():
             errors.setdefault(field, []).extend(messages)
-    if errors:
+    return errors
+
+
+def _validate(
+    session: Session, kind: ReferenceKind, values: dict[str, Any], item: ReferenceItem | None
+) -> None:
+    if errors := _rule_errors(session, kind, values, item, _check_unique(session, kind, values, item)):
         raise ValidationError(errors)
 
 
@@ -163,6 +171,76 @@ def update_item(
     cleaned = {**{field: getattr(item, field) for field in kind.fields}, **clean_values(kind, values)}
     _validate(session, kind, cleaned, item)
     return audit.update_audited(session, item, cleaned, actor=actor, now=now)
+
+
+# --- many items at once (CSV imports): one query to read, one statement per kind of write ---------
+
+Proposal = tuple[ReferenceItem | None, Mapping[str, Any]]  # (the item to change or None to add, values)
+
+
+def all_items(session: Session, kind: ReferenceKind) -> list[Any]:
+    """Every item of the kind, retired or not, in one query."""
+    return list(session.scalars(select(kind.model)))
+
+
+class UniqueValues:
+    """The codes and names in use (lower-cased) and who holds each: read once, then kept up to date
+    as proposals are checked, so a file's rows are checked against the database and each other."""
+
+    def __init__(self, kind: ReferenceKind, items: Iterable[Any]) -> None:
+        self.kind = kind
+        self.holders: dict[str, dict[str, object]] = {field: {} for field in kind.unique_fields}
+        for item in items:
+            self.claim(item, {field: getattr(item, field) for field in kind.unique_fields})
+
+    def errors(self, values: Mapping[str, Any], item: ReferenceItem | None) -> dict[str, list[str]]:
+        return {field: [f"Another {self.kind.singular} already has this {field}"]
+                for field in self.kind.unique_fields
+                if self.holders[field].get(str(values.get(field) or "").lower(), item) is not item}
+
+    def claim(self, holder: object, values: Mapping[str, Any]) -> None:
+        for field in self.kind.unique_fields:
+            if value := str(values.get(field) or "").lower():
+                self.holders[field].setdefault(value, holder)
+
+
+def proposed_values(kind: ReferenceKind, item: ReferenceItem | None, values: Mapping[str, Any]
+                    ) -> dict[str, Any]:
+    """The values an item would have: its own (when it exists) overlaid with the cleaned new ones."""
+    current = {field: getattr(item, field) for field in kind.fields} if item is not None else {}
+    return {**current, **clean_values(kind, values)}
+
+
+def check_items(session: Session, kind: ReferenceKind, proposals: Sequence[Proposal],
+                existing: Sequence[Any]) -> list[dict[str, list[str]]]:
+    """Each proposal's faults, by field: the same rules as one item at a time, with codes and names
+    checked against `existing` (every item of the kind) and the proposals before it, not a query each."""
+    taken, found = UniqueValues(kind, existing), []
+    for number, (item, values) in enumerate(proposals):
+        cleaned = proposed_values(kind, item, values)
+        found.append(_rule_errors(session, kind, cleaned, item, taken.errors(cleaned, item)))
+        taken.claim(item if item is not None else number, cleaned)
+    return found
+
+
+def save_items(session: Session, kind: ReferenceKind, proposals: Sequence[Proposal],
+               existing: Sequence[Any], *, actor: User | None, now: datetime) -> list[str]:
+    """Add or change every proposal, all or none: each is checked as `check_items` does, then new
+    items go in batched INSERTs and changes in batched UPDATEs, with their audit entries written
+    together.
+    Returns "created", "updated" or "unchanged" for each proposal."""
+    problems = check_items(session, kind, proposals, existing)
+    if bad := next((errors for errors in problems if errors), None):
+        raise ValidationError(bad)
+    audit.insert_all_audited(session, kind.model, [
+        {**clean_values(kind, values), "created_at": now, "updated_at": now}
+        for item, values in proposals if item is None], actor=actor, now=now)
+    changed = audit.update_all_audited(
+        session, [(item, proposed_values(kind, item, values)) for item, values in proposals
+                  if item is not None], actor=actor, now=now)
+    outcomes = iter(changed)
+    return ["created" if item is None else "updated" if next(outcomes) else "unchanged"
+            for item, _ in proposals]
 
 
 def _active_children(session: Session, kind: ReferenceKind, item: ReferenceItem) -> int:

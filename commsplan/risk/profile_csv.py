@@ -177,18 +177,13 @@ def write_entries(
     session: Session, parsed: list[Parsed], existing: dict[int, RiskProfile], *, year: int, rows: int,
     actor: User, now: datetime,
 ) -> ProfileImportResult:
-    result = ProfileImportResult(rows=rows)
-    for item in parsed:
-        profile = existing.get(item.unit.id)
-        if profile is None:
-            profile = profiles.create_profile(session, unit=item.unit, year=year, actor=actor, now=now)
-            existing[item.unit.id] = profile
-            result.profiles_created += 1
-        known = any(e.element_id == item.element.id for e in profile.entries)
-        profiles.save_entry(session, profile, element=item.element, values=item.values, actor=actor,
-                            now=now)
-        if known:
-            result.entries_updated += 1
-        else:
-            result.entries_created += 1
-    return result
+    """New drafts for the units without a profile, then every entry, in a few statements in all."""
+    units = {item.unit.id: item.unit for item in parsed if item.unit.id not in existing}
+    made = profiles.create_profiles(session, units=list(units.values()), year=year, actor=actor, now=now)
+    existing |= {profile.unit_id: profile for profile in made}
+    outcomes = profiles.save_entries(
+        session, [(existing[item.unit.id], item.element, item.values) for item in parsed],
+        actor=actor, now=now)
+    created = sum(1 for outcome, _ in outcomes if outcome == "created")
+    return ProfileImportResult(rows=rows, profiles_created=len(made), entries_created=created,
+                               entries_updated=len(outcomes) - created)

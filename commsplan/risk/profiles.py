@@ -138,17 +138,26 @@ def create_profile(
     session: Session, *, unit: BusinessUnit, year: int, notes: str = "", actor: User, now: datetime
 ) -> RiskProfile:
     """A new draft profile; refuses a second profile for the same unit and year."""
+    if find_profile(session, unit_id=unit.id, year=year) is not None:
+        raise Conflict(f"{unit.name} already has a profile for {year_label(year)}", field="unit")
+    return create_profiles(session, units=[unit], year=year, notes=notes, actor=actor, now=now)[0]
+
+
+def create_profiles(
+    session: Session, *, units: Sequence[BusinessUnit], year: int, notes: str = "", actor: User,
+    now: datetime,
+) -> list[RiskProfile]:
+    """New draft profiles for `units`, none of which may have one for the year yet (the caller
+    has checked); one INSERT and one audit INSERT however many."""
     require_role(actor, WRITERS, "write risk profiles")
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise ValidationError.single("year", f"Enter a year from {FIRST_YEAR} to {LAST_YEAR}")
     if len(notes) > NOTES_LIMIT:
         raise ValidationError.single("notes", f"Use {NOTES_LIMIT:,} characters or fewer")
-    if find_profile(session, unit_id=unit.id, year=year) is not None:
-        raise Conflict(f"{unit.name} already has a profile for {year_label(year)}", field="unit")
-    profile = RiskProfile(unit=unit, year=year, notes=notes.strip(), status=ProfileStatus.DRAFT,
-                          updated_by_id=actor.id, created_at=now, updated_at=now)
-    audit.add_audited(session, profile, actor=actor, now=now)
-    return profile
+    made = [RiskProfile(unit=unit, year=year, notes=notes.strip(), status=ProfileStatus.DRAFT,
+                        updated_by_id=actor.id, created_at=now, updated_at=now) for unit in units]
+    audit.add_all_audited(session, made, actor=actor, now=now)
+    return made
 
 
 def update_notes(session: Session, profile: RiskProfile, *, notes: str, actor: User, now: datetime
@@ -170,20 +179,45 @@ def save_entry(
     actor: User, now: datetime,
 ) -> RiskProfileEntry:
     """Add or replace the profile's entry for `element`; a draft only, every field checked."""
+    return save_entries(session, [(profile, element, values)], actor=actor, now=now)[0][1]
+
+
+EntryChange = tuple[RiskProfile, ViolenceElement, EntryValues]
+
+
+def save_entries(
+    session: Session, changes: Sequence[EntryChange], *, actor: User, now: datetime
+) -> list[tuple[str, RiskProfileEntry]]:
+    """Add or replace many entries, all or none, each checked as one would be (drafts only, every
+    field); new entries go in one INSERT, changed ones in one batched UPDATE, audited together.
+    Returns ("created", "updated" or "unchanged", the entry) for each change, in order."""
     require_role(actor, WRITERS, "write risk profiles")
-    require_draft(profile)
-    if errors := check_entry(values):
-        raise ValidationError(errors)
-    fields = entry_fields(values)
-    entry = next((e for e in profile.entries if e.element_id == element.id), None)
-    if entry is None:
-        entry = RiskProfileEntry(profile=profile, element=element, **fields)
-        audit.add_audited(session, entry, actor=actor, now=now)
-    elif not audit.update_audited(session, entry, fields, actor=actor, now=now):
-        return entry
-    touch(profile, actor=actor, now=now)
+    for profile, _, values in changes:
+        require_draft(profile)
+        if errors := check_entry(values):
+            raise ValidationError(errors)
+    found = {(p.id, e.id): next((x for x in p.entries if x.element_id == e.id), None)
+             for p, e, _ in changes}
+    new = [{"profile_id": p.id, "element_id": e.id, **entry_fields(v)} for p, e, v in changes
+           if found[(p.id, e.id)] is None]
+    updates = [(entry, entry_fields(v)) for p, e, v in changes if (entry := found[(p.id, e.id)])]
+    for entry in audit.insert_all_audited(session, RiskProfileEntry, new, actor=actor, now=now):
+        found[(entry.profile_id, entry.element_id)] = entry
+    changed = dict(zip((id(entry) for entry, _ in updates),
+                       audit.update_all_audited(session, updates, actor=actor, now=now), strict=True))
+    outcomes = []
+    for profile, element, _ in changes:
+        entry = found[(profile.id, element.id)]
+        assert entry is not None
+        outcome = "unchanged" if changed.get(id(entry)) == {} else (
+            "updated" if id(entry) in changed else "created")
+        if outcome != "unchanged":
+            touch(profile, actor=actor, now=now)
+        if outcome == "created":
+            session.expire(profile, ["entries"])
+        outcomes.append((outcome, entry))
     session.flush()
-    return entry
+    return outcomes
 
 
 def add_entry(

@@ -30,7 +30,7 @@ from commsplan.timeutil import utcnow
 from commsplan.web import (
     ConfirmForm,
     add_form_errors,
-    attachment,
+    csv_download,
     id_arg,
     page_number,
     pagination_params,
@@ -211,7 +211,7 @@ def import_profiles() -> str | BaseResponse:
 def profile_template() -> Response:
     year = year_arg(this_year())
     text = profile_csv.template_csv(current_session(), year)
-    return attachment(text, "text/csv", f"risk-profiles-{year}.csv")
+    return csv_download(text, f"risk-profiles-{year}.csv")
 
 
 @bp.get("/heat-map")

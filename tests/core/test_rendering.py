@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta, timezone
 
+import markdown as markdown_lib
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from commsplan.rendering import format_datetime, machine_time, render_markdown
+from commsplan.rendering import (
+    escape_markdown,
+    escape_markdown_line,
+    format_datetime,
+    machine_time,
+    render_markdown,
+)
 
 XSS_VECTORS = [
     "<script>alert(1)</script>",
@@ -71,3 +79,58 @@ def test_times_are_shown_in_london_time(moment: datetime, expected: str) -> None
 def test_machine_times_are_utc_to_the_second(moment: datetime | None, expected: str) -> None:
     """What `<time datetime>` accepts: no six-digit fraction of a second, no offset but Z."""
     assert machine_time(moment) == expected
+
+
+# --- Escaping what people typed before it goes into a Markdown export ----------------------------
+
+@pytest.mark.parametrize(("text", "escaped"), [
+    ("<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;"),
+    ('<img src=x onerror="alert(1)">', '&lt;img src=x onerror="alert(1)"&gt;'),
+    ("&lt;script&gt;", "&amp;lt;script&amp;gt;"),  # an entity typed in stays text, not a tag
+    ("Q&A with parents", "Q&amp;A with parents"),
+    ("**Call 999** _now_", "\\*\\*Call 999\\*\\* \\_now\\_"),
+    ("`code` and ~~struck~~", "\\`code\\` and \\~\\~struck\\~\\~"),
+    ("[click](javascript:alert(1))", "\\[click\\](javascript:alert(1))"),
+    ("Summer | holiday SMS", "Summer \\| holiday SMS"),
+    ("back\\slash", "back\\\\slash"),
+    ("# Not a heading", "\\# Not a heading"),
+    ("- not a list\n+ nor this\n  1. nor this\n2) nor this",
+     "\\- not a list\n\\+ nor this\n  1\\. nor this\n2\\) nor this"),
+    ("> not a quote", "&gt; not a quote"),
+    ("Version 2.5 for Tower-Hamlets, (north)", "Version 2.5 for Tower-Hamlets, (north)"),  # left readable
+    ("", ""),
+    (None, ""),
+])
+def test_escape_markdown_makes_text_literal_and_html_inert(text: str | None, escaped: str) -> None:
+    assert escape_markdown(text) == escaped
+
+
+@pytest.mark.parametrize(("text", "escaped"), [
+    ("- one\n- **two**\n\n> a quote", "- one\n- **two**\n\n> a quote"),
+    ("See [the toolkit](https://example.test) <script>x</script>",
+     "See [the toolkit](https://example.test) &lt;script&gt;x&lt;/script&gt;"),
+    ("a < b & c > d", "a &lt; b &amp; c &gt; d"),
+])
+def test_keeping_formatting_leaves_markdown_but_neutralises_html(text: str, escaped: str) -> None:
+    assert escape_markdown(text, keep_formatting=True) == escaped
+
+
+def test_a_table_cell_is_one_line() -> None:
+    assert escape_markdown_line("one | two\nthree") == "one \\| two three"
+
+
+TAGS = re.compile(r"<\s*/?\s*([a-zA-Z][a-zA-Z0-9]*)")
+
+
+@given(st.text())
+def test_escaped_text_renders_as_plain_paragraphs(text: str) -> None:
+    """Whatever is typed, a Markdown renderer makes only paragraphs (or a code block, for indented
+    text) of it: no heading, list, emphasis, link or HTML."""
+    html = markdown_lib.markdown(escape_markdown(text))
+    assert set(TAGS.findall(html)) <= {"p", "pre", "code", "br"}, html
+
+
+@given(st.text())
+def test_kept_formatting_never_lets_html_through(text: str) -> None:
+    html = markdown_lib.markdown(escape_markdown(text, keep_formatting=True)).lower()
+    assert not {"script", "img", "iframe", "svg", "div", "span"} & set(TAGS.findall(html)), html

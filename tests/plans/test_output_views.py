@@ -13,7 +13,7 @@ from flask import Flask
 from sqlalchemy.orm import Session
 
 from commsplan.notifications.settings import DeliverySettings
-from commsplan.plans import activities, items
+from commsplan.plans import activities, items, service
 from commsplan.plans.models import CommPlan
 from commsplan.plans.rules import PlanRules
 from tests.plans.conftest import (
@@ -223,3 +223,20 @@ def test_the_gap_list_follows_the_configured_number_of_priorities(app: Flask, lo
     html = login(people.viewer).get("/plans/integrated?year=2026").text
     assert "Each unit's top 1 priorities from its risk profile" in html
     assert "harassment is priority 2" not in html and "most serious violence is priority 1" in html
+
+
+def test_the_markdown_export_escapes_what_people_typed(session: Session, now: datetime, login: Login,
+                                                       people: People, reference: Reference,
+                                                       delivery: DeliverySettings) -> None:
+    details = service.PlanDetails(unit_id=reference.units["GD"].id, year=2026, owner_id=people.officer.id,
+                                  title="<script>alert(1)</script> **Safer** streets")
+    sections = service.Sections(
+        objectives="- Cut robbery\n- **Reassure** parents\n<img src=x onerror=alert(1)>")
+    plan = service.create_plan(session, details=details, sections=sections, actor=people.officer, now=now,
+                               delivery=delivery)
+    session.commit()
+    body = login(people.officer).get(f"/plans/{plan.id}/plan.md").text
+    assert "<script" not in body and "<img" not in body
+    assert body.startswith("# &lt;script&gt;alert(1)&lt;/script&gt; \\*\\*Safer\\*\\* streets\n")
+    # The plan's own sections are Markdown and stay so; only the HTML in them is neutralised.
+    assert "- Cut robbery\n- **Reassure** parents\n&lt;img src=x onerror=alert(1)&gt;" in body

@@ -109,7 +109,7 @@ def test_import_round_trip(client: FlaskClient, signed_in: Callable[..., User], 
     page = client.get("/planning/profiles/import")
     assert page.status_code == 200 and "/planning/profiles/import/template.csv" in page.text
     template = client.get("/planning/profiles/import/template.csv?year=2026")
-    assert template.mimetype == "text/csv" and template.text.startswith("unit,year,element,")
+    assert template.mimetype == "text/csv" and template.text.startswith("\ufeffunit,year,element,")
     failed = upload(client, csv_of(row("RIV"), row("NOPE"), row("HIL", year="2025")))
     assert failed.status_code == 200 and "Nothing was imported: 2 problems" in failed.text
     assert "No business unit has this code" in failed.text and "Wrong year" in failed.text
