@@ -25,6 +25,7 @@ from commsplan.plans.models import Activity, CommPlan, Milestone, PlanMetric, Pl
 from commsplan.plans.views import bp, current_rules, get_plan, person_choices, writer
 from commsplan.reference.kinds import ELEMENTS
 from commsplan.reference.service import active_items
+from commsplan.rendering import format_datetime
 from commsplan.timeutil import utcnow
 from commsplan.web import ConfirmForm, signed_in_user
 
@@ -155,6 +156,14 @@ def show_errors(form: AppForm, errors: dict[str, list[str]]) -> None:
             form[target].errors = list(messages)
 
 
+def saved_message(kind: ItemKind, item: Any) -> str:
+    """What was saved; an activity is named with its start, as the plan page lists only the next
+    weeks and the calendar holds the rest."""
+    if isinstance(item, Activity):
+        return f"Activity saved: {item.title}, starting {format_datetime(item.starts_at)}"
+    return f"{kind.noun.capitalize()} saved"
+
+
 def item_page(kind: ItemKind, plan: CommPlan, item: Any) -> str | Response:
     form = kind.form()
     kind.prepare(form, plan, item)
@@ -166,11 +175,11 @@ def item_page(kind: ItemKind, plan: CommPlan, item: Any) -> str | Response:
     if form.validate_on_submit():
         try:
             with unit_of_work() as session:
-                kind.save(session, plan, form, item)
+                saved = kind.save(session, plan, form, item)
         except DomainError as error:
             show_errors(form, error.field_errors or {"__form__": [error.message]})
         else:
-            flash(f"{kind.noun.capitalize()} saved", "success")
+            flash(saved_message(kind, saved), "success")
             return redirect(url_for("plans.show_plan", plan_id=plan.id, _anchor=kind.slug))
     elif request.method == "POST" and kind.slug == "activities":
         # The form found some fields wrong; the service names the rest, so all show at once.

@@ -87,7 +87,8 @@ def test_an_officer_adds_an_activity_at_london_times(login: Login, people: Peopl
     assert [a.name for a in added.audiences] == ["Parents and carers", "Secondary school pupils aged 11–16"]
     assert (added.owner_id, added.cost_pounds) == (people.second_officer.id, 1200)
     assert activity_reminders(added.id) == []  # a draft is not yet agreed work
-    assert "Activity saved" in client.get(f"/plans/{draft.id}").text
+    page = client.get(f"/plans/{draft.id}").text  # February is beyond the next eight weeks
+    assert "Activity saved: Half-term knife amnesty posters, starting 8 Feb 2027, 09:30" in page
 
 
 BAD_ACTIVITY: list[tuple[str, dict[str, Any], str, str]] = [
