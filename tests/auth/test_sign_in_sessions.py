@@ -175,7 +175,7 @@ def test_account_page_lists_open_sessions_and_signs_out_everywhere_else(app: Fla
     page = here.get("/account")
     assert "Open sessions (3)" in page.text
     assert "Firefox on Linux" in page.text and page.text.count("This session") == 1
-    assert 'class="app-scroll-x"' in page.text
+    assert 'class="app-scroll-region"' in page.text
     assert "Sign out everywhere else" in page.text
 
     response = here.post("/account/sessions/end-others")

@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 
 from commsplan.audiences.models import Audience
 from commsplan.auth.models import User
-from commsplan.demo.service import DEMO_PASSWORD, load_demo
+from commsplan.demo.files import demo_password
+from commsplan.demo.service import load_demo
 from commsplan.extensions import db
 from commsplan.incidents.models import Incident
 from commsplan.messages.models import MessageMap
@@ -93,7 +94,7 @@ def test_key_pages_reflow_at_320_pixels_and_pass_axe(live_app: Flask, live_serve
     for email, paths in PAGE_VIEWS.items():
         page.context.clear_cookies()
         if email is not None:
-            sign_in_page(page, live_server, email, DEMO_PASSWORD)
+            sign_in_page(page, live_server, email, demo_password())
         for path in paths:
             check_page(page, live_server, path.format(**ids), findings)
     views = sum(map(len, PAGE_VIEWS.values()))

@@ -30,7 +30,7 @@ URL_VALUES = {"slug": "business-units", "item_id": 1, "user_id": 1, "token_id": 
               "what": "audiences", "map_id": 1, "variant_id": 1, "number": 1,
               "playbook_id": "fatal-stabbing-young-person", "incident_id": 1, "task_id": 1,
               "version": 1, "statement_id": 1, "profile_id": 1, "entry_id": 1,
-              "unit_id": 1, "plan_id": 1, "part": "activities", "feed_id": 1, "token": "x" * 43,
+              "unit_id": 1, "plan_id": 1, "part": "activities", "part_id": 1, "feed_id": 1, "token": "x" * 43,
               "holiday_id": 1}
 CHECKED_METHODS = {"GET", "POST", "PUT", "PATCH", "DELETE"}
 
@@ -40,7 +40,8 @@ def routes(app: Flask) -> Iterator[tuple[Rule, str, str]]:
     for rule in app.url_map.iter_rules():
         if rule.endpoint == "static":
             continue
-        values = {name: URL_VALUES[name] for name in rule.arguments}
+        fixed = rule.defaults or {}  # e.g. the kind of plan item, set by the route itself
+        values = {name: URL_VALUES[name] for name in rule.arguments if name not in fixed}
         if "slug" in values and rule.endpoint.startswith("audiences."):
             values["slug"] = "audiences"
         with app.test_request_context():

@@ -17,7 +17,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.exceptions import HTTPException
 
-from commsplan.demo.service import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
+from commsplan.demo.files import demo_accounts, demo_password
+from commsplan.demo.service import load_demo
 from commsplan.extensions import db
 from tests.conftest import FIXED_NOW, csrf_token
 
@@ -25,7 +26,7 @@ VNU = Path(__file__).resolve().parents[2] / "frontend/node_modules/vnu-jar/build
 PAGES_PER_ROLE = 150
 PAGES_PER_ENDPOINT = 3
 # One account per role; the Gold account is a second duty officer, so it adds nothing here.
-ROLE_ACCOUNTS = {"signed out": None, **{sorted(a.roles)[0].value: a.email for a in DEMO_ACCOUNTS[:5]}}
+ROLE_ACCOUNTS = {"signed out": None, **{sorted(a.roles)[0].value: a.email for a in demo_accounts()[:5]}}
 # Links that lead to files (feeds are .ics), print layouts or the API rather than pages of the app.
 SKIPPED_SUFFIXES = (".csv", ".md", ".ics", ".json", ".txt", ".pdf")
 SKIPPED_SEGMENTS = {"print", "logout", "static", "api"}
@@ -157,7 +158,7 @@ def crawl_every_role(app: Flask) -> dict[tuple[str, str], str]:
         client = app.test_client()
         if email is not None:
             token = csrf_token(client.get("/login").text)
-            response = client.post("/login", data={"email": email, "password": DEMO_PASSWORD,
+            response = client.post("/login", data={"email": email, "password": demo_password(),
                                                    "csrf_token": token})
             assert response.status_code == 302, f"{email} could not sign in"
         reached = crawl(client)
