@@ -32,6 +32,16 @@ def postgres_answers(url: str = POSTGRES_URL) -> bool:
         engine.dispose()
 
 
+def answering_databases(names: str) -> Iterator[str]:
+    """Each of the comma-separated database kinds ("sqlite", "postgresql") that can be used now;
+    a PostgreSQL server that does not answer is said so and left out."""
+    for kind in names.split(","):
+        if kind == "postgresql" and not postgres_answers():
+            print("PostgreSQL does not answer: its runs are left out")
+            continue
+        yield kind
+
+
 @contextmanager
 def throwaway_database(base_url: str, directory: str | Path, name: str) -> Iterator[str]:
     """A database URL to use and lose: a new SQLite file in `directory` when `base_url` is SQLite,

@@ -26,7 +26,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from bench.common import postgres_answers, record, scratch_database
+from bench.common import answering_databases, record, scratch_database
 from commsplan import create_app
 from commsplan.audiences import csv_io
 from commsplan.audiences.forms import AudienceForm
@@ -131,10 +131,7 @@ def main() -> int:
                         help="which runs after the check: import, update (which needs import)")
     args = parser.parse_args()
     results: dict[str, Any] = {}
-    for kind in args.databases.split(","):
-        if kind == "postgresql" and not postgres_answers():
-            print("PostgreSQL does not answer: its runs are left out")
-            continue
+    for kind in answering_databases(args.databases):
         results[kind] = run_on(kind, args.rows, set(args.runs.split(",")))
     verdicts = met(results)
     for goal, ok in verdicts.items():
