@@ -6,21 +6,12 @@ import os
 from typing import Any
 
 from flask import Flask
-from werkzeug.routing import IntegerConverter
 
 from commsplan.config import load_config
-from commsplan.numbers import LARGEST_ID
+from commsplan.routing import BoundedIntConverter, LazilyBuiltRule
 
 PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 PROJECT_DIR = os.path.dirname(PACKAGE_DIR)
-
-
-class BoundedIntConverter(IntegerConverter):
-    """Ids in URLs fit a database integer; a larger number is a 404, not an overflow."""
-
-    def __init__(self, url_map: Any, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("max", LARGEST_ID)
-        super().__init__(url_map, *args, **kwargs)
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -35,6 +26,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         static_folder="static",
         static_url_path="/assets",
     )
+    app.url_rule_class = LazilyBuiltRule
     app.url_map.converters["int"] = BoundedIntConverter  # before any route is added
     os.makedirs(app.instance_path, exist_ok=True)
     load_config(app, test_config)

@@ -264,10 +264,13 @@ def running(app: Flask) -> Iterator[Dispatcher]:
         assert not thread.is_alive(), "the dispatcher did not stop"
 
 
+HUNG_TIMEOUT = 5  # seconds a webhook sender waits on a receiver that does not answer
+
+
 def test_a_hung_webhook_receiver_holds_up_no_email_and_no_other_receiver(
     notify_app: Callable[..., Flask], smtp_sink: SmtpSink, webhook_receiver: WebhookReceiver,
 ) -> None:
-    app = notify_app(MAIL_PORT=smtp_sink.port, WEBHOOK_TIMEOUT_SECONDS=2, NOTIFY_LEASE_SECONDS=15,
+    app = notify_app(MAIL_PORT=smtp_sink.port, WEBHOOK_TIMEOUT_SECONDS=HUNG_TIMEOUT, NOTIFY_LEASE_SECONDS=15,
                      SCHEDULER_POLL_SECONDS=0.2)
     session, start = db.session, utcnow()
     hung = webhook_receiver
@@ -295,7 +298,9 @@ def test_a_hung_webhook_receiver_holds_up_no_email_and_no_other_receiver(
         healthy.stop()
 
     lateness = [arrived - due.timestamp() for arrived in arrivals]
-    assert 0 <= min(lateness) and max(lateness) < 1.0, lateness  # on time, none early
+    # None early, and none waited on the hung receiver: anything held up by it would arrive at least
+    # HUNG_TIMEOUT late. The margin below that absorbs a busy test machine.
+    assert 0 <= min(lateness) and max(lateness) < HUNG_TIMEOUT / 2, lateness
     assert 1 <= posts_to_hung <= 2  # the hung receiver holds only its share of the webhook senders
 
 
