@@ -114,9 +114,8 @@ IDENTITY_RULES = {
                 "Names a private person (“{name}”) whom we never name, such as someone wrongly linked "
                 "to the incident online. Repeating a name spreads it."),
     CHARGED_CHILD: ("No charged under-18 is named", None,
-                    "Names a person under 18 (“{name}”) who is suspected or charged. Children charged "
-                    "with an offence are not identified, before or after charge; give age, gender and "
-                    "home area only."),
+                    "Names a person under 18 (“{name}”) who is suspected, detained or charged. Children "
+                    "are not identified, before or after charge; give age, gender and home area only."),
 }
 
 
@@ -125,8 +124,9 @@ NEVER_OVERRIDDEN = {"complainant", "child", CHARGED_CHILD}
 
 
 def identity_kind(spec: Input, values: Mapping[str, Any]) -> str | None:
-    """Whom an input identifies in this incident: a suspect is a child while its `under_18_if` holds."""
-    if spec.identifies == "suspect" and spec.under_18_if is not None and spec.under_18_if.holds(values):
+    """Whom an input identifies in this incident: a suspect (or a person detained) is a child while
+    its `under_18_if` holds."""
+    if spec.under_18_if is not None and spec.under_18_if.holds(values):
         return CHARGED_CHILD
     return spec.identifies
 

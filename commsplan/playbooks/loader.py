@@ -36,6 +36,8 @@ PLAYBOOK_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 # Presence is checked here only for keys whose own reader does not report them missing.
 REQUIRED_KEYS = ("version", "review_date", "roles")
+# Whom `under_18_if` may mark as a child: people suspected, detained or charged.
+CHILD_CAPABLE = ("suspect", "private")
 KNOWN_KEYS = {*REQUIRED_KEYS, "id", "title", "owner", "category", "summary", "elements", "qualifiers",
               "default_severity", "triggers", "anchors", "inputs", "steps", "statements",
               "status_updates", "do_not_say", "community_impact"}
@@ -208,8 +210,9 @@ class Reader(StageReader):
             built = found.get(item.get("id"))  # type: ignore[arg-type]
             if "under_18_if" not in item or built is None:
                 continue
-            if built.identifies != "suspect":
-                self.problem((*where, "under_18_if"), "only an input that identifies a suspect has it")
+            if built.identifies not in CHILD_CAPABLE:
+                self.problem((*where, "under_18_if"), "only an input that identifies a suspect or a "
+                                                      "private person has it")
                 continue
             condition = self.condition({"when": item["under_18_if"]}, where, found, key="under_18_if")
             found[built.id] = replace(built, under_18_if=condition)

@@ -37,7 +37,7 @@ class Input:
     minimum: float | None = None
     maximum: float | None = None
     identifies: str | None = None
-    under_18_if: Condition | None = None  # a suspect who is a child: never named, even after charge
+    under_18_if: Condition | None = None  # a suspect or person detained who is a child: never named
 
 
 @dataclass(frozen=True)
