@@ -13,6 +13,7 @@ from commsplan.auth.models import User
 from commsplan.errors import Conflict
 from commsplan.incidents import service
 from commsplan.incidents import statements as statement_service
+from commsplan.incidents.figures import figures
 from commsplan.incidents.models import (
     Incident,
     IncidentAnchor,
@@ -217,3 +218,14 @@ def test_a_started_task_is_not_withdrawn(session: Any, developing: Playbook, dut
     [holding] = tasks_of(session, incident, "holding")
     assert holding.status is TaskStatus.OPEN  # someone has started it: it stays
     assert session.get(IncidentStatement, statement.id) is not None
+
+
+def test_a_task_withdrawn_after_its_due_time_is_not_counted_overdue(
+        session: Any, developing: Playbook, duty: User, unit: BusinessUnit, now: datetime) -> None:
+    incident = launch(session, developing, duty, unit, now)
+    record(session, incident, "declared", now - timedelta(hours=3), duty, now)  # schools due an hour ago
+    before = figures(session, incident, now=now).overdue
+    inputs = {k: str(v) for k, v in good_inputs(unit.id).items()}
+    service.update_inputs(session, incident, {**inputs, "victim_age": "19"}, actor=duty, now=now,
+                          settings=current_settings())
+    assert figures(session, incident, now=now).overdue == before - 1
