@@ -125,7 +125,7 @@ def test_a_playbook_page_shows_each_do_not_say_entrys_scope(make_app: Callable[.
     app = make_app(PLAYBOOKS_DIR=str(REAL_FOLDER))
     page = client_as(app, Role.COMMS_OFFICER).get("/playbooks/domestic-homicide").get_data(as_text=True)
     assert "“relationship words such as wife or partner”" in page
-    assert "In force until “First charge” is recorded; only in: holding statement, reactive line" in page
-    assert "In force once “First charge” is recorded." in page
-    assert "From: First arrest (may be recorded again)" in page
+    assert "In force until “Charge authorised” is recorded; only in: holding statement, reactive line" in page
+    assert "In force once “Charge authorised” is recorded." in page
+    assert "From: Arrest made (may be recorded again)" in page
     assert "Once for each time the clock is recorded" in page
