@@ -35,7 +35,8 @@ SUMMARY = {
     "launched_by": {"type": "string", "description": "The name of the person who launched it"},
     "overdue_tasks": {"type": "integer", "description": "Open tasks past their due time"},
     "next_due_at": {**NULLABLE_AT, "description": "The earliest due time of an open task"}}
-ANCHOR = output_object({"id": TEXT, "label": TEXT, "occurred_at": AT})
+ANCHOR = output_object({"id": TEXT, "label": TEXT, "occurred_at": AT, "occurrence": {
+    "type": "integer", "description": "1, then 2, 3… each time a repeatable clock is recorded again"}})
 TASK = output_object({
     "id": INTEGER, "step_id": TEXT, "title": TEXT, "owner_role": TEXT,
     "anchor": {"type": "string", "description": "The clock the due time counts from"},

@@ -68,7 +68,8 @@ def incident_json(incident: Incident) -> dict[str, Any]:
     open_tasks = [t for t in tasks if t.status is TaskStatus.OPEN]
     return {**summary_json(incident, open_tasks, now), "inputs": incident.inputs,
             "anchors": [{"id": a.anchor, "label": playbook.anchors.get(a.anchor, a.anchor),
-                         "occurred_at": iso(a.occurred_at)} for a in incident.anchors],
+                         "occurred_at": iso(a.occurred_at), "occurrence": a.occurrence}
+                        for a in incident.anchors],
             "tasks": [{"id": t.id, "step_id": t.step_id, "title": t.title, "owner_role": t.owner_role,
                        "anchor": t.anchor, "due_at": iso(t.due_at),
                        "waiting_for": None if t.due_at else playbook.anchors.get(t.anchor, t.anchor),

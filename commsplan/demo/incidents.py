@@ -128,7 +128,7 @@ class Story:
     def change_inputs(self, step: dict[str, Any], at: datetime) -> None:
         """The details as launched, with the step's changes."""
         service.update_inputs(self.session, self.incident, {**self.inputs, **step["inputs"]},
-                              actor=self.people.duty, now=at)
+                              actor=self.people.duty, now=at, settings=self.settings)
 
     def decide(self, step: dict[str, Any], at: datetime) -> None:
         written = dict(step["decision"])

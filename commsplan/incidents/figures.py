@@ -123,7 +123,9 @@ def figure_columns(now: datetime | None) -> list[ColumnElement[Any]]:
     task = IncidentTask
     done_with_due = and_(task.status == TaskStatus.DONE, task.due_at.is_not(None))
     on_time = and_(done_with_due, task.completed_at <= task.due_at)
-    overdue = (task.completed_at > task.due_at) | and_(task.status == TaskStatus.OPEN, task.due_at < ended)
+    # A withdrawn task was never due in the end: its step stopped applying before anyone started it.
+    overdue = and_(task.status != TaskStatus.WITHDRAWN, task.completed_at > task.due_at) | \
+        and_(task.status == TaskStatus.OPEN, task.due_at < ended)
     released = and_(IncidentStatement.incident_id == Incident.id,
                     IncidentStatement.status == StatementStatus.RELEASED)
     first_holding = (select(func.min(IncidentStatement.released_at))

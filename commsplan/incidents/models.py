@@ -41,10 +41,11 @@ class TaskStatus(StrEnum):
     OPEN = "open"
     DONE = "done"
     SKIPPED = "skipped"
+    WITHDRAWN = "withdrawn"  # its step's condition stopped holding before anyone started it
 
     @property
     def label(self) -> str:
-        return {"open": "To do", "done": "Done", "skipped": "Skipped"}[self.value]
+        return {"open": "To do", "done": "Done", "skipped": "Skipped", "withdrawn": "Withdrawn"}[self.value]
 
 
 class PlaybookRevision(Base):
@@ -92,18 +93,22 @@ class Incident(TimestampMixin, Base):
         return f"{self.reference} {self.title}"
 
     def anchor_times(self) -> dict[str, datetime]:
-        return {anchor.anchor: anchor.occurred_at for anchor in self.anchors}
+        """When each clock started; for a clock recorded more than once, its latest recording."""
+        latest = sorted(self.anchors, key=lambda anchor: (anchor.occurrence, anchor.occurred_at))
+        return {anchor.anchor: anchor.occurred_at for anchor in latest}
 
 
 class IncidentAnchor(Base):
-    """A clock that has started: "arrest made at 14:10"."""
+    """A clock that has started: "arrest made at 14:10". A repeatable clock (a further arrest) is
+    recorded again as a new row, numbered by `occurrence`; no recording is changed or removed."""
 
     __tablename__ = "incident_anchors"
-    __table_args__ = (UniqueConstraint("incident_id", "anchor"),)
+    __table_args__ = (UniqueConstraint("incident_id", "anchor", "occurrence"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
     anchor: Mapped[str] = mapped_column(String(60))
+    occurrence: Mapped[int] = mapped_column(default=1, server_default="1")
     occurred_at: Mapped[datetime]
     note: Mapped[str] = mapped_column(Text, default="")
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))

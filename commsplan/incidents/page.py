@@ -66,7 +66,7 @@ def statement_cards(incident: Incident, playbook: Playbook, statements: list[Inc
     held = [holder.role for holder in holders.values() if holder.user_id == viewer.id]
     cards = []
     for statement in statements:
-        checks = statement_service.guardrail_checks(incident, playbook, statement.body)
+        checks = statement_service.guardrail_checks(incident, playbook, statement.body, statement.kind)
         failed = [check for check in checks if not check.passed]
         draft = statement.status is StatementStatus.DRAFT
         may_edit = active and viewer.has_role(*statement_service.EDITORS)
@@ -109,6 +109,7 @@ class IncidentPage:
     roles: dict[str, RoleAssignment]
     people: list[User]
     waiting_anchors: list[str]
+    recordable_anchors: list[str]  # not yet recorded, or recorded and repeatable
     inputs: dict[str, Any]
     raw_inputs: dict[str, str]
     units: list[Any]
@@ -150,6 +151,7 @@ def incident_page(session: Session, incident: Incident, *, viewer: User, now: da
         events=service.timeline(session, incident, limit=TIMELINE_SHOWN),
         timeline_total=service.timeline_count(session, incident), roles=holders,
         people=assignable_people(session), waiting_anchors=[a for a in playbook.anchors if a not in clocks],
+        recordable_anchors=[a for a in playbook.anchors if a not in clocks or a in playbook.repeatable],
         inputs=records.shown_inputs(session, playbook, incident.inputs),
         raw_inputs=editable_inputs(playbook, incident.inputs), units=active_items(session, UNITS),
         all_roles=records.incident_roles(playbook),

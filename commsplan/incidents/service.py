@@ -11,16 +11,16 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, cast
 
-from sqlalchemy import Table, func, insert, select, tuple_
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from commsplan.audit import service as audit
 from commsplan.auth.models import Role, User
 from commsplan.auth.service import require_role
 from commsplan.errors import Conflict, NotFound, ValidationError
-from commsplan.incidents import decision_chain, drafts
+from commsplan.incidents import decision_chain, developments, drafts
+from commsplan.incidents.developments import add_tasks, applies, last_occurrences, open_tasks, task_row
 from commsplan.incidents.inputs import london_input, parse_inputs
 from commsplan.incidents.models import (
     Incident,
@@ -55,14 +55,13 @@ from commsplan.notifications import service as reminders
 from commsplan.notifications.models import InboxItem, Reminder, ReminderStatus
 from commsplan.notifications.settings import DeliverySettings
 from commsplan.playbooks import vocab
-from commsplan.playbooks.model import Playbook, Step
+from commsplan.playbooks.model import Playbook
 from commsplan.timeutil import to_london
 
 WORKERS = (Role.DUTY_OFFICER,)
 # Incidents hold details that identify victims, complainants and suspects: staff read them, partner
 # agencies' viewer accounts do not.
 READERS = (Role.COMMS_OFFICER, Role.APPROVER, Role.DUTY_OFFICER, Role.ADMIN)
-TASKS = cast(Table, IncidentTask.__table__)
 
 
 @dataclass(frozen=True)
@@ -128,15 +127,17 @@ def launch(session: Session, playbook: Playbook, request: LaunchRequest, *, acto
         f"({mode.label.lower()}).", actor=actor, now=now)
     session.flush()
     session.refresh(incident)
-    add_tasks(session, incident, playbook, [s for s in playbook.steps if applies(s, values)],
+    values_now = developments.condition_values(values, {vocab.START_ANCHOR}, playbook)
+    add_tasks(session, incident, playbook, [s for s in playbook.steps if applies(s, values_now)],
               actor=actor, now=now, settings=settings)
     schedule_status_update(session, incident, playbook, now=now, settings=settings, actor=actor)
     return incident
 
 
-def update_inputs(session: Session, incident: Incident, raw: Mapping[str, str], *, actor: User, now: datetime
-                  ) -> list[str]:
-    """Change what was recorded (a name now known, the next update time); unedited drafts follow."""
+def update_inputs(session: Session, incident: Incident, raw: Mapping[str, str], *, actor: User, now: datetime,
+                  settings: DeliverySettings) -> list[str]:
+    """Change what was recorded (a name now known, the next update time); unedited drafts follow, and
+    steps whose conditions now hold (or no longer do) appear (or are withdrawn)."""
     require_role(actor, WORKERS, "change an incident's details")
     require_active(incident)
     playbook = playbook_of(incident)
@@ -149,6 +150,7 @@ def update_inputs(session: Session, incident: Incident, raw: Mapping[str, str], 
     redrafted = drafts.refresh_drafts(session, incident, now=now)
     log(session, incident, "inputs", f"Details changed: {', '.join(changed)}. "
         f"{redrafted} draft statement(s) filled again.", actor=actor, now=now)
+    developments.reconsider(session, incident, playbook, actor=actor, now=now, settings=settings)
     return changed
 
 
@@ -221,46 +223,6 @@ def launch_errors(request: LaunchRequest, now: datetime) -> dict[str, list[str]]
     return errors
 
 
-def applies(step: Step, values: Mapping[str, Any]) -> bool:
-    return step.when is None or step.when.holds(values)
-
-
-def add_tasks(session: Session, incident: Incident, playbook: Playbook, steps: list[Step], *,
-              actor: User, now: datetime, settings: DeliverySettings) -> None:
-    clocks = incident.anchor_times()
-    rows = [task_row(incident, step.id, 1, step.title, step.owner, step.at.anchor,
-                     int(step.at.delta.total_seconds() // 60),
-                     clocks[step.at.anchor] + step.at.delta if step.at.anchor in clocks else None)
-            for step in steps]
-    open_tasks(session, incident, playbook, rows, actor=actor, now=now, settings=settings)
-
-
-def task_row(incident: Incident, step_id: str, occurrence: int, title: str, owner_role: str, anchor: str,
-             offset_minutes: int, due_at: datetime | None) -> dict[str, Any]:
-    return {"incident_id": incident.id, "step_id": step_id, "occurrence": occurrence, "title": title,
-            "owner_role": owner_role, "anchor": anchor, "offset_minutes": offset_minutes, "due_at": due_at,
-            "status": TaskStatus.OPEN, "skip_reason": "", "reminder_round": 0}
-
-
-def open_tasks(session: Session, incident: Incident, playbook: Playbook, rows: list[dict[str, Any]], *,
-               actor: User, now: datetime, settings: DeliverySettings) -> None:
-    """Save new tasks, draft the statements their steps write, and remind their owners.
-
-    Rows go in with one INSERT and come back with one SELECT, so a playbook of forty steps
-    launches with the same number of queries as one of four.
-    """
-    if not rows:
-        return
-    # Core, not the ORM's bulk insert, which splits rows with and without a due time into batches.
-    session.execute(insert(TASKS), rows)
-    keys = [(row["step_id"], row["occurrence"]) for row in rows]
-    tasks = list(session.scalars(select(IncidentTask).where(
-        IncidentTask.incident_id == incident.id,
-        tuple_(IncidentTask.step_id, IncidentTask.occurrence).in_(keys)).order_by(IncidentTask.id)))
-    drafts.draft_for_tasks(session, incident, playbook, tasks, actor=actor, now=now)
-    remind(session, incident, tasks, now=now, settings=settings, actor=actor)
-
-
 # --- Clocks ------------------------------------------------------------------------------------
 
 def record_anchor(session: Session, incident: Incident, anchor: str, *, occurred_at: datetime,
@@ -271,12 +233,14 @@ def record_anchor(session: Session, incident: Incident, anchor: str, *, occurred
     playbook = playbook_of(incident)
     if anchor not in playbook.anchors:
         raise ValidationError.single("anchor", "Choose one of this playbook's clocks")
-    if anchor in incident.anchor_times():
+    before = sum(1 for recorded in incident.anchors if recorded.anchor == anchor)
+    if before and anchor not in playbook.repeatable:
         raise Conflict(f"“{playbook.anchors[anchor]}” was already recorded")
     if occurred_at > now + timedelta(minutes=5):
         raise ValidationError.single("occurred_at", "Record a time that has passed")
-    recorded = IncidentAnchor(incident_id=incident.id, anchor=anchor, occurred_at=occurred_at,
-                              note=written("note", note), recorded_by_id=actor.id, recorded_at=now)
+    recorded = IncidentAnchor(incident_id=incident.id, anchor=anchor, occurrence=before + 1,
+                              occurred_at=occurred_at, note=written("note", note), recorded_by_id=actor.id,
+                              recorded_at=now)
     session.add(recorded)
     waiting = session.scalars(select(IncidentTask).where(
         IncidentTask.incident_id == incident.id, IncidentTask.anchor == anchor,
@@ -284,12 +248,18 @@ def record_anchor(session: Session, incident: Incident, anchor: str, *, occurred
     for task in waiting:
         task.due_at = occurred_at + timedelta(minutes=task.offset_minutes)
     remind(session, incident, waiting, now=now, settings=settings, actor=actor)
+    timed = len(waiting)
+    if before:
+        timed += developments.follow_repeat(session, incident, playbook, anchor, before + 1, occurred_at,
+                                            actor=actor, now=now, settings=settings)
     when = to_london(occurred_at).strftime("%H:%M on %-d %B")
-    log(session, incident, "anchor", f"{playbook.anchors[anchor]} at {when}"
-        f"{': ' + note.strip() if note.strip() else ''}. {len(waiting)} task(s) now timed.",
+    again = f" (recorded {before + 1} times)" if before else ""
+    log(session, incident, "anchor", f"{playbook.anchors[anchor]}{again} at {when}"
+        f"{': ' + note.strip() if note.strip() else ''}. {timed} task(s) now timed.",
         actor=actor, now=now)
     session.flush()
     session.expire(incident, ["anchors"])
+    developments.reconsider(session, incident, playbook, actor=actor, now=now, settings=settings)
     return recorded
 
 
@@ -337,8 +307,8 @@ def close_task(session: Session, incident: Incident, task: IncidentTask, status:
     playbook = playbook_of(incident)
     step = next((s for s in playbook.steps if s.id == task.step_id), None)
     if step is not None and step.repeat is not None and status is TaskStatus.DONE:
-        again = task_row(incident, task.step_id, task.occurrence + 1, task.title, task.owner_role,
-                         task.anchor, task.offset_minutes, now + step.repeat)
+        again = task_row(incident, task.step_id, last_occurrences(session, incident)[task.step_id] + 1,
+                         task.title, task.owner_role, task.anchor, task.offset_minutes, now + step.repeat)
         open_tasks(session, incident, playbook, [again], actor=actor, now=now, settings=settings)
 
 

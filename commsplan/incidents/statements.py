@@ -9,7 +9,7 @@ statement with a gap in it is not finished. A released statement is frozen.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -34,7 +34,8 @@ from commsplan.notifications import service as reminders
 from commsplan.notifications.kinds import Urgency
 from commsplan.notifications.settings import DeliverySettings
 from commsplan.playbooks import statements as templates
-from commsplan.playbooks.model import Playbook
+from commsplan.playbooks import vocab
+from commsplan.playbooks.model import Input, Playbook
 from commsplan.timeutil import to_london
 
 LONGEST_BODY = 10_000
@@ -43,6 +44,7 @@ RELEASERS = (Role.DUTY_OFFICER, Role.APPROVER)
 EDITORS = (Role.DUTY_OFFICER, Role.COMMS_OFFICER)
 NAME_SEPARATORS = re.compile(r"\s*(?:,|;|\band\b)\s*")
 GAPS_RULE = "Every gap is filled"
+CHARGED_CHILD = "charged_child"
 
 @dataclass(frozen=True)
 class GuardrailCheck:
@@ -63,11 +65,17 @@ def get_statement(session: Session, incident: Incident, statement_id: int) -> In
 
 # --- Guardrails --------------------------------------------------------------------------------
 
-def guardrail_checks(incident: Incident, playbook: Playbook, text: str) -> list[GuardrailCheck]:
-    """Every guardrail, in the order people read them; each says why when it fails."""
+def guardrail_checks(incident: Incident, playbook: Playbook, text: str, kind: str | None = None
+                     ) -> list[GuardrailCheck]:
+    """Every guardrail in force for a statement of `kind` at this stage, in the order people read them;
+    each says why when it fails."""
     clocks = incident.anchor_times()
-    return [gap_check(text), *do_not_say_checks(playbook, text),
+    return [gap_check(text), *do_not_say_checks(playbook, text, clocks, kind),
             *identity_checks(incident, playbook, text, clocks)]
+
+
+def statement_checks(incident: Incident, statement: IncidentStatement) -> list[GuardrailCheck]:
+    return guardrail_checks(incident, records.playbook_of(incident), statement.body, statement.kind)
 
 
 def gap_check(text: str) -> GuardrailCheck:
@@ -76,12 +84,17 @@ def gap_check(text: str) -> GuardrailCheck:
     return GuardrailCheck(GAPS_RULE, not gaps, reason, overridable=False)
 
 
-def do_not_say_checks(playbook: Playbook, text: str) -> list[GuardrailCheck]:
+def do_not_say_checks(playbook: Playbook, text: str, clocks: Collection[str], kind: str | None
+                      ) -> list[GuardrailCheck]:
+    """The do-not-say entries in force for this kind of statement with the clocks recorded so far."""
     found = []
     for rule in playbook.do_not_say:
+        if not rule.in_force(clocks, kind):
+            continue
         match = rule.pattern.search(text)
-        found.append(GuardrailCheck(f"Does not say “{rule.shown_as}”", match is None,
-                           f"Says “{match.group()}”: {rule.reason}" if match else ""))
+        scope = rule.scope(playbook.anchors, vocab.STATEMENT_KINDS)
+        found.append(GuardrailCheck(f"Does not say “{rule.shown_as}”{f' ({scope})' if scope else ''}",
+                                    match is None, f"Says “{match.group()}”: {rule.reason}" if match else ""))
     return found
 
 
@@ -100,11 +113,22 @@ IDENTITY_RULES = {
     "private": ("No private person is named", None,
                 "Names a private person (“{name}”) whom we never name, such as someone wrongly linked "
                 "to the incident online. Repeating a name spreads it."),
+    CHARGED_CHILD: ("No charged under-18 is named", None,
+                    "Names a person under 18 (“{name}”) who is suspected, detained or charged. Children "
+                    "are not identified, before or after charge; give age, gender and home area only."),
 }
 
 
 # The law protects these for good (lifelong anonymity; children not identified): no decision overrides them.
-NEVER_OVERRIDDEN = {"complainant", "child"}
+NEVER_OVERRIDDEN = {"complainant", "child", CHARGED_CHILD}
+
+
+def identity_kind(spec: Input, values: Mapping[str, Any]) -> str | None:
+    """Whom an input identifies in this incident: a suspect (or a person detained) is a child while
+    its `under_18_if` holds."""
+    if spec.under_18_if is not None and spec.under_18_if.holds(values):
+        return CHARGED_CHILD
+    return spec.identifies
 
 
 def identity_checks(incident: Incident, playbook: Playbook, text: str, clocks: dict[str, datetime]
@@ -112,7 +136,7 @@ def identity_checks(incident: Incident, playbook: Playbook, text: str, clocks: d
     """For each kind of identifying input in the playbook: is any of its values in the text?"""
     results = []
     for kind, (rule, allowed_after, reason) in IDENTITY_RULES.items():
-        specs = [spec for spec in playbook.inputs if spec.identifies == kind]
+        specs = [spec for spec in playbook.inputs if identity_kind(spec, incident.inputs) == kind]
         if not specs:
             continue
         named = next((part for spec in specs for part in name_parts(incident.inputs.get(spec.id))
@@ -216,7 +240,7 @@ def ask_for_sign_off(session: Session, incident: Incident, statement: IncidentSt
     if statement.status is not StatementStatus.DRAFT:
         raise Conflict(f"This statement is {statement.status.label.lower()}, not a draft")
     playbook = records.playbook_of(incident)
-    failed = blocking(guardrail_checks(incident, playbook, statement.body))
+    failed = blocking(guardrail_checks(incident, playbook, statement.body, statement.kind))
     unfixable = [c for c in failed if not c.overridable]
     if unfixable:
         raise ValidationError({"guardrails": [f"{c.rule}: {c.reason}" for c in unfixable]})
@@ -252,7 +276,7 @@ def approve(session: Session, incident: Incident, statement: IncidentStatement, 
         raise Conflict(f"This statement is {statement.status.label.lower()}, not a draft")
     if (refusal := sign_off_of(session, incident, statement).refusal(actor, statement)) is not None:
         raise PermissionDenied(refusal)
-    failed = blocking(guardrail_checks(incident, records.playbook_of(incident), statement.body))
+    failed = blocking(statement_checks(incident, statement))
     if any(not c.overridable for c in failed) or (failed and override is None):
         raise ValidationError({"guardrails": [f"{c.rule}: {c.reason}" for c in failed]})
     decision_id = record_override(session, incident, statement, failed, override, actor=actor, now=now)
@@ -302,7 +326,7 @@ def release(session: Session, incident: Incident, statement: IncidentStatement, 
         raise ValidationError.single("channels", "Choose at least one channel it goes out on")
     if any(len(c) > 100 for c in chosen):
         raise ValidationError.single("channels", "Each channel name must be 100 characters or fewer")
-    failed = blocking(guardrail_checks(incident, records.playbook_of(incident), statement.body))
+    failed = blocking(statement_checks(incident, statement))
     if failed and statement.override_decision_id is None:
         raise ValidationError({"guardrails": [f"{c.rule}: {c.reason}" for c in failed]})
     audit.update_audited(session, statement, {"status": StatementStatus.RELEASED, "channels": chosen},

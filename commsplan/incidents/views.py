@@ -247,7 +247,7 @@ def update_inputs(incident_id: int) -> Response | tuple[str, int]:
     def update(session: Session, incident: Incident) -> str:
         try:
             changed = service.update_inputs(session, incident, form.input_values(), actor=signed_in_user(),
-                                            now=utcnow())
+                                            now=utcnow(), settings=current_settings())
         except ValidationError as error:
             raise ValidationError(input_field_errors(playbook, error)) from None
         return f"Changed: {', '.join(changed)}." if changed else "Nothing had changed."

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -18,9 +18,8 @@ import yaml
 
 from commsplan.playbooks import statements, vocab
 from commsplan.playbooks.conditions import Condition, ConditionError, parse_condition
-from commsplan.playbooks.fields import FieldReader, Where
+from commsplan.playbooks.fields import Where
 from commsplan.playbooks.model import (
-    DoNotSay,
     ImpactPrompt,
     Input,
     Offset,
@@ -30,15 +29,15 @@ from commsplan.playbooks.model import (
     StatusUpdates,
     Step,
 )
+from commsplan.playbooks.stages import StageReader
 from commsplan.playbooks.timing import TimingError, parse_offset
 
 PLAYBOOK_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 NAME = re.compile(r"^[a-z][a-z0-9_]*$")
-LABEL_LENGTH = (3, 80)
-# Characters that only a regular expression needs; a label is read by people, not matched.
-REGEX_SYNTAX = re.compile(r"[\\\[\](){}|*+?^$]")
 # Presence is checked here only for keys whose own reader does not report them missing.
 REQUIRED_KEYS = ("version", "review_date", "roles")
+# Whom `under_18_if` may mark as a child: people suspected, detained or charged.
+CHILD_CAPABLE = ("suspect", "private")
 KNOWN_KEYS = {*REQUIRED_KEYS, "id", "title", "owner", "category", "summary", "elements", "qualifiers",
               "default_severity", "triggers", "anchors", "inputs", "steps", "statements",
               "status_updates", "do_not_say", "community_impact"}
@@ -98,7 +97,7 @@ def split_front_matter(text: str) -> tuple[str, str] | None:
     return None
 
 
-class Reader(FieldReader):
+class Reader(StageReader):
     """Builds a Playbook from the parsed front matter, collecting a Problem for each fault."""
 
     def __init__(self, path: str, node: yaml.Node | None, *, elements: Collection[str] | None,
@@ -118,20 +117,23 @@ class Reader(FieldReader):
                 self.problem((key,), "is required")
         self.unknown_keys(data, KNOWN_KEYS, ())
         roles = self.vocabulary(data, "roles", vocab.STANDARD_ROLES, "role")
+        repeatable = self.repeatable_anchors(data)
         anchors = {vocab.START_ANCHOR: vocab.STANDARD_ANCHORS[vocab.START_ANCHOR],
                    **self.vocabulary(data, "anchors", vocab.STANDARD_ANCHORS, "anchor")}
         inputs = self.inputs(data)
+        self.naming_clocks(data, inputs, anchors)
         templates = self.statements(data, inputs)
         steps = self.steps(data, roles, anchors, inputs, templates)
+        self.each_steps(data, steps, repeatable)
         status_updates = self.status_updates(data, roles)
-        do_not_say, community_impact = self.do_not_say(data), self.community_impact(data)
+        do_not_say, community_impact = self.do_not_say(data, anchors), self.community_impact(data)
         header = self.header(data)
         if self.problems or header is None:
             return None
         return Playbook(**header, roles=roles, anchors=anchors, inputs=tuple(inputs.values()), steps=steps,
                         statements=templates, status_updates=status_updates, do_not_say=do_not_say,
                         community_impact=community_impact, briefing=briefing, source_text=source,
-                        source_path=self.path)
+                        source_path=self.path, repeatable=repeatable)
 
     def header(self, data: dict[str, Any]) -> dict[str, Any] | None:
         playbook_id = self.text(data, "id", ())
@@ -173,6 +175,8 @@ class Reader(FieldReader):
         declared: dict[str, str] = {}
         for name, label in self.mapping(data.get(key), (key,)).items():
             where: Where = (key, name)
+            if kind == "anchor" and isinstance(label, dict):
+                label = label.get("label")
             if not isinstance(name, str) or not NAME.match(name):
                 self.problem(where, f"a {kind} id uses lowercase letters, digits and underscores")
             elif label is None and name not in standard:
@@ -189,7 +193,7 @@ class Reader(FieldReader):
         found: dict[str, Input] = {}
         for where, item in self.items(data, "inputs", (), required=True):
             self.unknown_keys(item, {"id", "label", "type", "required", "help", "choices", "min", "max",
-                                     "identifies"}, where)
+                                     "identifies", "under_18_if"}, where)
             input_id = self.text(item, "id", where)
             if input_id and not NAME.match(input_id):
                 self.problem((*where, "id"), "use lowercase letters, digits and underscores")
@@ -198,6 +202,20 @@ class Reader(FieldReader):
             built = self.input(item, where, input_id)
             if built is not None and input_id not in found:
                 found[input_id] = built
+        return self.child_conditions(data, found)
+
+    def child_conditions(self, data: dict[str, Any], found: dict[str, Input]) -> dict[str, Input]:
+        """Read each suspect's `under_18_if` once every input it may name is known."""
+        for where, item in self.listed(data, "inputs"):
+            built = found.get(item.get("id"))  # type: ignore[arg-type]
+            if "under_18_if" not in item or built is None:
+                continue
+            if built.identifies not in CHILD_CAPABLE:
+                self.problem((*where, "under_18_if"), "only an input that identifies a suspect or a "
+                                                      "private person has it")
+                continue
+            condition = self.condition({"when": item["under_18_if"]}, where, found, key="under_18_if")
+            found[built.id] = replace(built, under_18_if=condition)
         return found
 
     def input(self, item: dict[str, Any], where: Where, input_id: str) -> Input | None:
@@ -265,7 +283,8 @@ class Reader(FieldReader):
         seen: set[str] = set()
         for where, item in self.items(data, "steps", (), required=True):
             self.unknown_keys(item, {"id", "title", "at", "owner", "instructions", "checklist", "statement",
-                                     "approval", "channels", "audiences", "when", "repeat"}, where)
+                                     "approval", "channels", "audiences", "when", "repeat", "each"},
+                              where)
             step_id = self.text(item, "id", where)
             if step_id in seen:
                 self.problem((*where, "id"), f'"{step_id}" is already a step')
@@ -285,23 +304,17 @@ class Reader(FieldReader):
         if approval and not statement:
             self.problem((*where, "approval"), "only a step that drafts a statement needs approval")
         at = self.offset(item, where, anchors)
-        when = self.condition(item, where, inputs)
+        when = self.condition(item, where, inputs, anchors=anchors)
         repeat = self.span(item["repeat"], (*where, "repeat")) if "repeat" in item else None
         texts = {key: self.texts(item, key, where) for key in ("checklist", "channels", "audiences")}
         instructions = self.text(item, "instructions", where, required=False)
         if not (step_id and title and owner and at):
             return None
+        each = item.get("each", False)
+        if not isinstance(each, bool):
+            self.problem((*where, "each"), "should be true or false")
         return Step(step_id, title, at, owner, instructions, texts["checklist"], statement or None,
-                    approval or None, texts["channels"], texts["audiences"], when, repeat)
-
-    def reference(self, item: dict[str, Any], key: str, where: Where, declared: Collection[str],
-                  kind: str, *, required: bool) -> str:
-        name = self.text(item, key, where, required=required)
-        if name and name not in declared:
-            listing = ", ".join(declared) or "none"
-            self.problem((*where, key), f'unknown {kind} "{name}" (declared: {listing})')
-            return ""
-        return name
+                    approval or None, texts["channels"], texts["audiences"], when, repeat, each is True)
 
     def offset(self, item: dict[str, Any], where: Where, anchors: dict[str, str]) -> Offset | None:
         if "at" not in item:
@@ -318,18 +331,20 @@ class Reader(FieldReader):
             return None
         return Offset(anchor, delta)
 
-    def condition(self, item: dict[str, Any], where: Where, inputs: dict[str, Input]) -> Condition | None:
+    def condition(self, item: dict[str, Any], where: Where, inputs: dict[str, Input], *, key: str = "when",
+                  anchors: Collection[str] = ()) -> Condition | None:
+        """A condition on the inputs (and, for a step, on the clocks recorded)."""
         if item.get("when") is None:
             return None
         try:
             condition = parse_condition(str(item["when"]))
         except ConditionError as error:
-            self.problem((*where, "when"), str(error))
+            self.problem((*where, key), str(error))
             return None
         for comparison in condition.comparisons():
-            fault = comparison_fault(comparison.name, comparison.op, comparison.value, inputs)
+            fault = comparison_fault(comparison.name, comparison.op, comparison.value, inputs, anchors)
             if fault:
-                self.problem((*where, "when"), fault)
+                self.problem((*where, key), fault)
         return condition
 
     # --- The rest -----------------------------------------------------------------------------
@@ -341,41 +356,6 @@ class Reader(FieldReader):
         every = self.span(item.get("every"), ("status_updates", "every"))
         owner = self.reference(item, "owner", ("status_updates",), roles, "role", required=True)
         return StatusUpdates(every, owner) if every and owner else None
-
-    def do_not_say(self, data: dict[str, Any]) -> tuple[DoNotSay, ...]:
-        found = []
-        for where, item in self.items(data, "do_not_say", (), required=False):
-            self.unknown_keys(item, {"phrase", "pattern", "label", "reason"}, where)
-            reason = self.text(item, "reason", where)
-            phrase = self.text(item, "phrase", where, required=False)
-            pattern = self.text(item, "pattern", where, required=False)
-            if bool(phrase) == bool(pattern):
-                self.problem(where, "give either a phrase or a pattern")
-                continue
-            label = self.do_not_say_label(item, where, needed=bool(pattern))
-            source = pattern or r"\b" + r"\s+".join(map(re.escape, phrase.split())) + r"\b"
-            try:
-                found.append(DoNotSay(re.compile(source, re.IGNORECASE), label or phrase, reason))
-            except re.error as error:
-                self.problem((*where, "pattern"), f"is not a regular expression: {error}")
-        return tuple(found)
-
-    def do_not_say_label(self, item: dict[str, Any], where: Where, *, needed: bool) -> str:
-        """The plain words staff read instead of a pattern; a phrase may go without and show itself."""
-        label = self.text(item, "label", where, required=False)
-        shortest, longest = LABEL_LENGTH
-        if not label:
-            if needed:
-                self.problem((*where, "label"), "is required for a pattern: a few plain words saying "
-                                                "what it keeps out, shown to staff instead of the pattern")
-        elif not shortest <= len(label) <= longest:
-            self.problem((*where, "label"), f"should be {shortest} to {longest} characters "
-                                            f"(it is {len(label)})")
-        elif REGEX_SYNTAX.search(label):
-            marks = " ".join(sorted(set(REGEX_SYNTAX.findall(label))))
-            self.problem((*where, "label"), f"should be plain words, not a regular expression: "
-                                            f"take out {marks}")
-        return label
 
     def community_impact(self, data: dict[str, Any]) -> tuple[ImpactPrompt, ...]:
         found: dict[str, ImpactPrompt] = {}
@@ -389,10 +369,23 @@ class Reader(FieldReader):
         return tuple(found.values())
 
 
-def comparison_fault(name: str, op: str, value: Any, inputs: dict[str, Input]) -> str:
-    """Why a comparison in a condition cannot work with the input it names ("" when it can)."""
+def clock_fault(name: str, op: str, value: Any, inputs: dict[str, Input]) -> str:
+    """A condition may ask whether a clock has been recorded: `iopc_referral == yes`."""
+    if name in inputs:
+        return f'"{name}" is both an input and a clock: rename the input'
+    if op not in ("==", "!=") or not isinstance(value, bool):
+        return f'"{name}" is a clock: test it with == yes (recorded) or == no (not yet recorded)'
+    return ""
+
+
+def comparison_fault(name: str, op: str, value: Any, inputs: dict[str, Input],
+                     anchors: Collection[str] = ()) -> str:
+    """Why a comparison in a condition cannot work with the input or clock it names ("" when it can)."""
+    if name in anchors:
+        return clock_fault(name, op, value, inputs)
     if name not in inputs:
-        return f'"{name}" is not declared as an input'
+        where = " or a clock" if anchors else ""
+        return f'"{name}" is not declared as an input{where}'
     spec = inputs[name]
     if spec.type == "number":
         return "" if isinstance(value, float) else f'"{name}" is a number: compare it with a number'

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -36,6 +37,7 @@ class Input:
     minimum: float | None = None
     maximum: float | None = None
     identifies: str | None = None
+    under_18_if: Condition | None = None  # a suspect or person detained who is a child: never named
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,7 @@ class Step:
     audiences: tuple[str, ...] = ()
     when: Condition | None = None
     repeat: timedelta | None = None
+    each: bool = False  # on a repeatable clock: one task for each time it is recorded
 
 
 @dataclass(frozen=True)
@@ -79,12 +82,40 @@ class DoNotSay:
     """A word or pattern statements must not use, and why.
 
     `shown_as` is what staff read for the rule: the entry's label, or else its phrase. It is never
-    the regular expression, which only the check itself uses.
+    the regular expression, which only the check itself uses. An entry may be in force only before
+    or after a clock is recorded (`before`, `after`) and only for some kinds of statement (`kinds`);
+    with none of these it always is.
     """
 
     pattern: re.Pattern[str]
     shown_as: str
     reason: str
+    before: str | None = None
+    after: str | None = None
+    kinds: tuple[str, ...] = ()
+
+    def in_force(self, recorded: Collection[str], kind: str | None) -> bool:
+        """Whether the entry applies to a statement of `kind`, given the clocks recorded so far.
+
+        With no kind (a check of words alone) only the stage decides."""
+        if self.before is not None and self.before in recorded:
+            return False
+        if self.after is not None and self.after not in recorded:
+            return False
+        return not self.kinds or kind is None or kind in self.kinds
+
+    def scope(self, anchors: Mapping[str, str], kinds: Mapping[str, str]) -> str:
+        """When the entry applies, in words ("" when always).
+
+        For example: until “First charge” is recorded; only in: appeal."""
+        parts = []
+        if self.after is not None:
+            parts.append(f"once “{anchors.get(self.after, self.after)}” is recorded")
+        if self.before is not None:
+            parts.append(f"until “{anchors.get(self.before, self.before)}” is recorded")
+        if self.kinds:
+            parts.append("only in: " + ", ".join(kinds.get(k, k).lower() for k in self.kinds))
+        return "; ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -124,6 +155,7 @@ class Playbook:
     briefing: str = ""
     source_path: str = ""
     source_text: str = ""
+    repeatable: frozenset[str] = frozenset()  # clocks that may be recorded again (a further arrest)
 
     def briefing_markdown(self) -> str:
         """The briefing with its headings moved down so its top level sits under the page's h2."""

@@ -35,6 +35,12 @@ STANDARD_ANCHORS: dict[str, str] = {
     "charge": "First charge",
     "first_court": "First court appearance",
     "iopc_referral": "Referred to the IOPC",
+    "bail": "Released on bail",
+    "released_under_investigation": "Released under investigation",
+    "no_further_action": "No further action",
+    "ctp_lead": "Counter Terrorism Policing took the lead",
+    "funeral": "Funeral held",
+    "vigil": "Vigil held",
 }
 
 CATEGORIES: dict[str, str] = {

@@ -115,7 +115,7 @@ def test_launch_returns_the_incident_with_its_clocks_tasks_and_inputs(
     assert body["launched_at"] == "2026-11-20T10:00:00+00:00"
     assert body["inputs"]["victim_age"] == 15 and body["inputs"]["footage_online"] is True
     assert body["anchors"] == [{"id": "notified", "label": body["anchors"][0]["label"],
-                                "occurred_at": "2026-11-20T09:30:00+00:00"}]
+                                "occurred_at": "2026-11-20T09:30:00+00:00", "occurrence": 1}]
     tasks = by_step(body)
     assert tasks["holding"]["due_at"] == "2026-11-20T10:15:00+00:00"
     assert tasks["holding"]["waiting_for"] is None and tasks["holding"]["owner_role"] == "duty_press_officer"

@@ -79,7 +79,7 @@ def test_an_incident_worked_on_a_phone(page: Page, live_server: str, session: Se
     assert "Holding statement released." in banner(page)
     expect(card).to_contain_text("by Helen Marsh on X.")
     expect(page.locator("li.app-task", has_text="Publish the holding statement")).to_have_count(0)
-    page.get_by_text("Done and skipped").click()
+    page.get_by_text("Done, skipped and withdrawn").click()
     expect(page.locator(".app-task-done")).to_contain_text("Publish the holding statement")
     check_phone_page(page)
     page.goto(live_server + "/")

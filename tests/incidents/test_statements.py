@@ -73,7 +73,8 @@ def test_new_details_fill_unedited_drafts_but_never_edited_words(launch: Launch,
                            actor=duty, now=now)
     raw = {"general_location": "Brixton Hill", "called_at": "2026-11-20 09:40", "victim_age": "15",
            "weapon": "knife", "footage_online": "yes", "unit": str(unit.id), "next_update_time": "4pm"}
-    changed = service.update_inputs(session, incident, raw, actor=duty, now=now)
+    changed = service.update_inputs(session, incident, raw, actor=duty, now=now,
+                                    settings=current_settings())
     assert changed == ["General location", "Next update"]
     holding = statement_of(session, incident, "holding")
     assert "Brixton Hill" in holding.body and "by 4pm." in holding.body
@@ -85,7 +86,7 @@ def test_bad_new_details_are_refused_by_field(launch: Launch, session: Any, now:
     incident = launch()
     with pytest.raises(ValidationError) as raised:
         service.update_inputs(session, incident, {"victim_age": "x", "unit": str(unit.id)}, actor=duty,
-                              now=now)
+                              now=now, settings=current_settings())
     assert {"victim_age", "general_location", "weapon"} <= set(raised.value.errors)
 
 

@@ -10,7 +10,8 @@ import pytest
 import yaml
 
 from commsplan.playbooks.library import playbook_files, read_folder
-from commsplan.playbooks.loader import REGEX_SYNTAX, load_file, load_text, split_front_matter
+from commsplan.playbooks.loader import load_file, load_text, split_front_matter
+from commsplan.playbooks.stages import REGEX_SYNTAX
 from commsplan.reference.seed import QUALIFIERS_SEED, VIOLENCE_ELEMENTS
 
 FIXTURES = Path(__file__).parent / "fixtures"

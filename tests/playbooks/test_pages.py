@@ -119,3 +119,13 @@ def test_an_edited_file_is_read_again_without_a_restart(playbook_app: Flask, fol
 def test_playbook_pages_need_sign_in(playbook_app: Flask) -> None:
     response = playbook_app.test_client().get("/playbooks/street-robbery-test")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_a_playbook_page_shows_each_do_not_say_entrys_scope(make_app: Callable[..., Flask]) -> None:
+    app = make_app(PLAYBOOKS_DIR=str(REAL_FOLDER))
+    page = client_as(app, Role.COMMS_OFFICER).get("/playbooks/domestic-homicide").get_data(as_text=True)
+    assert "“relationship words such as wife or partner”" in page
+    assert "In force until “Charge authorised” is recorded; only in: holding statement, reactive line" in page
+    assert "In force once “Charge authorised” is recorded." in page
+    assert "From: Arrest made (may be recorded again)" in page
+    assert "Once for each time the clock is recorded" in page
