@@ -49,11 +49,15 @@ def test_check_passes_on_the_projects_own_playbooks(runner) -> None:  # type: ig
     assert "with problems (0 problems)" in result.output
 
 
-def test_the_project_has_at_least_eight_playbooks(runner) -> None:  # type: ignore[no-untyped-def]
+def test_the_project_has_sixteen_playbooks(runner) -> None:  # type: ignore[no-untyped-def]
     result = runner.invoke(args=["playbooks", "list"])
     assert result.exit_code == 0
-    assert len(result.output.strip().splitlines()) >= 8
-    assert "fatal-stabbing-young-person v" in result.output
+    assert len(result.output.strip().splitlines()) == 16
+    for playbook_id in ("fatal-stabbing-young-person", "death-or-serious-injury-after-police-contact",
+                        "police-firearms-discharge", "officer-charged-with-offence",
+                        "terrorist-incident-ctp-lead", "child-death-or-missing-child-found",
+                        "stop-and-search-footage", "victim-witness-data-breach", "personal-robbery-series"):
+        assert f"{playbook_id} v1:" in result.output
 
 
 def test_check_names_file_line_and_field_and_fails(runner, folder: Path) -> None:  # type: ignore[no-untyped-def]
