@@ -59,6 +59,11 @@ def load_file(path: Path, *, elements: Collection[str], qualifiers: Collection[s
     return load_text(text, str(path), elements=elements, qualifiers=qualifiers)
 
 
+# libyaml's parser when PyYAML was built with it: the same documents, line marks and errors, ten
+# times faster (every app reads the sixteen files once, every test builds an app).
+FastSafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def load_text(text: str, path: str, *, elements: Collection[str] | None,
               qualifiers: Collection[str] | None) -> LoadResult:
     """Check a playbook's text; a playbook comes back only when there is no problem at all."""
@@ -68,7 +73,7 @@ def load_text(text: str, path: str, *, elements: Collection[str] | None,
                                                "matter between two lines of three dashes (---)")])
     front, briefing = parts
     try:
-        loader = yaml.SafeLoader(front)
+        loader = FastSafeLoader(front)
         try:
             node = loader.get_single_node()
             data = loader.construct_document(node) if node is not None else None
