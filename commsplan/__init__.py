@@ -95,6 +95,7 @@ def register_blueprints(app: Flask) -> None:
     from commsplan.plans import output_views as _output_routes  # noqa: F401 (adds routes to plans_bp)
     from commsplan.plans.views import bp as plans_bp
     from commsplan.playbooks.views import bp as playbooks_bp
+    from commsplan.press import claim_views as _claim_routes  # noqa: F401 (adds routes to press_bp)
     from commsplan.press.views import bp as press_bp
     from commsplan.reference.views import bp as reference_bp
     from commsplan.risk.views import bp as risk_bp

@@ -81,7 +81,7 @@ def get_enquiry(session: Session, enquiry_id: int) -> MediaEnquiry:
     return enquiry
 
 
-def _text(errors: dict[str, list[str]], field: str, value: str, missing: str, limit: int) -> str:
+def required_text(errors: dict[str, list[str]], field: str, value: str, missing: str, limit: int) -> str:
     if not value.strip():
         errors[field] = [missing]
     elif len(value) > limit:
@@ -89,8 +89,8 @@ def _text(errors: dict[str, list[str]], field: str, value: str, missing: str, li
     return value.strip()
 
 
-def _found(session: Session, errors: dict[str, list[str]], model: type, field: str, record_id: int | None,
-           missing: str) -> object | None:
+def found_or_error(session: Session, errors: dict[str, list[str]], model: type, field: str,
+                   record_id: int | None, missing: str) -> object | None:
     """The record with this id, or a field error naming what to choose (an unknown id included)."""
     found = session.get(model, record_id) if record_id is not None else None
     if found is None and (record_id is not None or missing):
@@ -99,7 +99,8 @@ def _found(session: Session, errors: dict[str, list[str]], model: type, field: s
 
 
 def check_handler(session: Session, errors: dict[str, list[str]], handler_id: int | None) -> User | None:
-    handler = _found(session, errors, User, "handler_id", handler_id, "Choose who handles the enquiry")
+    handler = found_or_error(session, errors, User, "handler_id", handler_id,
+                             "Choose who handles the enquiry")
     if isinstance(handler, User) and not (handler.is_active and handler.has_role(*WRITERS)):
         errors["handler_id"] = ["Choose a member of the press team with an active account"]
         return None
@@ -111,16 +112,17 @@ def log_enquiry(session: Session, data: EnquiryInput, *, actor: User, now: datet
     """Log a new enquiry with its clock and the handler's reminders; every fault named at once."""
     require_role(actor, WRITERS, "log media enquiries")
     errors: dict[str, list[str]] = {}
-    outlet = _text(errors, "outlet", data.outlet, "Enter the outlet", LONGEST_NAME)
-    journalist = _text(errors, "journalist", data.journalist, "Enter the journalist's name", LONGEST_NAME)
-    question = _text(errors, "question", data.question, "Enter the question asked", LONGEST_TEXT)
+    outlet = required_text(errors, "outlet", data.outlet, "Enter the outlet", LONGEST_NAME)
+    journalist = required_text(errors, "journalist", data.journalist, "Enter the journalist's name",
+                               LONGEST_NAME)
+    question = required_text(errors, "question", data.question, "Enter the question asked", LONGEST_TEXT)
     if data.channel not in {channel.value for channel in EnquiryChannel}:
         errors["channel"] = ["Choose how the enquiry came in"]
-    unit = _found(session, errors, BusinessUnit, "unit_id", data.unit_id, "Choose the business unit")
+    unit = found_or_error(session, errors, BusinessUnit, "unit_id", data.unit_id, "Choose the business unit")
     if isinstance(unit, BusinessUnit) and unit.is_retired:
         errors["unit_id"] = ["Choose an active business unit"]
-    incident = _found(session, errors, Incident, "incident_id", data.incident_id, "")
-    _found(session, errors, CommPlan, "plan_id", data.plan_id, "")
+    incident = found_or_error(session, errors, Incident, "incident_id", data.incident_id, "")
+    found_or_error(session, errors, CommPlan, "plan_id", data.plan_id, "")
     handler = check_handler(session, errors, data.handler_id)
     if data.deadline_at is not None and data.deadline_at <= now:
         errors["deadline_at"] = ["The deadline must be in the future"]
@@ -162,7 +164,7 @@ def decline(session: Session, enquiry: MediaEnquiry, reason: str, *, actor: User
     """Decline to comment, saying why; the handler's reminders stop."""
     require_role(actor, WRITERS, "decline media enquiries")
     errors: dict[str, list[str]] = {}
-    why = _text(errors, "decline_reason", reason, "Say why the enquiry is declined", LONGEST_TEXT)
+    why = required_text(errors, "decline_reason", reason, "Say why the enquiry is declined", LONGEST_TEXT)
     if errors:
         raise ValidationError(errors)
     move(session, enquiry, EnquiryStatus.DECLINED, {"decline_reason": why}, actor=actor, now=now)
@@ -206,7 +208,7 @@ def answer_words(session: Session, enquiry: MediaEnquiry, kind: AnswerKind, give
         return given.text.strip()[:LONGEST_TEXT]
     require_role(actor, WORDSMITHS, "give words written for an enquiry: choose an approved statement or map")
     errors: dict[str, list[str]] = {}
-    text = _text(errors, "text", given.text, "Write the answer given", LONGEST_TEXT)
+    text = required_text(errors, "text", given.text, "Write the answer given", LONGEST_TEXT)
     if errors:
         raise ValidationError(errors)
     failed = guardrail_failures(session, enquiry, text)

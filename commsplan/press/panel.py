@@ -1,4 +1,5 @@
-"""The press desk's part of an incident page: its enquiries and how many were answered in time."""
+"""The press desk's part of an incident page: its enquiries (how many answered in time) and its
+claims (how many still circulating), each counted in one query."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from sqlalchemy.orm import Session
 from commsplan.auth.models import User
 from commsplan.incidents.models import Incident
 from commsplan.incidents.page import Panel
-from commsplan.press import enquiries
+from commsplan.press import claims, enquiries
 
 
 def incident_panel(session: Session, incident: Incident, viewer: User) -> Panel | None:
@@ -15,7 +16,8 @@ def incident_panel(session: Session, incident: Incident, viewer: User) -> Panel 
     if not viewer.has_role(*enquiries.READERS):
         return None
     total, in_time = enquiries.incident_counts(session, incident.id)
+    claim_total, claims_open = claims.incident_counts(session, incident.id)
     return Panel("press/_incident_panel.html", {
         "anchor": "press", "heading": "Press desk", "incident_id": incident.id,
-        "enquiries": total, "in_time": in_time,
+        "enquiries": total, "in_time": in_time, "claims": claim_total, "claims_open": claims_open,
         "can_log": viewer.has_role(*enquiries.WRITERS)})
