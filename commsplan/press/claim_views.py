@@ -18,7 +18,7 @@ from commsplan.press import claims, exports, screenshots
 from commsplan.press.enquiries import approved_maps
 from commsplan.press.forms import ClaimForm, ClaimStatusForm, RebuttalForm, ResponseForm
 from commsplan.press.models import Harm, Platform, ResponseChoice
-from commsplan.press.views import bp, enquiry_choices, london_time, posted_choice
+from commsplan.press.views import about_incident, bp, enquiry_choices, london_time, posted_choice
 from commsplan.timeutil import utcnow
 from commsplan.web import (
     csv_download,
@@ -53,8 +53,8 @@ def new_claim() -> str | Response | tuple[str, int]:
     form = ClaimForm()
     if not form.is_submitted():
         incident_id = id_arg("incident_id")
-        return render_template("press/new_claim.html", form=form, errors={}, values={
-            "incident_id": incident_id or ""}, **claim_choices(incident_id))
+        return render_template("press/new_claim.html", form=form, errors={},
+                               values=about_incident(incident_id), **claim_choices(incident_id))
     incident_id = posted_choice(form.incident_id.data)
     try:
         if not form.validate_on_submit():

@@ -85,12 +85,18 @@ def enquiry_choices(incident_id: int | None) -> dict[str, Any]:
             if incident_id else None}
 
 
+def about_incident(incident_id: int | None) -> dict[str, Any]:
+    """A new record's starting answers: the incident it is about, and that incident's unit."""
+    incident = current_session().get(Incident, incident_id) if incident_id else None
+    return {"incident_id": incident.id, "unit_id": incident.unit_id or ""} if incident else {}
+
+
 @bp.route("/enquiries/new", methods=["GET", "POST"])
 @role_required(*enquiries.WRITERS)
 def new_enquiry() -> str | Response | tuple[str, int]:
     form, actor = EnquiryForm(), signed_in_user()
     incident_id = id_arg("incident_id") if request.method == "GET" else posted_choice(form.incident_id.data)
-    values = {"incident_id": incident_id or "", "handler_id": actor.id} if request.method == "GET" \
+    values = about_incident(incident_id) | {"handler_id": actor.id} if request.method == "GET" \
         else {name: field.data for name, field in form._fields.items()}
     if request.method == "GET":
         return render_template("press/new_enquiry.html", form=form, values=values, errors={},
