@@ -43,11 +43,13 @@ def key_prefix(enquiry: MediaEnquiry) -> str:
 def remind(session: Session, enquiry: MediaEnquiry, incident: Incident | None, *, now: datetime,
            settings: DeliverySettings, actor: User | None) -> None:
     """"Due soon" to the handler before the deadline, and "lapsed" at it (which supersedes the first
-    if both would go together). In an exercise they stay in the app."""
+    if both would go together). In an exercise they stay in the app. Keys carry the time they were
+    asked for, so a handler given the enquiry back after a handover is reminded again."""
     subject = reminders.Subject(type="media_enquiry", id=str(enquiry.id),
                                 title=f"Media enquiry: {enquiry.outlet}, {enquiry.journalist}"[:200],
                                 link=f"/press/enquiries/{enquiry.id}")
-    prefix, handler = key_prefix(enquiry), reminders.Recipient(user_id=enquiry.handler_id)
+    prefix = f"{key_prefix(enquiry)}{now:%Y%m%dT%H%M%S}:"
+    handler = reminders.Recipient(user_id=enquiry.handler_id)
     due_soon = f"{prefix}due:{enquiry.handler_id}"
     body = f"Answer due by {shown(enquiry.deadline_at)}. The question: {enquiry.question[:300]}"
     exercise = incident is not None and incident.mode is IncidentMode.EXERCISE

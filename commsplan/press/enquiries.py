@@ -171,6 +171,25 @@ def decline(session: Session, enquiry: MediaEnquiry, reason: str, *, actor: User
     clock.stop(session, enquiry, now=now, actor=actor)
 
 
+def hand_over(session: Session, enquiry: MediaEnquiry, handler_id: int | None, *, actor: User, now: datetime,
+              settings: clock.DeliverySettings) -> None:
+    """Give an open enquiry to someone else; the reminders still to come go to them instead."""
+    require_role(actor, WRITERS, "hand media enquiries over")
+    if enquiry.status not in OPEN:
+        raise Conflict(f"This enquiry is {enquiry.status.label.lower()}: there is nothing to hand over")
+    errors: dict[str, list[str]] = {}
+    handler = check_handler(session, errors, handler_id)
+    if handler is None:
+        raise ValidationError(errors)
+    if handler.id == enquiry.handler_id:
+        return
+    clock.stop(session, enquiry, now=now, actor=actor)
+    audit.update_audited(session, enquiry, {"handler_id": handler.id}, actor=actor, now=now)
+    enquiry.handler = handler
+    incident = session.get(Incident, enquiry.incident_id) if enquiry.incident_id else None
+    clock.remind(session, enquiry, incident, now=now, settings=settings, actor=actor)
+
+
 def close(session: Session, enquiry: MediaEnquiry, *, actor: User, now: datetime) -> None:
     require_role(actor, WRITERS, "close media enquiries")
     move(session, enquiry, EnquiryStatus.CLOSED, {}, actor=actor, now=now)

@@ -30,6 +30,10 @@ class AnswerForm(AppForm):
     background = BooleanField(default=False)
 
 
+class HandoverForm(AppForm):
+    handler_id = text()
+
+
 class DeclineForm(AppForm):
     decline_reason = text()
 

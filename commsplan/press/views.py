@@ -19,7 +19,7 @@ from commsplan.incidents.page import assignable_people
 from commsplan.notifications.jobs import current_settings
 from commsplan.numbers import record_id
 from commsplan.press import enquiries, exports
-from commsplan.press.forms import AnswerForm, DeclineForm, EnquiryForm
+from commsplan.press.forms import AnswerForm, DeclineForm, EnquiryForm, HandoverForm
 from commsplan.press.models import AnswerKind, EnquiryChannel
 from commsplan.reference.kinds import UNITS
 from commsplan.reference.service import active_items
@@ -134,6 +134,7 @@ def render_enquiry(enquiry_id: int, errors: dict[str, list[str]] | None = None) 
         maps=enquiries.approved_maps(session), kinds=list(AnswerKind), now=utcnow(),
         answered_by=session.get(User, enquiry.answered_by_id) if enquiry.answered_by_id else None,
         may_write=viewer.has_role(*enquiries.WRITERS), may_word=viewer.has_role(*enquiries.WORDSMITHS),
+        people=assignable_people(session) if enquiry.status in enquiries.OPEN else [],
         next_status=enquiries.NEXT_STATUS[enquiry.status])
 
 
@@ -175,6 +176,15 @@ def answer_enquiry(enquiry_id: int) -> Response | tuple[str, int]:
                                   background=bool(form.background.data))
     return act(enquiry_id, form, lambda session, enquiry: enquiries.answer(
         session, enquiry, given, actor=signed_in_user(), now=utcnow()), "Answer recorded.")
+
+
+@bp.post("/enquiries/<int:enquiry_id>/handler")
+@role_required(*enquiries.WRITERS)
+def hand_over_enquiry(enquiry_id: int) -> Response | tuple[str, int]:
+    form = HandoverForm()
+    return act(enquiry_id, form, lambda session, enquiry: enquiries.hand_over(
+        session, enquiry, posted_choice(form.handler_id.data), actor=signed_in_user(), now=utcnow(),
+        settings=current_settings()), "Handed over: the reminders go to the new handler.")
 
 
 @bp.post("/enquiries/<int:enquiry_id>/decline")

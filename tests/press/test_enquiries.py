@@ -176,8 +176,28 @@ def test_the_handler_is_reminded_before_the_deadline_and_not_after_an_answer(
         InboxItem.kind == "press_enquiry_lapsed"))}
     assert lapsed == {"Media enquiry: South London Press, Second"}
     statuses = {r.idempotency_key: r.status for r in session.scalars(select(Reminder))}
-    assert statuses[f"press:enquiry:{first.id}:lapsed:{press.id}"] is ReminderStatus.CANCELLED
+    assert statuses[f"press:enquiry:{first.id}:20261120T100000:lapsed:{press.id}"] is ReminderStatus.CANCELLED
     assert second.id != first.id
+
+
+def test_a_handover_moves_the_reminders_to_come(session: Any, now: datetime, unit: BusinessUnit,
+                                                press: User) -> None:
+    other = make_user(session, roles=(Role.COMMS_OFFICER,), name="Sam Second", now=now)
+    enquiry = log(session, unit, press, now, deadline_at=now + timedelta(hours=1))
+    with pytest.raises(ValidationError) as refused:
+        enquiries.hand_over(session, enquiry, 4242, actor=press, now=now, settings=SETTINGS)
+    assert "handler_id" in refused.value.field_errors
+    later = now + timedelta(minutes=10)
+    enquiries.hand_over(session, enquiry, other.id, actor=press, now=later, settings=SETTINGS)
+    enquiries.hand_over(session, enquiry, press.id, actor=other, now=later + timedelta(minutes=1),
+                        settings=SETTINGS)
+    pending = {(r.recipient_user_id, r.kind) for r in session.scalars(
+        select(Reminder).where(Reminder.status == ReminderStatus.PENDING))}
+    assert pending == {(press.id, "press_enquiry_due"), (press.id, "press_enquiry_lapsed")}
+    assert enquiry.handler_id == press.id
+    enquiries.decline(session, enquiry, "Not ours to answer", actor=press, now=later)
+    with pytest.raises(Conflict):
+        enquiries.hand_over(session, enquiry, other.id, actor=press, now=later, settings=SETTINGS)
 
 
 def test_the_desk_lists_open_enquiries_soonest_first_and_search_finds_repeat_enquirers(

@@ -125,6 +125,20 @@ def test_a_refused_answer_names_the_field(client: FlaskClient, signed_in: Callab
     assert closed.status_code == 409 and "cannot become closed" in closed.text
 
 
+def test_handing_over_through_the_page(client: FlaskClient, signed_in: Callable[..., User], session: Any,
+                                       now: datetime, unit: BusinessUnit, press: User) -> None:
+    enquiry = add(session, unit, press, now, 1)
+    session.commit()
+    officer = signed_in(Role.COMMS_OFFICER)
+    path = f"/press/enquiries/{enquiry.id}"
+    assert "Hand it to someone else" in client.get(path).text
+    refused = client.post(f"{path}/handler", data={"handler_id": "junk"})
+    assert refused.status_code == 422 and 'href="#handler_id"' in refused.text
+    assert client.post(f"{path}/handler", data={"handler_id": str(officer.id)}).status_code == 302
+    session.expire_all()
+    assert session.get(MediaEnquiry, enquiry.id).handler_id == officer.id
+
+
 def test_the_csv_holds_every_enquiry(client: FlaskClient, signed_in: Callable[..., User], session: Any,
                                      now: datetime, unit: BusinessUnit, press: User) -> None:
     add(session, unit, press, now, 1)
@@ -147,7 +161,7 @@ def test_the_desk_and_the_incident_page_take_the_same_queries_for_3_or_30_enquir
     incident = launch()
     signed_in(Role.DUTY_OFFICER)
     paths = ("/press/enquiries", "/press/enquiries?q=outlet", f"/press/enquiries?incident={incident.id}",
-             f"/incidents/{incident.id}", "/press/enquiries/new")
+             f"/incidents/{incident.id}", "/press/enquiries/new", "/press/enquiries/1")
     counts = []
     for start, number in ((0, 3), (3, 27)):
         for n in range(start, start + number):
