@@ -1,4 +1,4 @@
-"""The press desk's part of an incident page: its enquiries (how many answered in time) and its
+"""The press desk's part of an incident page and report: its enquiries (how many answered in time) and its
 claims (how many still circulating), each counted in one query."""
 
 from __future__ import annotations
@@ -21,3 +21,11 @@ def incident_panel(session: Session, incident: Incident, viewer: User) -> Panel 
         "anchor": "press", "heading": "Press desk", "incident_id": incident.id,
         "enquiries": total, "in_time": in_time, "claims": claim_total, "claims_open": claims_open,
         "can_log": viewer.has_role(*enquiries.WRITERS)})
+
+
+def report_figures(session: Session, incident: Incident) -> list[tuple[str, str]]:
+    """The incident report's press figures: enquiries answered in time, and claims still circulating."""
+    total, in_time = enquiries.incident_counts(session, incident.id)
+    claim_total, claims_open = claims.incident_counts(session, incident.id)
+    return [("Media enquiries answered in time", f"{in_time} of {total}"),
+            ("Claims recorded", f"{claim_total}, {claims_open} still circulating")]

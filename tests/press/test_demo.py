@@ -36,3 +36,9 @@ def test_demo_load_adds_enquiries_and_claims_to_the_demo_incidents(
     page = client.get(f"/incidents/{live.id}").text
     assert "3, 2 answered in time" in page and "1, 0 still circulating" in page
     assert "BBC London" in client.get("/press/enquiries").text
+    report = client.get(f"/incidents/{live.id}/report").text
+    assert "Media enquiries answered in time" in report and "2 of 3" in report
+    assert "Media enquiry from South London Press (Dele Okafor)" in report  # on the timeline
+    markdown = client.get(f"/incidents/{closed.id}/report.md").text
+    assert "- Media enquiries answered in time: 1 of 2" in markdown
+    assert "- Claims recorded: 1, 0 still circulating" in markdown
