@@ -26,7 +26,7 @@ from commsplan.incidents import records
 from commsplan.incidents import statements as guardrails
 from commsplan.incidents.models import Incident
 from commsplan.messages.models import MessageMap
-from commsplan.numbers import LARGEST_MEASURE, range_message, whole_number
+from commsplan.numbers import EARLIEST_YEAR, LARGEST_MEASURE, range_message, whole_number
 from commsplan.press import screenshots
 from commsplan.press.enquiries import (
     LONGEST_TEXT,
@@ -105,6 +105,8 @@ def check_claim(session: Session, data: ClaimInput, now: datetime
         errors["first_seen_at"] = ["Enter when the claim was first seen"]
     elif data.first_seen_at > now + timedelta(minutes=5):
         errors["first_seen_at"] = ["The claim cannot be first seen in the future"]
+    elif data.first_seen_at.year < EARLIEST_YEAR:
+        errors["first_seen_at"] = [f"Enter a date in {EARLIEST_YEAR} or later"]
     if data.names_private_person and not values["private_names"]:
         errors["private_names"] = ["Enter the names given, so that no answer repeats them"]
     elif len(values["private_names"]) > 1000:

@@ -4,7 +4,7 @@ the guardrails (never a private person's name), fading, and the incident's count
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -54,6 +54,7 @@ def test_a_claim_about_an_incident_is_recorded_with_its_screenshot(
     ({"incident_id": 4242}, None, "incident_id"),
     ({"first_seen_at": None}, None, "first_seen_at"),
     ({"first_seen_at": "future"}, None, "first_seen_at"),
+    ({"first_seen_at": datetime(1066, 10, 14, tzinfo=UTC)}, None, "first_seen_at"),
     ({"reach": "lots"}, None, "reach"),
     ({"reach": "-5"}, None, "reach"),
     ({"link": "javascript:alert(1)"}, None, "link"),
