@@ -53,10 +53,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 def register_listeners() -> None:
     """Where one domain reacts to another's events; registered here so no import has side effects."""
     from commsplan.incidents.decision_chain import listen_for_commits
+    from commsplan.incidents.page import add_panel
+    from commsplan.incidents.report import add_figures
     from commsplan.incidents.service import record_snooze
     from commsplan.notifications.inbox import on_snooze
+    from commsplan.press.panel import incident_panel, report_figures
 
     on_snooze(record_snooze)
+    add_panel(incident_panel)
+    add_figures(report_figures)
     listen_for_commits()
 
 
@@ -65,6 +70,7 @@ def register_blueprints(app: Flask) -> None:
     from commsplan.api import integrated as _integrated_api_routes  # noqa: F401 (adds routes to api_bp)
     from commsplan.api import messages as _message_routes  # noqa: F401 (adds routes to api_bp)
     from commsplan.api import plans as _plan_routes  # noqa: F401 (adds routes and plan_items' to api_bp)
+    from commsplan.api import press as _press_routes  # noqa: F401 (adds routes to api_bp)
     from commsplan.api import risk_profiles as _risk_routes  # noqa: F401 (adds routes to api_bp)
     from commsplan.api.views import bp as api_bp
     from commsplan.audiences.views import bp as audiences_bp
@@ -84,11 +90,13 @@ def register_blueprints(app: Flask) -> None:
     from commsplan.plans import output_views as _output_routes  # noqa: F401 (adds routes to plans_bp)
     from commsplan.plans.views import bp as plans_bp
     from commsplan.playbooks.views import bp as playbooks_bp
+    from commsplan.press import claim_views as _claim_routes  # noqa: F401 (adds routes to press_bp)
+    from commsplan.press.views import bp as press_bp
     from commsplan.reference.views import bp as reference_bp
     from commsplan.risk.views import bp as risk_bp
 
     blueprints = (health_bp, auth_bp, home_bp, audit_bp, reference_bp, notifications_bp,
-                  audiences_bp, messages_bp, risk_bp, plans_bp, playbooks_bp, incidents_bp, api_bp)
+                  audiences_bp, messages_bp, risk_bp, plans_bp, playbooks_bp, incidents_bp, press_bp, api_bp)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
 

@@ -34,6 +34,7 @@ from commsplan.plans.models import (
     PlanObjective,
     PlanVersion,
 )
+from commsplan.press.models import Claim, ClaimResponse, MediaEnquiry
 from commsplan.reference.membership import UnitMember
 from commsplan.reference.models import BusinessUnit, Qualifier, ViolenceElement
 from commsplan.risk.models import RiskProfile, RiskProfileEntry
@@ -63,6 +64,9 @@ __all__ = [
     "MessageMap",
     "MessageVariant",
     "MessageVersion",
+    "MediaEnquiry",
+    "Claim",
+    "ClaimResponse",
     "ApiToken",
     "AuditEntry",
     "BusinessUnit",

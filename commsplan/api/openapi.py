@@ -22,6 +22,7 @@ from commsplan.api.doc_parts import (
 from commsplan.api.incident_docs import incident_paths, incident_schemas
 from commsplan.api.message_docs import message_paths, message_schemas
 from commsplan.api.plan_docs import plan_paths, plan_schemas
+from commsplan.api.press_docs import press_paths, press_schemas
 from commsplan.api.risk_docs import risk_paths, risk_schemas
 from commsplan.formdata import is_required, json_type
 from commsplan.forms import ChoiceField, optional_int
@@ -147,6 +148,8 @@ def openapi_document(server_url: str) -> dict[str, Any]:
     schemas.update(risk_schemas())
     paths.update(plan_paths())
     schemas.update(plan_schemas())
+    paths.update(press_paths())
+    schemas.update(press_schemas())
     complete_operations(paths)
     return {
         "openapi": "3.1.0",

@@ -24,6 +24,7 @@ from commsplan.auth.models import Role, User
 from commsplan.demo.files import account_email, demo_accounts, demo_password, duration, read_text, read_yaml
 from commsplan.demo.incidents import People, load_incidents
 from commsplan.demo.plans import load_plans
+from commsplan.demo.press import load_press
 from commsplan.demo.risk import load_profiles
 from commsplan.messages import checks, maps, review
 from commsplan.messages.models import MessageMap, RipeStrand, Tone, TranslationStatus
@@ -210,6 +211,8 @@ def load_demo(session: Session, *, now: datetime) -> list[str]:
     people = People(duty=person(session, "duty"), approver=approver, officer=officer,
                     gold=person(session, "gold"))
     added += load_incidents(session, people=people, settings=DeliverySettings(), now=now)
+    added += load_press(session, people={"officer": officer, "duty": people.duty, "approver": approver},
+                        settings=DeliverySettings())
     # Plans are drafted from the risk profiles, so they come after them.
     added += load_plans(session, officer=officer, approver=approver, now=now)
     return added

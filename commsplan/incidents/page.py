@@ -3,6 +3,7 @@ the template holds no rules."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from typing import Any
@@ -35,6 +36,29 @@ from commsplan.timeutil import to_london
 TIMELINE_SHOWN = 25  # the newest entries; the report holds them all
 DUE_NOW = timedelta(hours=1)  # open tasks due within this are shown first; later ones are folded away
 ETHICS_PRINCIPLES = {p.value: (p.label, p.description) for p in decisions.EthicsPrinciple}
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A part of the incident page a room above incidents adds: its template and what it shows."""
+
+    template: str
+    values: dict[str, Any]
+
+
+PanelBuilder = Callable[[Session, Incident, User], Panel | None]
+_panel_builders: list[PanelBuilder] = []
+
+
+def add_panel(builder: PanelBuilder) -> None:
+    """Called by create_app (register_listeners): a higher room's part of every incident page."""
+    if builder not in _panel_builders:
+        _panel_builders.append(builder)
+
+
+def panels_of(session: Session, incident: Incident, viewer: User) -> list[Panel]:
+    built = (builder(session, incident, viewer) for builder in _panel_builders)
+    return [panel for panel in built if panel is not None]
 
 
 @dataclass(frozen=True)
@@ -122,6 +146,7 @@ class IncidentPage:
     can_work: bool
     can_close: bool
     can_decide: bool
+    panels: list[Panel]
 
     def template_values(self) -> dict[str, Any]:
         """The page's parts by name, with the fixed vocabularies the template labels things from."""
@@ -163,7 +188,8 @@ def incident_page(session: Session, incident: Incident, *, viewer: User, now: da
                                    holders, viewer=viewer),
         can_work=active and viewer.has_role(*service.WORKERS),
         can_close=viewer.has_role(*closing.CLOSERS),
-        can_decide=active and viewer.has_role(*decisions.LOGGERS))
+        can_decide=active and viewer.has_role(*decisions.LOGGERS),
+        panels=panels_of(session, incident, viewer))
 
 
 def editable_inputs(playbook: Playbook, values: dict[str, Any]) -> dict[str, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -18,6 +19,15 @@ from commsplan.incidents.models import TimelineEvent as Event
 from commsplan.playbooks.model import Playbook
 from commsplan.playbooks.vocab import START_ANCHOR
 from commsplan.timeutil import utcnow
+
+FigureBuilder = Callable[[Session, Incident], list[tuple[str, str]]]
+_figure_builders: list[FigureBuilder] = []
+
+
+def add_figures(builder: FigureBuilder) -> None:
+    """Called by create_app (register_listeners): a higher room's figures in every report."""
+    if builder not in _figure_builders:
+        _figure_builders.append(builder)
 
 
 @dataclass(frozen=True)
@@ -36,6 +46,7 @@ class Report:
     debrief_by: User | None
     roles: dict[str, str]
     head: decision_chain.ChainHead | None  # what printed and saved copies carry to check the log against
+    more_figures: list[tuple[str, str]]  # (label, value) from the rooms above, such as the press desk
 
 
 def build(session: Session, incident: Incident, *, now: datetime | None = None) -> Report:
@@ -52,7 +63,8 @@ def build(session: Session, incident: Incident, *, now: datetime | None = None) 
         decisions=entries, corrected=decisions.superseded_ids(entries),
         assessments=list(reversed(assessments.assessments_of(session, incident))),
         debrief=debrief, debrief_by=session.get(User, debrief.written_by_id) if debrief else None,
-        roles=records.incident_roles(playbook), head=decision_chain.head_of(incident.reference, entries))
+        roles=records.incident_roles(playbook), head=decision_chain.head_of(incident.reference, entries),
+        more_figures=[figure for builder in _figure_builders for figure in builder(session, incident)])
 
 
 def context(report: Report) -> dict[str, Any]:

@@ -58,6 +58,11 @@ KINDS = {kind.code: kind for kind in (
                  ),
     ReminderKind("status_update_due", "Incident status update due", Urgency.URGENT,
                  ChannelChoice.BOTH, "The next status update of a live incident is due"),
+    ReminderKind("press_enquiry_due", "Media enquiry due", Urgency.URGENT, ChannelChoice.BOTH,
+                 "A journalist's deadline for an enquiry you handle is close", subject_prefix="Due soon: "),
+    ReminderKind("press_enquiry_lapsed", "Media enquiry deadline passed", Urgency.URGENT,
+                 ChannelChoice.BOTH, "An enquiry you handle passed its deadline unanswered",
+                 subject_prefix="Deadline passed: "),
     ReminderKind("daily_digest", "Daily digest", Urgency.NORMAL, ChannelChoice.EMAIL,
                  "One email a day of what is due this week and what is overdue", user_choice=False),
 )}

@@ -17,6 +17,7 @@ from commsplan.extensions import db
 from commsplan.incidents.models import Incident
 from commsplan.messages.models import MessageMap
 from commsplan.plans.models import CommPlan
+from commsplan.press.models import Claim, MediaEnquiry
 from commsplan.reference.models import BusinessUnit
 from commsplan.risk.models import RiskProfile
 from tests.browser.conftest import AXE, AXE_TAGS, sign_in_page
@@ -35,11 +36,14 @@ PAGE_VIEWS = {
                                "/plans/{plan}/timeline", "/plans/{plan}/calendar", "/plans/integrated"],
     "approver@commsplan.test": ["/"],
     "duty@commsplan.test": ["/incidents/", "/incidents/{incident}", "/incidents/{incident}/report",
-                            "/incidents/figures", "/playbooks/fatal-stabbing-young-person"],
+                            "/incidents/figures", "/playbooks/fatal-stabbing-young-person",
+                            "/press/enquiries", "/press/enquiries/{enquiry}", "/press/claims",
+                            "/press/claims/{claim}", "/press/claims/new"],
     "viewer@commsplan.test": ["/", "/inbox"],
 }
 FIRST_OF = {"user": User, "map": MessageMap, "audience": Audience, "profile": RiskProfile,
-            "unit": BusinessUnit, "plan": CommPlan, "incident": Incident}
+            "unit": BusinessUnit, "plan": CommPlan, "incident": Incident, "enquiry": MediaEnquiry,
+            "claim": Claim}
 
 
 # The outermost elements reaching past the viewport that no scrolling box clips: what makes a page wide.

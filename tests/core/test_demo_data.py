@@ -26,15 +26,17 @@ from commsplan.risk import profile_csv
 # Deliveries, their attempts and inbox items depend on the delivery settings, so are only required.
 DELIVERY_TABLES = ("deliveries", "delivery_attempts", "inbox_items")
 EXPECTED_ROWS = {
-    "activity_audiences": 102, "affinities": 35, "audiences": 15, "audit_entries": 1406,
+    "activity_audiences": 102, "affinities": 35, "audiences": 15, "audit_entries": 1443,
     "business_units": 46, "channels": 15, "comm_plan_versions": 6, "comm_plans": 7, "incident_anchors": 9,
     "incident_assessments": 3,
     "incident_debriefs": 1, "incident_decisions": 2, "incident_role_assignments": 6,
     "incident_statements": 14,
-    "incident_tasks": 49, "incident_timeline": 71, "incidents": 2, "message_map_qualifiers": 13,
-    "message_maps": 38, "message_variants": 61, "message_versions": 38, "plan_activities": 98,
+    "incident_tasks": 49, "incident_timeline": 87, "incidents": 2, "message_map_qualifiers": 13,
+    "media_enquiries": 5, "message_maps": 38, "message_variants": 61, "message_versions": 38,
+    "plan_activities": 98,
     "plan_metrics": 30, "plan_milestones": 8, "plan_objectives": 22, "playbook_revisions": 2,
-    "qualifiers": 4, "reminders": 228, "risk_profile_entries": 462, "risk_profiles": 66, "unit_members": 6,
+    "press_claim_responses": 4, "press_claims": 2,
+    "qualifiers": 4, "reminders": 238, "risk_profile_entries": 462, "risk_profiles": 66, "unit_members": 6,
     "user_roles": 6, "users": 6, "violence_elements": 7,
 }
 
@@ -50,7 +52,7 @@ def names(name: str, column: str = "name") -> set[str]:
 def test_every_data_file_parses() -> None:
     files = sorted(path.name for path in DATA.iterdir())
     assert files == ["affinity.csv", "audiences.csv", "channels.csv", "incidents.yaml", "message_maps.yaml",
-                     "people.yaml", "plans.yaml", "risk_entries.csv", "risk_profiles.yaml"]
+                     "people.yaml", "plans.yaml", "press.yaml", "risk_entries.csv", "risk_profiles.yaml"]
     headers = {"audiences.csv": AUDIENCES.fields, "channels.csv": CHANNELS.fields,
                "affinity.csv": AFFINITY_COLUMNS, "risk_entries.csv": profile_csv.COLUMNS}
     for name, columns in headers.items():
