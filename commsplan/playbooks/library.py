@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from flask import current_app
@@ -64,6 +65,16 @@ def known_codes(session: Session) -> tuple[set[str], set[str]]:
     return elements, qualifiers
 
 
+@lru_cache(maxsize=8)
+def read_unchanged_folder(path: Path, stamp: tuple[tuple[str, int, int], ...], elements: frozenset[str],
+                          qualifiers: frozenset[str]) -> Library:
+    """The folder as read by any app in this process with the same files and codes.
+
+    Playbooks are immutable once read, so apps share them (workers build one app each, but tests
+    and CLI commands build many)."""
+    return read_folder(path, elements=elements, qualifiers=qualifiers)
+
+
 def folder() -> Path:
     return Path(current_app.config["PLAYBOOKS_DIR"])
 
@@ -75,6 +86,6 @@ def library() -> Library:
     cached = current_app.extensions.get("playbooks")
     if cached is None or cached[0] != stamp:
         elements, qualifiers = known_codes(current_session())
-        cached = (stamp, read_folder(path, elements=elements, qualifiers=qualifiers))
+        cached = (stamp, read_unchanged_folder(path, stamp, frozenset(elements), frozenset(qualifiers)))
         current_app.extensions["playbooks"] = cached
     return cached[1]
