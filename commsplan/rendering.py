@@ -12,7 +12,8 @@ import markdown as markdown_lib
 import nh3
 from flask import Flask
 from govuk_frontend_wtf.main import WTFormsHelpers, flatten_errors
-from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from jinja2 import BytecodeCache, ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from jinja2.bccache import Bucket
 from markupsafe import Markup, escape
 from wtforms import Form
 
@@ -129,7 +130,30 @@ def error_summary(form: Form) -> dict[str, Any]:
     return {"titleText": "There is a problem", "errorList": items}
 
 
+class ProcessBytecodeCache(BytecodeCache):
+    """Compiled templates kept in memory for the life of the process, shared by its apps.
+
+    Jinja compiles each template once per app; a test builds a new app every time, so most of a
+    page test was spent compiling the same templates again. A template whose source changes is
+    compiled afresh (Jinja checks each entry against the source's checksum)."""
+
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        code = self.code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED_TEMPLATES = ProcessBytecodeCache()
+
+
 def init_app(app: Flask) -> None:
+    app.jinja_env.bytecode_cache = COMPILED_TEMPLATES
     project_templates = os.path.join(os.path.dirname(app.root_path), "templates")
     app.jinja_loader = ChoiceLoader([
         FileSystemLoader(project_templates),

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
 
 import markdown as markdown_lib
 import pytest
+from flask import Flask
 from hypothesis import given
 from hypothesis import strategies as st
+from jinja2 import Environment, FileSystemLoader
 
 from commsplan.rendering import (
     escape_markdown,
@@ -134,3 +139,32 @@ def test_escaped_text_renders_as_plain_paragraphs(text: str) -> None:
 def test_kept_formatting_never_lets_html_through(text: str) -> None:
     html = markdown_lib.markdown(escape_markdown(text, keep_formatting=True)).lower()
     assert not {"script", "img", "iframe", "svg", "div", "span"} & set(TAGS.findall(html)), html
+
+
+def test_apps_in_one_process_share_compiled_templates_until_a_source_changes(
+    make_app: Callable[..., Flask], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    compiled: list[str | None] = []
+    real_compile = Environment.compile
+
+    def counting_compile(environment: Environment, source: Any, name: str | None = None,
+                         *args: Any, **kwargs: Any) -> Any:
+        compiled.append(name)
+        return real_compile(environment, source, name, *args, **kwargs)
+
+    monkeypatch.setattr(Environment, "compile", counting_compile)
+    page = tmp_path / "shared-page.html"
+    page.write_text("Hello {{ who }}")
+
+    def render_in_a_new_app() -> str:
+        app = make_app()
+        app.jinja_env.loader = FileSystemLoader(str(tmp_path))
+        with app.app_context():
+            return app.jinja_env.get_template("shared-page.html").render(who="Hackney")
+
+    assert render_in_a_new_app() == "Hello Hackney"
+    assert render_in_a_new_app() == "Hello Hackney"
+    assert compiled.count("shared-page.html") == 1
+    page.write_text("Goodbye {{ who }}")
+    assert render_in_a_new_app() == "Goodbye Hackney"
+    assert compiled.count("shared-page.html") == 2
