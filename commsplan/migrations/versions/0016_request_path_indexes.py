@@ -1,6 +1,6 @@
 """Indexes for the cheap request path: the integrated plan's counts read from one index on
 activities, an audience's activities from another; a person's unread inbox items, and all of them,
-newest first, from indexes
+newest first, from indexes; the incident figures' counts of tasks and statements from indexes
 
 Revision ID: 0016_request_path_indexes
 Revises: 0015_sign_in_sessions
@@ -29,9 +29,15 @@ def upgrade():
                     unique=False)
     op.create_index('ix_inbox_items_user_delivered', 'inbox_items', ['user_id', 'delivered_at'],
                     unique=False)
+    op.create_index('ix_incident_tasks_figures', 'incident_tasks',
+                    ['incident_id', 'status', 'due_at', 'completed_at'], unique=False)
+    op.create_index('ix_incident_statements_figures', 'incident_statements',
+                    ['incident_id', 'status', 'kind', 'released_at'], unique=False)
 
 
 def downgrade():
+    op.drop_index('ix_incident_statements_figures', table_name='incident_statements')
+    op.drop_index('ix_incident_tasks_figures', table_name='incident_tasks')
     op.drop_index('ix_inbox_items_user_delivered', table_name='inbox_items')
     op.drop_index('ix_inbox_items_user_unread', table_name='inbox_items')
     op.create_index('ix_inbox_items_user_read', 'inbox_items', ['user_id', 'read_at'], unique=False)
