@@ -15,9 +15,10 @@ from typing import Any, Generic, TypeVar
 
 from flask import Blueprint, render_template
 from sqlalchemy import Select, String, and_, cast, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from commsplan.audit import service as audit
+from commsplan.audit.models import AuditEntry
 from commsplan.auth.models import Role, User, sorted_roles
 from commsplan.db import current_session
 from commsplan.incidents import board
@@ -181,7 +182,9 @@ def needs_you(session: Session, user: User, *, now: datetime) -> NeedsYou:
 def index() -> str:
     user, session, now = signed_in_user(), current_session(), utcnow()
     shown = () if user.has_role(Role.ADMIN) else SHARED_AUDIT_TYPES
-    query = audit.entries_query(audit.AuditFilter(object_types=shown)).limit(RECENT_CHANGES)
+    # Each entry keeps its actor's name: the page needs neither the person nor their roles.
+    query = (audit.entries_query(audit.AuditFilter(object_types=shown)).limit(RECENT_CHANGES)
+             .options(lazyload(AuditEntry.actor)))
     return render_template("home/index.html", user=user, roles=sorted_roles(user.roles),
                            recent=session.scalars(query).all(), needs=needs_you(session, user, now=now),
                            now=now, due_soon_minutes=int(DUE_SOON.total_seconds() // 60))

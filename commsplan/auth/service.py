@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from commsplan.audit import service as audit
 from commsplan.auth import web_sessions
@@ -292,7 +292,9 @@ def revoke_api_token(session: Session, token: ApiToken, *, actor: User, now: dat
 
 def user_for_token(session: Session, secret: str, *, now: datetime) -> User | None:
     """The active user behind a live token, noting when the token was last used."""
-    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_secret(secret)))
+    token = session.execute(select(ApiToken).where(ApiToken.token_hash == hash_secret(secret))
+                            .options(joinedload(ApiToken.user).joinedload(User.role_rows))
+                            ).unique().scalar_one_or_none()  # the person and their roles in one query
     if token is None or token.revoked_at is not None or not token.user.is_active:
         return None
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):

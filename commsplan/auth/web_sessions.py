@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from commsplan.audit import service as audit
 from commsplan.auth.models import EndReason, SignInSession, User
@@ -102,7 +102,9 @@ def check_session(session: Session, *, key: str, user_id: int, now: datetime,
     A session found past a limit is ended here, audited, and opens nothing; so does any session of
     a deactivated account or one that has ended.
     """
-    row = session.scalar(select(SignInSession).where(SignInSession.key_hash == hash_secret(key)))
+    row = session.execute(select(SignInSession).where(SignInSession.key_hash == hash_secret(key))
+                          .options(joinedload(SignInSession.user).joinedload(User.role_rows))
+                          ).unique().scalar_one_or_none()  # the person and their roles in one query
     if row is None or row.user_id != user_id or row.ended_at is not None or not row.user.is_active:
         return SessionCheck(None)
     if reason := lapse_reason(row, now=now, limits=limits):

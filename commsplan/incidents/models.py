@@ -10,7 +10,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, false
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from commsplan.auth.models import User
@@ -123,6 +123,8 @@ class IncidentTask(Base):
     """
 
     __tablename__ = "incident_tasks"
+    # The figures count each incident's tasks by status and times from this index alone.
+    __table_args__ = (Index("ix_incident_tasks_figures", "incident_id", "status", "due_at", "completed_at"),)
     __audit_type__: ClassVar[str] = "incident_task"
     __audit_fields__: ClassVar[tuple[str, ...]] = ("step_id", "occurrence", "status", "due_at",
                                                    "skip_reason")
@@ -199,6 +201,10 @@ class IncidentStatement(Base):
     """
 
     __tablename__ = "incident_statements"
+    # The figures find each incident's first released holding statement from this index alone.
+    __table_args__ = (
+        Index("ix_incident_statements_figures", "incident_id", "status", "kind", "released_at"),
+    )
     __audit_type__: ClassVar[str] = "incident_statement"
     __audit_fields__: ClassVar[tuple[str, ...]] = ("title", "body", "status", "channels")
 

@@ -179,7 +179,11 @@ class InboxItem(Base):
     __tablename__ = "inbox_items"
     __table_args__ = (
         UniqueConstraint("user_id", "reminder_id", "round"),
-        Index("ix_inbox_items_user_read", "user_id", "read_at"),
+        # The unread list and count (home page, header, inbox): one person's unread, unresolved items
+        # newest first, read from the index alone; and everything of theirs newest first.
+        Index("ix_inbox_items_user_unread", "user_id", "read_at", "resolved_at", "delivered_at",
+              "snoozed_until", "kind"),
+        Index("ix_inbox_items_user_delivered", "user_id", "delivered_at"),
     )
     __audit_type__: ClassVar[str] = "inbox_item"
     __audit_fields__: ClassVar[tuple[str, ...]] = ("read_at", "snoozed_until", "resolved_at",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from commsplan.audiences.models import Affinity, Audience, Channel, Segment
 from commsplan.risk.models import RiskProfileEntry
@@ -46,14 +47,16 @@ class Suggestion:
     reasons: list[str] = field(default_factory=list)
 
 
-def ages(text: str) -> list[tuple[int, int]]:
-    """Age ranges written like "aged 12–19" or "15 to 24"; implausible pairs are left out."""
+@lru_cache(maxsize=4096)
+def ages(text: str) -> tuple[tuple[int, int], ...]:
+    """Age ranges written like "aged 12–19" or "15 to 24"; implausible pairs are left out. Kept
+    once read: the integrated plan asks about the same few age bands for every unit's priorities."""
     found = []
     for low, high in AGE_RANGE.findall(text):
         start, end = int(low), int(high)
         if 5 <= start < end <= 99:
             found.append((start, end))
-    return found
+    return tuple(found)
 
 
 def overlaps(band: str, ranges: Iterable[tuple[int, int]]) -> bool:
@@ -78,6 +81,7 @@ def suggest_audiences(entry: RiskProfileEntry, audiences: Sequence[Audience], ma
     `mapped` and `approved` hold (element id, audience id) pairs that have a message map, and an
     approved one."""
     text, people = volt_text(entry), ages(f"{entry.victims} {entry.offenders}")
+    words_of = {segment: [word for word in words if word in text] for segment, words in SEGMENT_WORDS.items()}
     found = []
     for audience in audiences:
         suggestion = Suggestion(audience)
@@ -87,7 +91,7 @@ def suggest_audiences(entry: RiskProfileEntry, audiences: Sequence[Audience], ma
         if people and audience.segment in AROUND_CHILDREN and any(low < 18 for low, _ in people):
             suggestion.score += 1
             suggestion.reasons.append("the victims or offenders include under-18s")
-        words = [word for word in SEGMENT_WORDS.get(audience.segment, ()) if word in text]
+        words = words_of.get(audience.segment, [])
         if words:
             suggestion.score += min(len(words), 2)
             suggestion.reasons.append(f"the VOLT notes mention “{words[0]}”")

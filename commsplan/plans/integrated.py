@@ -8,7 +8,8 @@ and they should reach the audiences its VOLT notes point to. Overload flags an a
 more activities in one week, across all plans, than the configured number.
 
 Everything is read in a fixed number of queries, whatever the number of units and activities, and
-activities are counted and grouped in SQL: no request reads a year's activities row by row.
+activities are counted and grouped in SQL (`integrated_counts`): no request reads a year's
+activities row by row.
 """
 
 from __future__ import annotations
@@ -19,15 +20,24 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, and_, func, literal, select, union_all
+from sqlalchemy import ColumnElement, and_, literal, select, union_all
 from sqlalchemy.orm import Session, selectinload
 
 from commsplan.audiences.kinds import AUDIENCES
 from commsplan.audiences.models import Audience, Channel
 from commsplan.messages.models import MessageMap, MessageStatus
-from commsplan.plans.calendar import Entry, milestone_entry, moment_day, week_start, year_months
+from commsplan.plans.calendar import Entry, milestone_entry, moment_day
 from commsplan.plans.exports import ActivityRow, activity_rows
 from commsplan.plans.insight import suggest_audiences
+from commsplan.plans.integrated_counts import (
+    UnitReach,
+    counted,
+    plan_counts,
+    unit_reach,
+    week_bounds,
+    weekly_load,
+    year_weeks,
+)
 from commsplan.plans.models import Activity, ActivityStatus, CommPlan, Milestone, activity_audiences
 from commsplan.plans.rules import PlanRules
 from commsplan.reference.kinds import ELEMENTS
@@ -55,20 +65,6 @@ class Reach(NamedTuple):
     starts_at: datetime
     ends_at: datetime
     status: ActivityStatus
-
-
-class UnitReach(NamedTuple):
-    """How many counted activities of one unit's plan reach an audience about an element."""
-
-    element_id: int
-    audience_id: int
-    unit_id: int
-    activities: int
-
-
-def counted(plan_ids: Collection[int]) -> ColumnElement[bool]:
-    """Activities that count: in a plan approved at least once, and not cancelled."""
-    return and_(Activity.plan_id.in_(plan_ids), Activity.status != ActivityStatus.CANCELLED)
 
 
 def reach_rows(session: Session, plan_ids: Collection[int], starts_before: datetime,
@@ -99,24 +95,6 @@ def month_entries(session: Session, year: int, month: tuple[int, int]) -> list[E
     due = select(Milestone).where(Milestone.plan_id.in_(unit_code), Milestone.target_date >= first,
                                   Milestone.target_date < after)
     return entries + [milestone_entry(m, unit_code[m.plan_id]) for m in session.scalars(due)]
-
-
-def unit_reach(session: Session, plan_ids: Collection[int]) -> list[UnitReach]:
-    """Counted activities grouped by element, audience and unit: as many rows as the reference data
-    allows, whatever the number of activities."""
-    audience_id = activity_audiences.c.audience_id
-    query = (select(Activity.element_id, audience_id, CommPlan.unit_id, func.count())
-             .join(activity_audiences, activity_audiences.c.activity_id == Activity.id)
-             .join(CommPlan, CommPlan.id == Activity.plan_id).where(counted(plan_ids))
-             .group_by(Activity.element_id, audience_id, CommPlan.unit_id))
-    return [UnitReach(*row) for row in session.execute(query)]
-
-
-def activities_per_unit(session: Session, plan_ids: Collection[int]) -> dict[int, int]:
-    query = (select(CommPlan.unit_id, func.count()).select_from(Activity)
-             .join(CommPlan, CommPlan.id == Activity.plan_id).where(counted(plan_ids))
-             .group_by(CommPlan.unit_id))
-    return {unit_id: number for unit_id, number in session.execute(query)}
 
 
 @dataclass
@@ -212,12 +190,15 @@ def message_pairs(session: Session) -> tuple[set[tuple[int, int]], set[tuple[int
 
 
 def build(session: Session, year: int, *, rules: PlanRules, per_week: int | None = None) -> IntegratedPlan:
-    """The integrated plan for a financial year, from activities counted and grouped in SQL: its cost
-    grows with the units, elements and audiences, not with the activities."""
+    """The integrated plan for a financial year, from activities counted and grouped in SQL
+    (`integrated_counts`): no datetime is converted per activity."""
     plans = year_plans(session, year)
     counted_ids = {plan.id for plan in plans if plan.has_been_approved}
-    reach = unit_reach(session, counted_ids)
-    per_unit = activities_per_unit(session, counted_ids)
+    unit_of = {plan.id: plan.unit_id for plan in plans}
+    counts, reach = plan_counts(session, year, counted_ids), unit_reach(session, counted_ids)
+    per_unit: Counter[int] = Counter()
+    for plan_id, activities in counts.per_plan.items():
+        per_unit[unit_of[plan_id]] += activities
     milestones = list(session.scalars(select(Milestone).where(Milestone.plan_id.in_([p.id for p in plans]))
                                       .order_by(Milestone.target_date)))
     year_profile_list = year_profiles(session, year)
@@ -234,8 +215,7 @@ def build(session: Session, year: int, *, rules: PlanRules, per_week: int | None
     return IntegratedPlan(
         year, plans, counted_ids, elements, audiences, coverage(reach, harm, approved), dict(element_harm),
         gaps, overloads, overload_total, sum(per_unit.values()), milestones,
-        unit_summaries(plans, year_profile_list, per_unit, gaps), threshold,
-        month_counts(session, year, counted_ids))
+        unit_summaries(plans, year_profile_list, per_unit, gaps), threshold, counts.months)
 
 
 def coverage(reach: Sequence[UnitReach], harm: dict[tuple[int, int], float],
@@ -290,12 +270,6 @@ def missing(plan: CommPlan | None) -> str:
     return "no activity in its plan addresses it"
 
 
-def year_weeks(year: int) -> list[date]:
-    """The Mondays of the weeks that touch a financial year."""
-    first, last = date(year, 4, 1), date(year + 1, 3, 31)
-    return [week_start(first) + timedelta(weeks=n) for n in range((last - week_start(first)).days // 7 + 1)]
-
-
 def live_between(start: datetime, end: datetime) -> ColumnElement[bool]:
     """An activity running at some point in [start, end)."""
     return and_(Activity.starts_at < end, Activity.ends_at >= start)
@@ -305,15 +279,11 @@ def find_overloads(session: Session, year: int, plan_ids: Collection[int], audie
                    threshold: int) -> tuple[list[Overload], int]:
     """Audience-weeks of the year with more counted activities running than `threshold`, busiest
     first: the first `MAX_OVERLOADS_SHOWN` with the titles of their first five activities, and how
-    many there are in all. One row per audience, one count per week, counted in SQL."""
-    weeks = year_weeks(year)
-    bounds = [london_day_start(week) for week in [*weeks, weeks[-1] + timedelta(weeks=1)]]
-    per_week = [func.count().filter(live_between(bounds[n], bounds[n + 1])) for n in range(len(weeks))]
-    audience_id = activity_audiences.c.audience_id
-    query = (select(audience_id, *per_week).join(Activity, Activity.id == activity_audiences.c.activity_id)
-             .where(counted(plan_ids)).group_by(audience_id))
-    busy = [(audiences[row[0]], n, count) for row in session.execute(query) if row[0] in audiences
-            for n, count in enumerate(row[1:]) if count > threshold]
+    many there are in all."""
+    weeks, bounds = year_weeks(year), week_bounds(year)
+    busy = [(audiences[audience_id], n, count)
+            for audience_id, counts in weekly_load(session, year, plan_ids).items()
+            if audience_id in audiences for n, count in enumerate(counts) if count > threshold]
     busy.sort(key=lambda found: (-found[2], found[1], found[0].name))
     shown = busy[:MAX_OVERLOADS_SHOWN]
     titles = overload_titles(session, plan_ids, [(a.id, bounds[n], bounds[n + 1]) for a, n, _ in shown])
@@ -359,17 +329,6 @@ def unit_summaries(plans: Sequence[CommPlan], year_profile_list: Sequence[RiskPr
         summaries.append(UnitSummary(unit, plan_of.get(unit.id), profile, top, per_unit.get(unit.id, 0),
                                      gap_count[unit.id]))
     return summaries
-
-
-def month_counts(session: Session, year: int, plan_ids: Collection[int]) -> list[tuple[int, int, int]]:
-    """Counted activities starting in each month of the year, counted in SQL."""
-    months = year_months(year)
-    starts = [london_day_start(date(y, m, 1)) for y, m in months]
-    starts.append(london_day_start(date(year + 1, 4, 1)))
-    query = select(*(func.count().filter(Activity.starts_at >= starts[n], Activity.starts_at < starts[n + 1])
-                     for n in range(len(months)))).where(counted(plan_ids))
-    numbers = session.execute(query).one()
-    return [(y, m, numbers[n]) for n, (y, m) in enumerate(months)]
 
 
 def as_markdown(result: IntegratedPlan) -> str:

@@ -13,7 +13,18 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, CheckConstraint, Column, Float, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from commsplan.audiences.models import Audience, Channel
@@ -261,7 +272,9 @@ activity_audiences = Table(
     "activity_audiences",
     Base.metadata,
     Column("activity_id", ForeignKey("plan_activities.id", ondelete="CASCADE"), primary_key=True),
-    Column("audience_id", ForeignKey("audiences.id", ondelete="RESTRICT"), primary_key=True, index=True),
+    Column("audience_id", ForeignKey("audiences.id", ondelete="RESTRICT"), primary_key=True),
+    # An audience's activities from the index alone (the integrated plan's overload titles).
+    Index("ix_activity_audiences_audience_activity", "audience_id", "activity_id"),
 )
 
 
@@ -272,6 +285,9 @@ class Activity(TimestampMixin, Base):
     __table_args__ = (
         CheckConstraint("ends_at >= starts_at", name="ends_after_start"),
         CheckConstraint("reminder_days >= 0", name="reminder_days_not_negative"),
+        # The integrated plan counts a year's activities per plan, status, week and element from
+        # this index alone (plans/integrated_counts.py).
+        Index("ix_plan_activities_plan_counts", "plan_id", "status", "starts_at", "ends_at", "element_id"),
     )
     __audit_type__: ClassVar[str] = "plan_activity"
     __audit_fields__: ClassVar[tuple[str, ...]] = (

@@ -73,7 +73,8 @@ def rows(session: Session, model: object) -> int:
 
 
 def test_ages_are_read_from_notes() -> None:
-    assert ages("victims aged 12–19 and 15 to 24; 2–4 offenders") == [(12, 19), (15, 24)]
+    # read once and kept, so a tuple nobody can change
+    assert ages("victims aged 12–19 and 15 to 24; 2–4 offenders") == ((12, 19), (15, 24))
     assert overlaps("11–16", [(12, 19)])
     assert not overlaps("18–40", [(12, 19)])  # one shared year is not the same people
 
