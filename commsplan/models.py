@@ -3,6 +3,7 @@
 from commsplan.audiences.models import Affinity, Audience, Channel
 from commsplan.audit.models import AuditEntry
 from commsplan.auth.models import ApiToken, LoginAttempt, User, UserRole
+from commsplan.confidence.models import ConfidenceMeasure, ConfidenceResult
 from commsplan.incidents.models import (
     Debrief,
     DecisionEntry,
@@ -42,6 +43,8 @@ __all__ = [
     "Activity",
     "CalendarFeed",
     "CommPlan",
+    "ConfidenceMeasure",
+    "ConfidenceResult",
     "Milestone",
     "PlanMetric",
     "PlanObjective",
