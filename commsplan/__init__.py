@@ -88,6 +88,7 @@ def register_blueprints(app: Flask) -> None:
     from commsplan.messages.views import bp as messages_bp
     from commsplan.notifications import holiday_views as _holiday_routes  # noqa: F401 (adds routes)
     from commsplan.notifications.views import bp as notifications_bp
+    from commsplan.plans import actual_views as _actual_routes  # noqa: F401 (adds routes to plans_bp)
     from commsplan.plans import draft_views as _draft_routes  # noqa: F401 (adds routes to plans_bp)
     from commsplan.plans import integrated_views as _integrated_routes  # noqa: F401 (adds routes)
     from commsplan.plans import item_views as _item_routes  # noqa: F401 (adds routes to plans_bp)

@@ -1,4 +1,5 @@
-"""Public confidence: survey measures and their results per business unit and wave
+"""Public confidence: survey measures and their results per business unit and wave; actuals
+recorded against plan objectives and metrics
 
 Revision ID: 0018_confidence_and_evaluation
 Revises: 0015_sign_in_sessions
@@ -56,8 +57,35 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_confidence_results_period'), ['period'], unique=False)
         batch_op.create_index(batch_op.f('ix_confidence_results_unit_id'), ['unit_id'], unique=False)
 
+    op.create_table('plan_actuals',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('plan_id', sa.Integer(), nullable=False),
+    sa.Column('objective_id', sa.Integer(), nullable=True),
+    sa.Column('metric_id', sa.Integer(), nullable=True),
+    sa.Column('measured_on', sa.Date(), nullable=False),
+    sa.Column('value', sa.Float(), nullable=False),
+    sa.Column('source', sa.String(length=200), nullable=False),
+    sa.Column('entered_by_id', sa.Integer(), nullable=True),
+    sa.Column('entered_at', sa.DateTime(), nullable=False),
+    sa.CheckConstraint('(objective_id IS NULL) <> (metric_id IS NULL)', name=op.f('ck_plan_actuals_one_item')),
+    sa.ForeignKeyConstraint(['entered_by_id'], ['users.id'], name=op.f('fk_plan_actuals_entered_by_id_users'),
+                            ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['metric_id'], ['plan_metrics.id'], name=op.f('fk_plan_actuals_metric_id_plan_metrics'),
+                            ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['objective_id'], ['plan_objectives.id'],
+                            name=op.f('fk_plan_actuals_objective_id_plan_objectives'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['plan_id'], ['comm_plans.id'], name=op.f('fk_plan_actuals_plan_id_comm_plans'),
+                            ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_plan_actuals'))
+    )
+    with op.batch_alter_table('plan_actuals', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_plan_actuals_metric_id'), ['metric_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_plan_actuals_objective_id'), ['objective_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_plan_actuals_plan_id'), ['plan_id'], unique=False)
+
 
 def downgrade():
+    op.drop_table('plan_actuals')
     with op.batch_alter_table('confidence_results', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_confidence_results_unit_id'))
         batch_op.drop_index(batch_op.f('ix_confidence_results_period'))
