@@ -3,12 +3,27 @@
 from __future__ import annotations
 
 from flask_wtf.file import FileField, FileRequired
-from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovFileInput, GovSubmitInput, GovTextArea
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovCheckboxInput,
+    GovFileInput,
+    GovSubmitInput,
+    GovTextArea,
+)
 from wtforms import BooleanField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired
+from wtforms.validators import ValidationError as WTFormsValidationError
 
 from commsplan.confidence.results import LIMITS, ResultValues
-from commsplan.forms import AppForm, ChoiceField, GovDateField, WholeNumberField, optional_int, text_field
+from commsplan.forms import (
+    AppForm,
+    ChoiceField,
+    GovDateField,
+    MultiChoiceField,
+    WholeNumberField,
+    optional_int,
+    text_field,
+)
 from commsplan.risk.forms import DecimalField
 
 
@@ -61,3 +76,24 @@ class MeasureFilterForm(AppForm):
 class LeagueFilterForm(MeasureFilterForm):
     period = ChoiceField("Survey wave", blank_means_none=True, coerce=lambda v: v or None,
                          message="Select a survey wave from the list")
+
+
+class EffectForm(AppForm):
+    """Read from the query string: asking for an estimate changes nothing."""
+
+    class Meta:
+        csrf = False
+
+    measure = ChoiceField("Measure", coerce=optional_int, message="Select the measure")
+    campaign = MultiChoiceField("Units that ran the campaign", widget=GovCheckboxesInput(),
+                                description="At least two", coerce=int, default=list)
+    comparison = MultiChoiceField("Units to compare with", widget=GovCheckboxesInput(),
+                                  description="Comparable units that did not run it. Choose none to "
+                                              "compare with every other unit", coerce=int, default=list)
+    start = GovDateField("When the campaign started",
+                         validators=[InputRequired("Enter when the campaign started")])
+    submit = SubmitField("Estimate the effect", widget=GovSubmitInput())
+
+    def validate_comparison(self, field: MultiChoiceField) -> None:
+        if set(field.data or []) & set(self.campaign.data or []):
+            raise WTFormsValidationError("A unit cannot be in both groups")

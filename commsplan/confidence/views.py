@@ -6,8 +6,9 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from werkzeug.wrappers import Response as BaseResponse
 
 from commsplan.audiences.csv_io import ImportFailed, RowError
-from commsplan.confidence import csv_io, pictures, results
+from commsplan.confidence import csv_io, did, pictures, results
 from commsplan.confidence.forms import (
+    EffectForm,
     LeagueFilterForm,
     MeasureFilterForm,
     MeasureForm,
@@ -21,6 +22,7 @@ from commsplan.forms import choices
 from commsplan.incidents.service import READERS as INCIDENT_READERS
 from commsplan.reference import service as reference
 from commsplan.reference.kinds import UNITS
+from commsplan.reference.models import UnitKind
 from commsplan.reference.service import active_items
 from commsplan.timeutil import utcnow
 from commsplan.web import (
@@ -179,3 +181,28 @@ def league_table() -> str | BaseResponse:
     form.period.data = found.period.isoformat() if found.period else None
     return render_template("confidence/league_table.html", league=found, form=form,
                            percent=pictures.percent, wave_label=pictures.wave_label)
+
+
+@bp.get("/campaign-effect")
+def campaign_effect() -> str | BaseResponse:
+    """Ask for a difference in differences; the answer is worked out on the fly and saves nothing."""
+    session = current_session()
+    measures = results.measures(session)
+    if not measures:
+        return no_measures()
+    form = EffectForm(request.args)
+    form.measure.choices = choices((m.id, m.name) for m in measures)
+    units = [u for u in active_items(session, UNITS) if u.kind is not UnitKind.CORPORATE]
+    form.campaign.choices = form.comparison.choices = choices((u.id, u.name) for u in units)
+    found = None
+    if request.args and form.validate() and form.start.data is not None:
+        campaign = set(form.campaign.data or [])
+        comparison = set(form.comparison.data or []) or {u.id for u in units} - campaign
+        measure = results.get_measure(session, form.measure.data)
+        rows = did.observations(session, measure=measure, unit_ids=sorted(campaign | comparison),
+                                start=form.start.data)
+        found = did.estimate(rows, campaign=campaign, start=form.start.data)
+    elif not request.args:
+        form.measure.data = measures[0].id
+    return render_template("confidence/campaign_effect.html", form=form, found=found,
+                           wave_label=pictures.wave_label)

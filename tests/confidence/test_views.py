@@ -163,7 +163,9 @@ def test_pages_send_as_many_queries_with_ten_times_the_survey_data(
 
     add_waves(range(2025, 2026), boroughs[:1])
     urls = ["/confidence/", "/confidence/league", f"/confidence/units/{boroughs[0].id}",
-            "/confidence/league?period=2025-06-30"]
+            "/confidence/league?period=2025-06-30",
+            f"/confidence/campaign-effect?measure={measure.id}&campaign={boroughs[0].id}"
+            f"&campaign={boroughs[1].id}&start=1&start=7&start=2025"]
     few = [queries(client, url) for url in urls]
     add_waves(range(2025, 2026), boroughs[1:] + [make_unit(session, now=now, parent=force)
                                                   for _ in range(7)])
@@ -171,3 +173,31 @@ def test_pages_send_as_many_queries_with_ten_times_the_survey_data(
     assert client.get("/confidence/league").text.count("govuk-table__row") == 1 + 10
     assert [queries(client, url) for url in urls] == few
     assert max(few) <= 12
+
+
+def test_the_campaign_effect_page_estimates_and_says_when_it_cannot_tell(
+    client: FlaskClient, signed_in: Callable[..., User], session: Any, now: datetime, officer: User,
+    measure: ConfidenceMeasure, force: BusinessUnit, boroughs: list[BusinessUnit],
+) -> None:
+    units = boroughs + [make_unit(session, now=now, parent=force) for _ in range(5)]
+    waves = [date(year, month, 28) for year in (2025, 2026) for month in (1, 4, 7, 10)]
+    for number, unit in enumerate(units):
+        for index, wave in enumerate(waves):
+            lift = 5 if number < 4 and wave >= date(2026, 1, 1) else 0
+            add_result(session, measure=measure, unit=unit, period=wave, sample=800,
+                       value=40 + number + (index * 7 + number * 3) % 3 * 0.5 + lift, actor=officer, now=now)
+    session.commit()
+    signed_in(Role.VIEWER)
+    assert "The method and its caveats" in client.get("/confidence/campaign-effect").text
+    campaign = [("campaign", str(unit.id)) for unit in units[:4]]
+    start = [("start", "1"), ("start", "1"), ("start", "2026")]
+    page = client.get("/confidence/campaign-effect",
+                      query_string=[("measure", measure.id), *campaign, *start])
+    assert "rose by" in page.text and "95% interval" in page.text
+    none = client.get("/confidence/campaign-effect",
+                      query_string=[("measure", measure.id), *campaign[:1], *start])
+    assert "The data cannot tell: results for at least 2 campaign units" in none.text
+    both = client.get("/confidence/campaign-effect", query_string=[
+        ("measure", measure.id), *campaign, ("comparison", str(units[0].id)), *start])
+    assert "A unit cannot be in both groups" in both.text
+    assert client.get("/confidence/campaign-effect?measure=1&campaign=abc").status_code == 200
