@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from commsplan.auth.models import Role
 from commsplan.confidence import did, pictures, results
 from commsplan.confidence.models import ConfidenceResult
-from commsplan.demo.confidence import load_confidence, settings
+from commsplan.demo.confidence import campaign_start, load_confidence, settings
 from commsplan.reference.models import BusinessUnit, UnitKind
 from commsplan.reference.seed import seed_reference
 from tests.factories import make_user
@@ -24,7 +24,7 @@ def loaded(session: Any, now: datetime) -> None:
     seed_reference(session, actor=officer, now=now)
     assert load_confidence(session, officer=officer, now=now) == [
         "confidence measure DEALING", "confidence measure GOODJOB", "confidence measure FAIR",
-        "confidence measure WORRY", "792 confidence results"]
+        "confidence measure WORRY", "792 confidence results"]  # no plans here, so no actuals
     assert load_confidence(session, officer=officer, now=now) == []
 
 
@@ -43,16 +43,27 @@ def test_three_years_of_quarters_for_every_borough_and_the_force(session: Any) -
 
 @pytest.mark.usefixtures("loaded")
 @pytest.mark.parametrize(("number", "shows_effect"), [(0, True), (1, False)])
-def test_the_demo_campaigns(session: Any, number: int, shows_effect: bool) -> None:
+def test_the_demo_campaigns(session: Any, now: datetime, number: int, shows_effect: bool) -> None:
     campaign = settings()["campaigns"][number]
+    start = campaign_start(campaign["start"], now)
     units = {u.code: u.id for u in session.scalars(select(BusinessUnit))}
     boroughs = list(session.scalars(select(BusinessUnit.id)
                                     .where(BusinessUnit.kind == UnitKind.BOROUGH_COMMAND)))
     measure = results.headline(session)
     assert measure is not None
     chosen = {units[code] for code in campaign["units"]}
-    rows = did.observations(session, measure=measure, unit_ids=boroughs, start=campaign["start"])
-    found = did.estimate(rows, campaign=chosen, start=campaign["start"])
+    rows = did.observations(session, measure=measure, unit_ids=boroughs, start=start)
+    found = did.estimate(rows, campaign=chosen, start=start)
     assert found.can_tell is shows_effect, found.verdict
     if shows_effect:
         assert found.low is not None and found.high is not None and found.low <= 5 <= found.high
+
+
+def test_waves_move_with_the_clock_a_quarter_at_a_time() -> None:
+    from commsplan.demo.confidence import moved, quarters_to_move
+    from tests.conftest import FIXED_NOW
+
+    assert quarters_to_move(FIXED_NOW) == 0
+    assert quarters_to_move(FIXED_NOW.replace(year=2027, month=2)) == 1
+    assert moved(date(2026, 9, 30), 1) == date(2026, 12, 31)
+    assert moved(date(2023, 12, 31), 1) == date(2024, 3, 31)

@@ -27,7 +27,7 @@ from commsplan.risk import profile_csv
 # Deliveries, their attempts and inbox items depend on the delivery settings, so are only required.
 DELIVERY_TABLES = ("deliveries", "delivery_attempts", "inbox_items")
 EXPECTED_ROWS = {
-    "activity_audiences": 102, "affinities": 35, "audiences": 15, "audit_entries": 1406 + 4 + 792,
+    "activity_audiences": 102, "affinities": 35, "audiences": 15, "audit_entries": 1406 + 4 + 792 + 4,
     "business_units": 46, "channels": 15, "confidence_measures": 4, "confidence_results": 792,
     "comm_plan_versions": 6, "comm_plans": 7, "incident_anchors": 9,
     "incident_assessments": 3,
@@ -35,7 +35,8 @@ EXPECTED_ROWS = {
     "incident_statements": 14,
     "incident_tasks": 49, "incident_timeline": 71, "incidents": 2, "message_map_qualifiers": 13,
     "message_maps": 38, "message_variants": 61, "message_versions": 38, "plan_activities": 98,
-    "plan_metrics": 30, "plan_milestones": 8, "plan_objectives": 22, "playbook_revisions": 2,
+    "plan_actuals": 4, "plan_metrics": 30, "plan_milestones": 8, "plan_objectives": 22,
+    "playbook_revisions": 2,
     "qualifiers": 4, "reminders": 228, "risk_profile_entries": 462, "risk_profiles": 66, "unit_members": 6,
     "user_roles": 6, "users": 6, "violence_elements": 7,
 }
