@@ -9,6 +9,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovFileInput,
     GovSubmitInput,
     GovTextArea,
+    GovTextInput,
 )
 from wtforms import BooleanField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired
@@ -27,6 +28,13 @@ from commsplan.forms import (
 from commsplan.risk.forms import DecimalField
 
 
+def required_date(field: GovDateField, message: str) -> None:
+    """A date that must be given; checked here, as a `required` attribute is not allowed on the
+    GOV.UK date input's wrapper."""
+    if field.data is None and not field.errors:
+        raise WTFormsValidationError(message)
+
+
 class MeasureForm(AppForm):
     code = text_field("Code", LIMITS["code"], hint="Short, used in CSV files, for example DEALING")
     name = text_field("Name", LIMITS["name"], hint="How pages name it, for example Dealing with local issues")
@@ -43,17 +51,19 @@ class ResultForm(AppForm):
     unit = ChoiceField("Business unit", coerce=optional_int, message="Select the business unit",
                        description="The corporate centre's result is the force figure")
     period = GovDateField("Last day of the survey wave",
-                          description="For a quarter, its last day, for example 31 3 2026",
-                          validators=[InputRequired("Enter the last day of the survey wave")])
+                          description="For a quarter, its last day, for example 31 3 2026")
     value = DecimalField("Result (%)", message="Enter the result as a percentage from 0 to 100",
                          description="The percentage who agree")
     sample_size = WholeNumberField("Sample size", message="Enter the sample size as a whole number",
-                                   description="How many people answered")
+                                   widget=GovTextInput(), description="How many people answered")
     margin = DecimalField("Margin of error (percentage points)",
                           message="Enter the margin of error as a number, or leave it blank",
                           description="As published. Leave blank to work it out from the result "
                                       "and sample size (95%, simple random sample)")
     submit = SubmitField("Save result", widget=GovSubmitInput())
+
+    def validate_period(self, field: GovDateField) -> None:
+        required_date(field, "Enter the last day of the survey wave")
 
     def values(self) -> ResultValues:
         return ResultValues(self.value.data, self.sample_size.data, self.margin.data)
@@ -90,9 +100,11 @@ class EffectForm(AppForm):
     comparison = MultiChoiceField("Units to compare with", widget=GovCheckboxesInput(),
                                   description="Comparable units that did not run it. Choose none to "
                                               "compare with every other unit", coerce=int, default=list)
-    start = GovDateField("When the campaign started",
-                         validators=[InputRequired("Enter when the campaign started")])
+    start = GovDateField("When the campaign started")
     submit = SubmitField("Estimate the effect", widget=GovSubmitInput())
+
+    def validate_start(self, field: GovDateField) -> None:
+        required_date(field, "Enter when the campaign started")
 
     def validate_comparison(self, field: MultiChoiceField) -> None:
         if set(field.data or []) & set(self.campaign.data or []):

@@ -89,6 +89,7 @@ def test_an_officer_enters_a_result(client: FlaskClient, signed_in: Callable[...
     ({"sample_size": "x"}, "Enter the sample size as a whole number"),
     ({"margin": "200"}, "The margin of error must be from 0 to 100"),
     ({"period": ["31", "2", "2026"]}, "must be a real date"),
+    ({"period": ["", "", ""]}, "Enter the last day of the survey wave"),
     ({"unit": "999999"}, "Select the business unit"),
 ])
 def test_result_form_bad_input_names_the_field(
