@@ -8,7 +8,7 @@ per wave (those that started after the wave before ended, up to the wave's last 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -119,9 +119,43 @@ class ErrorBar:
 
 
 @dataclass(frozen=True)
+class CountBar:
+    """A bar at the foot of the chart: how many activities or incidents fell in a wave."""
+
+    x: float
+    y: float
+    height: float
+    kind: str  # "activities" or "incidents"
+    title: str
+
+
+@dataclass(frozen=True)
 class SeriesChart:
     chart: charts.Chart
     bars: list[ErrorBar]
+    counts: list[CountBar]
+
+
+COUNT_HEIGHT = 36  # the tallest count bar, in chart units; the scale is the page's largest count
+
+
+def counted(count: int, kind: str) -> str:
+    if kind == "activities":
+        return f"{count} {'activity' if count == 1 else 'activities'}"
+    return f"{count} critical incident{'' if count == 1 else 's'}"
+
+
+def count_bars(series: UnitSeries, x_of: Callable[[int], float], bottom: float) -> list[CountBar]:
+    """Activities (left) and incidents (right) per wave, drawn along the foot of the chart."""
+    largest = max([w.activities for w in series.waves] + [w.incidents or 0 for w in series.waves] + [1])
+    bars = []
+    for index, wave in enumerate(series.waves):
+        for shift, kind, count in ((-5, "activities", wave.activities), (5, "incidents", wave.incidents)):
+            if count:
+                height = COUNT_HEIGHT * count / largest
+                bars.append(CountBar(x_of(index) + shift - 4, bottom - height, height, kind,
+                                     f"{wave.label}: {counted(count, kind)}"))
+    return bars
 
 
 def series_chart(series: UnitSeries) -> SeriesChart:
@@ -161,12 +195,13 @@ def series_chart(series: UnitSeries) -> SeriesChart:
     chart = charts.Chart(
         title=f"{series.measure.name}: {series.unit.name} and the force by survey wave",
         description=f"Percentage agreeing, {series.unit.name} and the force, over the latest {count} "
-                    "waves; each point has a bar showing its 95% margin of error. The table below "
-                    "gives the same figures.",
+                    "waves; each point has a bar showing its 95% margin of error. Short bars along the "
+                    "foot count the unit's plan activities and critical incidents in each wave. The "
+                    "table below gives the same figures.",
         value_label="Percentage agreeing", lines=lines,
         x_ticks=[charts.Tick(x_of(i), w.label) for i, w in enumerate(series.waves) if i % step == 0],
         y_ticks=[charts.Tick(y_of(v), f"{v}%") for v in range(0, 101, 25)])
-    return SeriesChart(chart=chart, bars=bars)
+    return SeriesChart(chart=chart, bars=bars, counts=count_bars(series, x_of, bottom))
 
 
 @dataclass(frozen=True)

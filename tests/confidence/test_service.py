@@ -169,3 +169,16 @@ def test_unit_series_counts_nothing_it_should_not(
     drawn = pictures.series_chart(series)
     assert [len(line.points) for line in drawn.chart.lines] == [2, 1]
     assert len(drawn.bars) == 3
+
+
+def test_the_chart_counts_activities_and_incidents_per_wave() -> None:
+    from commsplan.confidence.pictures import UnitSeries, Wave, count_bars, counted
+
+    unit = BusinessUnit(code="RIV", name="Riverside")
+    measure = ConfidenceMeasure(code="M", name="M", question="Q", source="S")
+    waves = [Wave(date(2026, 3, 31), None, None, 4, 1), Wave(date(2026, 6, 30), None, None, 0, 2)]
+    bars = count_bars(UnitSeries(unit, measure, None, waves), lambda index: 100.0 * (index + 1), 260)
+    assert [(b.kind, b.height, b.title) for b in bars] == [
+        ("activities", 36, "Mar 2026: 4 activities"), ("incidents", 9, "Mar 2026: 1 critical incident"),
+        ("incidents", 18, "Jun 2026: 2 critical incidents")]
+    assert counted(1, "activities") == "1 activity"

@@ -12,6 +12,7 @@ from commsplan.audit.models import AuditEntry
 from commsplan.errors import Conflict, PermissionDenied, ValidationError
 from commsplan.plans import actuals, items, service
 from commsplan.plans.models import PlanActual, Rag
+from tests.conftest import count_queries
 from tests.helpers import count
 from tests.plans.conftest import Login, People, PlanMaker
 
@@ -127,3 +128,31 @@ def test_viewers_read_actuals_but_cannot_add(session: Session, people: People, m
     posted = client.post(url, data={"measured_on": ["30", "9", "2026"], "value": "45", "source": "Survey"})
     assert posted.status_code == 403 and count(PlanActual) == 0
     assert client.get(f"/plans/{plan.id}/milestones/{metric.id}/actuals").status_code == 404
+
+
+@pytest.mark.usefixtures("pinned_clock")
+def test_the_plan_page_sends_as_many_queries_with_ten_times_the_actuals(
+    session: Session, now: datetime, people: People, make_plan: PlanMaker, login: Login
+) -> None:
+    plan = make_plan()
+    [objective], [metric] = service.objectives(session, plan), service.metrics(session, plan)
+
+    def add(count_each: int) -> None:
+        for number in range(count_each):
+            for item in (objective, metric):
+                actuals.record_actual(session, plan, item, measured_on=date(2026, 5, 1 + number % 28),
+                                      value=600 - number, source="Survey", actor=people.officer, now=now)
+        session.commit()
+
+    add(1)
+    client = login(people.viewer)
+    urls = [f"/plans/{plan.id}", f"/plans/{plan.id}/objectives/{objective.id}/actuals"]
+    with count_queries() as counter:
+        for url in urls:
+            assert client.get(url).status_code == 200
+    few = counter.count
+    add(10)
+    with count_queries() as counter:
+        for url in urls:
+            assert client.get(url).status_code == 200
+    assert counter.count == few
