@@ -21,13 +21,13 @@ MODELS = {"objectives": PlanObjective, "metrics": PlanMetric}
 @bp.route("/<int:plan_id>/<part>/<int:item_id>/actuals", methods=["GET", "POST"])
 def item_actuals(plan_id: int, part: str, item_id: int) -> str | Response:
     """Everyone who can read the plan sees the series; writers add to it."""
+    actor = signed_in_with(*service.WRITERS) if request.method == "POST" else signed_in_user()
     if part not in MODELS:
         abort(404)
     plan = get_plan(plan_id)
     item = items.get_item(current_session(), MODELS[part], plan, item_id)
     form = ActualForm()
     if request.method == "POST":
-        actor = signed_in_with(*service.WRITERS)
         if form.validate_on_submit():
             try:
                 with unit_of_work() as session:
@@ -48,4 +48,4 @@ def item_actuals(plan_id: int, part: str, item_id: int) -> str | Response:
         "plans/item_actuals.html", plan=plan, item=item, part=part, form=form, history=found,
         status=actuals.standing(plan, item, found[0] if found else None),
         due=actuals.due_by(plan, item), start=actuals.plan_start(plan), slack=actuals.AMBER_SLACK,
-        can_write=signed_in_user().has_role(*service.WRITERS))
+        can_write=actor.has_role(*service.WRITERS))
