@@ -16,6 +16,7 @@ step before the campaign: the page shows the waves before so a reader can check.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -100,9 +101,17 @@ def estimate(observations: Sequence[Observation], *, campaign: set[int], start: 
     if len(before) < MIN_WAVES_EACH_SIDE or len(after) < MIN_WAVES_EACH_SIDE:
         problems.append(f"at least {MIN_WAVES_EACH_SIDE} waves before and after the start are needed, "
                         f"and there are {len(before)} before and {len(after)} after")
+    for group, name in ((True, "campaign"), (False, "comparison")):
+        sides = {(m.after, (m.campaign if group else m.comparison) is not None) for m in means}
+        if not problems and not {(False, True), (True, True)} <= sides:
+            problems.append(f"the {name} units need results both before and after the start")
     if problems:
         return Estimate(None, None, None, len(treated), len(others), len(before), len(after), problems, means)
     effect, low, high = fit(observations, campaign, start)
+    if not all(math.isfinite(number) for number in (effect, low, high)):
+        problems.append("the results do not allow an estimate (each group needs results that vary "
+                        "independently of the waves)")
+        return Estimate(None, None, None, len(treated), len(others), len(before), len(after), problems, means)
     return Estimate(effect, low, high, len(treated), len(others), len(before), len(after), [], means)
 
 

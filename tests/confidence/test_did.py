@@ -56,3 +56,10 @@ def test_wave_means_show_the_gap_before_and_after() -> None:
     found = did.estimate(synthetic(4.0), campaign=set(range(6)), start=START)
     assert [mean.after for mean in found.means] == [wave >= START for wave in WAVES]
     assert all(mean.gap is not None for mean in found.means)
+
+
+def test_a_group_without_results_on_one_side_cannot_tell() -> None:
+    rows = [o for o in synthetic(4.0) if not (o.unit_id < 6 and o.period < START)]
+    found = did.estimate(rows, campaign=set(range(6)), start=START)
+    assert found.effect is None
+    assert "the campaign units need results both before and after the start" in found.verdict
