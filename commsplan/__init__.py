@@ -73,6 +73,7 @@ def register_blueprints(app: Flask) -> None:
     from commsplan.api import incidents as _incident_routes  # noqa: F401 (adds routes to api_bp)
     from commsplan.api import integrated as _integrated_api_routes  # noqa: F401 (adds routes to api_bp)
     from commsplan.api import messages as _message_routes  # noqa: F401 (adds routes to api_bp)
+    from commsplan.api import plan_actuals as _actual_api_routes  # noqa: F401 (adds routes to api_bp)
     from commsplan.api import plans as _plan_routes  # noqa: F401 (adds routes and plan_items' to api_bp)
     from commsplan.api import risk_profiles as _risk_routes  # noqa: F401 (adds routes to api_bp)
     from commsplan.api.views import bp as api_bp

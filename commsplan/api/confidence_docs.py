@@ -1,4 +1,5 @@
-"""The OpenAPI paths and schemas of the confidence endpoints (api/confidence.py)."""
+"""The OpenAPI paths and schemas of the confidence endpoints (api/confidence.py) and of plan
+actuals (api/plan_actuals.py)."""
 
 from __future__ import annotations
 
@@ -41,8 +42,22 @@ def _get(summary: str, schema: str, parameters: list[dict[str, Any]]) -> dict[st
                     "responses": {"200": {"description": summary, **json_content(schema_ref(schema))}}}}
 
 
+ACTUAL = output_object({
+    "id": INTEGER, "measured_on": DAY, "value": NUMBER, "source": TEXT,
+    "entered_by": {"type": ["string", "null"], "description": "Who entered it"},
+    "entered_at": {"type": "string", "format": "date-time"}})
+ACTUALS = output_object({
+    "baseline": {"type": ["number", "null"]}, "target": {"type": ["number", "null"]},
+    "due": {**DAY, "description": "When the target is due: the objective's deadline, or the plan year's end"},
+    "rag": {"enum": ["red", "amber", "green", None], "description": "From the latest actual against the "
+            "straight line from baseline (1 April) to target (due); null without an actual or a line"},
+    "actuals": {"type": "array", "items": schema_ref("PlanActual"),
+                "description": "Latest 50, newest first"}})
+
+
 def confidence_schemas() -> dict[str, Any]:
     return {
+        "PlanActual": ACTUAL, "PlanActuals": ACTUALS,
         "ConfidenceMeasure": MEASURE,
         "ConfidenceMeasureList": output_object({"items": {"type": "array",
                                                           "items": schema_ref("ConfidenceMeasure")}}),
@@ -58,8 +73,16 @@ def confidence_schemas() -> dict[str, Any]:
     }
 
 
+def actual_paths() -> dict[str, Any]:
+    ids = [{"name": name, "in": "path", "required": True, "schema": ID} for name in ("id", "part_id")]
+    return {f"/plans/{{id}}/{part}/{{part_id}}/actuals": _get(
+        f"The actuals recorded for one of the plan's {part}, with its status", "PlanActuals", ids)
+        for part in ("objectives", "metrics")}
+
+
 def confidence_paths() -> dict[str, Any]:
     return {
+        **actual_paths(),
         "/confidence/measures": _get("Every confidence measure, the headline first",
                                      "ConfidenceMeasureList", []),
         "/confidence/results": _get(

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from commsplan.audit.models import AuditEntry
+from commsplan.auth.models import Role
 from commsplan.errors import Conflict, PermissionDenied, ValidationError
 from commsplan.plans import actuals, items, service
 from commsplan.plans.models import PlanActual, Rag
-from tests.conftest import count_queries
+from tests.conftest import TokenFactory, count_queries
 from tests.helpers import count
 from tests.plans.conftest import Login, People, PlanMaker
 
@@ -156,3 +158,18 @@ def test_the_plan_page_sends_as_many_queries_with_ten_times_the_actuals(
         for url in urls:
             assert client.get(url).status_code == 200
     assert counter.count == few
+
+
+def test_the_api_reads_an_items_actuals_and_status(
+    session: Session, now: datetime, people: People, make_plan: PlanMaker, client: Any,
+    token_for: TokenFactory,
+) -> None:
+    plan = make_plan()
+    [objective] = service.objectives(session, plan)
+    actuals.record_actual(session, plan, objective, measured_on=date(2026, 9, 30), value=640,
+                          source="Police recorded crime", actor=people.officer, now=now)
+    _, headers = token_for(Role.VIEWER)
+    answer = client.get(f"/api/v1/plans/{plan.id}/objectives/{objective.id}/actuals", headers=headers).json
+    assert answer["rag"] == "red" and answer["due"] == "2027-03-31"
+    assert [(a["value"], a["source"]) for a in answer["actuals"]] == [(640, "Police recorded crime")]
+    assert client.get(f"/api/v1/plans/{plan.id}/metrics/999999/actuals", headers=headers).status_code == 404
