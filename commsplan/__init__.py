@@ -66,9 +66,11 @@ def register_listeners() -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from commsplan.api import confidence as _confidence_api_routes  # noqa: F401 (adds routes to api_bp)
     from commsplan.api import incidents as _incident_routes  # noqa: F401 (adds routes to api_bp)
     from commsplan.api import integrated as _integrated_api_routes  # noqa: F401 (adds routes to api_bp)
     from commsplan.api import messages as _message_routes  # noqa: F401 (adds routes to api_bp)
+    from commsplan.api import plan_actuals as _actual_api_routes  # noqa: F401 (adds routes to api_bp)
     from commsplan.api import plans as _plan_routes  # noqa: F401 (adds routes and plan_items' to api_bp)
     from commsplan.api import press as _press_routes  # noqa: F401 (adds routes to api_bp)
     from commsplan.api import risk_profiles as _risk_routes  # noqa: F401 (adds routes to api_bp)
@@ -76,6 +78,7 @@ def register_blueprints(app: Flask) -> None:
     from commsplan.audiences.views import bp as audiences_bp
     from commsplan.auth.audit_views import bp as audit_bp
     from commsplan.auth.views import bp as auth_bp
+    from commsplan.confidence.views import bp as confidence_bp
     from commsplan.health import bp as health_bp
     from commsplan.home import bp as home_bp
     from commsplan.incidents import assessment_views as _assessment_routes  # noqa: F401 (adds routes)
@@ -84,6 +87,7 @@ def register_blueprints(app: Flask) -> None:
     from commsplan.messages.views import bp as messages_bp
     from commsplan.notifications import holiday_views as _holiday_routes  # noqa: F401 (adds routes)
     from commsplan.notifications.views import bp as notifications_bp
+    from commsplan.plans import actual_views as _actual_routes  # noqa: F401 (adds routes to plans_bp)
     from commsplan.plans import draft_views as _draft_routes  # noqa: F401 (adds routes to plans_bp)
     from commsplan.plans import integrated_views as _integrated_routes  # noqa: F401 (adds routes)
     from commsplan.plans import item_views as _item_routes  # noqa: F401 (adds routes to plans_bp)
@@ -96,7 +100,8 @@ def register_blueprints(app: Flask) -> None:
     from commsplan.risk.views import bp as risk_bp
 
     blueprints = (health_bp, auth_bp, home_bp, audit_bp, reference_bp, notifications_bp,
-                  audiences_bp, messages_bp, risk_bp, plans_bp, playbooks_bp, incidents_bp, press_bp, api_bp)
+                  audiences_bp, messages_bp, risk_bp, plans_bp, playbooks_bp, incidents_bp, press_bp,
+                  confidence_bp, api_bp)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
 

@@ -3,6 +3,7 @@
 from commsplan.audiences.models import Affinity, Audience, Channel
 from commsplan.audit.models import AuditEntry
 from commsplan.auth.models import ApiToken, LoginAttempt, User, UserRole
+from commsplan.confidence.models import ConfidenceMeasure, ConfidenceResult
 from commsplan.incidents.models import (
     Debrief,
     DecisionEntry,
@@ -30,6 +31,7 @@ from commsplan.plans.models import (
     CalendarFeed,
     CommPlan,
     Milestone,
+    PlanActual,
     PlanMetric,
     PlanObjective,
     PlanVersion,
@@ -43,7 +45,10 @@ __all__ = [
     "Activity",
     "CalendarFeed",
     "CommPlan",
+    "ConfidenceMeasure",
+    "ConfidenceResult",
     "Milestone",
+    "PlanActual",
     "PlanMetric",
     "PlanObjective",
     "PlanVersion",

@@ -8,6 +8,7 @@ from wtforms import Field
 from wtforms.validators import Length, NumberRange
 
 from commsplan.api.catalogues import FORMS, KINDS
+from commsplan.api.confidence_docs import confidence_paths, confidence_schemas
 from commsplan.api.doc_parts import (
     ID,
     PAGING_PARAMETERS,
@@ -150,6 +151,8 @@ def openapi_document(server_url: str) -> dict[str, Any]:
     schemas.update(plan_schemas())
     paths.update(press_paths())
     schemas.update(press_schemas())
+    paths.update(confidence_paths())
+    schemas.update(confidence_schemas())
     complete_operations(paths)
     return {
         "openapi": "3.1.0",

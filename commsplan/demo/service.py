@@ -21,6 +21,7 @@ from commsplan.audiences.kinds import AUDIENCES, CHANNELS
 from commsplan.audiences.models import Audience, Channel
 from commsplan.auth import service as accounts
 from commsplan.auth.models import Role, User
+from commsplan.demo.confidence import load_confidence
 from commsplan.demo.files import account_email, demo_accounts, demo_password, duration, read_text, read_yaml
 from commsplan.demo.incidents import People, load_incidents
 from commsplan.demo.plans import load_plans
@@ -215,4 +216,5 @@ def load_demo(session: Session, *, now: datetime) -> list[str]:
                         settings=DeliverySettings())
     # Plans are drafted from the risk profiles, so they come after them.
     added += load_plans(session, officer=officer, approver=approver, now=now)
+    added += load_confidence(session, officer=officer, now=now)
     return added

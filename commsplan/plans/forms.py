@@ -262,3 +262,11 @@ class ProposalForm(SectionsForm):
     owner_id = ChoiceField("Owner", coerce=optional_int, message="Select the plan's owner")
     activity_rows = FieldList(FormField(ProposedActivityForm), min_entries=0)
     submit = SubmitField("Create the plan", widget=GovSubmitInput())
+
+
+class ActualForm(AppForm):
+    measured_on = GovDateField("Day it was measured", description="For example, 30 6 2026")
+    value = DecimalField("Figure", message="Enter the figure as a number")
+    source = StringField("Source", widget=GovTextInput(),
+                         description="Where the figure comes from, for example the Public Attitude Survey")
+    submit = SubmitField("Record actual", widget=GovSubmitInput())

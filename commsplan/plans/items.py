@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session
 from commsplan.audit import service as audit
 from commsplan.auth.models import User
 from commsplan.auth.service import require_role
-from commsplan.errors import NotFound, ValidationError
+from commsplan.errors import Conflict, NotFound, ValidationError
 from commsplan.notifications.settings import DeliverySettings
 from commsplan.numbers import LARGEST_MEASURE
-from commsplan.plans import schedule
+from commsplan.plans import actuals, schedule
 from commsplan.plans.models import CommPlan, MetricLevel, Milestone, PlanMetric, PlanObjective, Rag
 from commsplan.plans.rules import PlanRules
 from commsplan.plans.service import WRITERS, require_calendar_editable, require_editable, touch
@@ -70,6 +70,8 @@ def save_item(session: Session, plan: CommPlan, item: Any, values: dict[str, Any
 def remove_item(session: Session, plan: CommPlan, item: Any, *, actor: User, now: datetime) -> None:
     require_role(actor, WRITERS, "change communication plans")
     (require_calendar_editable if isinstance(item, Milestone) else require_editable)(plan)
+    if isinstance(item, PlanObjective | PlanMetric) and actuals.has_actuals(session, item):
+        raise Conflict("Actuals have been recorded against it, and they are kept: it cannot be removed")
     if isinstance(item, Milestone):
         schedule.cancel_milestone(session, item, now=now, actor=actor)
     audit.delete_audited(session, item, actor=actor, now=now)

@@ -431,3 +431,33 @@ class CalendarFeed(Base):
         target = (self.plan.title if self.plan is not None else
                   year_label(self.year) if self.year is not None else self.user.name)
         return f"Calendar feed ({self.scope.label}): {target}"
+
+
+class PlanActual(Base):
+    """A figure measured for one objective or metric on a day: append-only, so the series is the record."""
+
+    __tablename__ = "plan_actuals"
+    __table_args__ = (
+        CheckConstraint("(objective_id IS NULL) <> (metric_id IS NULL)", name="one_item"),
+    )
+    __audit_type__: ClassVar[str] = "plan_actual"
+    __audit_fields__: ClassVar[tuple[str, ...]] = ("objective_id", "metric_id", "measured_on", "value",
+                                                   "source")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("comm_plans.id", ondelete="RESTRICT"), index=True)
+    objective_id: Mapped[int | None] = mapped_column(ForeignKey("plan_objectives.id", ondelete="RESTRICT"),
+                                                     index=True)
+    metric_id: Mapped[int | None] = mapped_column(ForeignKey("plan_metrics.id", ondelete="RESTRICT"),
+                                                  index=True)
+    measured_on: Mapped[date] = mapped_column()
+    value: Mapped[float] = mapped_column(Float)
+    source: Mapped[str] = mapped_column(String(200))
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    entered_at: Mapped[datetime] = mapped_column()
+
+    entered_by: Mapped[User | None] = relationship(lazy="joined")
+
+    @property
+    def audit_label(self) -> str:
+        return f"Actual {self.value:g} on {self.measured_on.isoformat()}"

@@ -103,9 +103,9 @@ def test_every_api_route_is_documented(app: Flask, document: dict[str, Any]) -> 
     prefix = base_path(document)
     operations = list(api_operations(app))
     # me, openapi, six per catalogue, eight for message maps, seven for incidents, nine for risk profiles,
-    # ten for plans, five for each of a plan's four kinds of item, one for the integrated plan and four
-    # for the press desk
-    assert len(operations) == 2 + 6 * len(ALL_KINDS) + 8 + 7 + 9 + 10 + 5 * 4 + 1 + 4, operations
+    # ten for plans, five for each of a plan's four kinds of item, one for the integrated plan, four
+    # for the press desk, three for confidence and two for the actuals of objectives and metrics
+    assert len(operations) == 2 + 6 * len(ALL_KINDS) + 8 + 7 + 9 + 10 + 5 * 4 + 1 + 4 + 3 + 2, operations
     missing = []
     for path, method in operations:
         assert path.startswith(prefix + "/"), path

@@ -16,9 +16,9 @@ from commsplan.demo.service import load_demo
 from commsplan.extensions import db
 from commsplan.incidents.models import Incident
 from commsplan.messages.models import MessageMap
-from commsplan.plans.models import CommPlan
+from commsplan.plans.models import CommPlan, PlanObjective
 from commsplan.press.models import Claim, MediaEnquiry
-from commsplan.reference.models import BusinessUnit
+from commsplan.reference.models import BusinessUnit, UnitKind
 from commsplan.risk.models import RiskProfile
 from tests.browser.conftest import AXE, AXE_TAGS, sign_in_page
 from tests.conftest import FIXED_NOW
@@ -33,13 +33,17 @@ PAGE_VIEWS = {
                                "/messaging/audiences", "/messaging/audiences/{audience}",
                                "/planning/profiles", "/planning/profiles/{profile}", "/planning/heat-map",
                                "/planning/units/{unit}/trend", "/plans/", "/plans/{plan}",
-                               "/plans/{plan}/timeline", "/plans/{plan}/calendar", "/plans/integrated"],
+                               "/plans/{plan}/timeline", "/plans/{plan}/calendar", "/plans/integrated",
+                               "/plans/{plan}/objectives/{objective}/actuals", "/confidence/results/new",
+                               "/confidence/campaign-effect?measure=1&campaign={borough}&start=1"
+                               "&start=7&start=2025"],
     "approver@commsplan.test": ["/"],
     "duty@commsplan.test": ["/incidents/", "/incidents/{incident}", "/incidents/{incident}/report",
                             "/incidents/figures", "/playbooks/fatal-stabbing-young-person",
                             "/press/enquiries", "/press/enquiries/{enquiry}", "/press/claims",
                             "/press/claims/{claim}", "/press/claims/new"],
-    "viewer@commsplan.test": ["/", "/inbox"],
+    "viewer@commsplan.test": ["/", "/inbox", "/confidence/", "/confidence/league",
+                              "/confidence/units/{borough}"],
 }
 FIRST_OF = {"user": User, "map": MessageMap, "audience": Audience, "profile": RiskProfile,
             "unit": BusinessUnit, "plan": CommPlan, "incident": Incident, "enquiry": MediaEnquiry,
@@ -71,7 +75,13 @@ class Findings:
 
 
 def first_ids() -> dict[str, int]:
-    return {name: db.session.scalar(select(func.min(model.id))) or 0 for name, model in FIRST_OF.items()}
+    """The first of each kind; the objective is the first plan's, the borough the first with a plan."""
+    ids = {name: db.session.scalar(select(func.min(model.id))) or 0 for name, model in FIRST_OF.items()}
+    ids["objective"] = db.session.scalar(select(func.min(PlanObjective.id))
+                                         .where(PlanObjective.plan_id == ids["plan"])) or 0
+    ids["borough"] = db.session.scalar(select(func.min(BusinessUnit.id))
+                                       .where(BusinessUnit.kind == UnitKind.BOROUGH_COMMAND)) or 0
+    return ids
 
 
 def check_page(page: Page, base_url: str, path: str, findings: Findings) -> None:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from commsplan.audiences.csv_io import AFFINITY_COLUMNS
 from commsplan.audiences.kinds import AUDIENCES, CHANNELS
 from commsplan.auth.models import Role
+from commsplan.confidence import csv_io as confidence_csv
 from commsplan.demo.files import DATA, demo_accounts, demo_password, duration, read_text, read_yaml
 from commsplan.playbooks.library import library
 from commsplan.reference.seed import reference_rows
@@ -26,16 +27,18 @@ from commsplan.risk import profile_csv
 # Deliveries, their attempts and inbox items depend on the delivery settings, so are only required.
 DELIVERY_TABLES = ("deliveries", "delivery_attempts", "inbox_items")
 EXPECTED_ROWS = {
-    "activity_audiences": 102, "affinities": 35, "audiences": 15, "audit_entries": 1443,
-    "business_units": 46, "channels": 15, "comm_plan_versions": 6, "comm_plans": 7, "incident_anchors": 9,
+    "activity_audiences": 102, "affinities": 35, "audiences": 15,
+    # the base demo, the press desk, confidence measures and results, actuals
+    "audit_entries": 1406 + 37 + 4 + 792 + 4,
+    "business_units": 46, "channels": 15, "confidence_measures": 4, "confidence_results": 792,
+    "comm_plan_versions": 6, "comm_plans": 7, "incident_anchors": 9,
     "incident_assessments": 3,
     "incident_debriefs": 1, "incident_decisions": 2, "incident_role_assignments": 6,
-    "incident_statements": 14,
-    "incident_tasks": 49, "incident_timeline": 87, "incidents": 2, "message_map_qualifiers": 13,
+    "incident_statements": 15,
+    "incident_tasks": 52, "incident_timeline": 87, "incidents": 2, "message_map_qualifiers": 13,
     "media_enquiries": 5, "message_maps": 38, "message_variants": 61, "message_versions": 38,
-    "plan_activities": 98,
-    "plan_metrics": 30, "plan_milestones": 8, "plan_objectives": 22, "playbook_revisions": 2,
-    "press_claim_responses": 4, "press_claims": 2,
+    "plan_activities": 98, "plan_actuals": 4, "plan_metrics": 30, "plan_milestones": 8, "plan_objectives": 22,
+    "playbook_revisions": 2, "press_claim_responses": 4, "press_claims": 2,
     "qualifiers": 4, "reminders": 238, "risk_profile_entries": 462, "risk_profiles": 66, "unit_members": 6,
     "user_roles": 6, "users": 6, "violence_elements": 7,
 }
@@ -51,10 +54,12 @@ def names(name: str, column: str = "name") -> set[str]:
 
 def test_every_data_file_parses() -> None:
     files = sorted(path.name for path in DATA.iterdir())
-    assert files == ["affinity.csv", "audiences.csv", "channels.csv", "incidents.yaml", "message_maps.yaml",
-                     "people.yaml", "plans.yaml", "press.yaml", "risk_entries.csv", "risk_profiles.yaml"]
+    assert files == ["affinity.csv", "audiences.csv", "channels.csv", "confidence.yaml",
+                     "confidence_results.csv", "incidents.yaml", "message_maps.yaml", "people.yaml",
+                     "plans.yaml", "press.yaml", "risk_entries.csv", "risk_profiles.yaml"]
     headers = {"audiences.csv": AUDIENCES.fields, "channels.csv": CHANNELS.fields,
-               "affinity.csv": AFFINITY_COLUMNS, "risk_entries.csv": profile_csv.COLUMNS}
+               "affinity.csv": AFFINITY_COLUMNS, "risk_entries.csv": profile_csv.COLUMNS,
+               "confidence_results.csv": confidence_csv.COLUMNS}
     for name, columns in headers.items():
         rows = csv_rows(name)
         assert rows and all(tuple(row) == tuple(columns) and None not in row.values() for row in rows), name

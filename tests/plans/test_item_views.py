@@ -292,7 +292,8 @@ def test_the_document_is_refused_once_approved(login: Login, people: People, liv
     assert "take it back to draft" in response.text
     assert written() == before
     page = client.get(f"/plans/{live.id}").text
-    assert f"/plans/{live.id}/objectives/{objective.id}" not in page
+    assert f'/plans/{live.id}/objectives/{objective.id}"' not in page  # no link to change it
+    assert f'/plans/{live.id}/objectives/{objective.id}/actuals"' in page  # but actuals may be recorded
 
 
 # --- Milestones: the calendar, changed while approved ------------------------------------------

@@ -1,7 +1,7 @@
 """Playbook format v2: a clock may be recorded more than once (each recording numbered and kept)
 
 Revision ID: 0017_playbook_format_v2
-Revises: 0015_sign_in_sessions
+Revises: 0016_request_path_indexes
 Create Date: 2026-12-06 03:00:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0017_playbook_format_v2'
-down_revision = '0015_sign_in_sessions'
+down_revision = '0016_request_path_indexes'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """The press desk: media enquiries, the claims register and the decisions on each claim
 
 Revision ID: 0019_press_desk
-Revises: 0017_playbook_format_v2
+Revises: 0018_confidence_and_evaluation
 Create Date: 2026-12-06 02:49:06.037668
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0019_press_desk'
-down_revision = '0017_playbook_format_v2'
+down_revision = '0018_confidence_and_evaluation'
 branch_labels = None
 depends_on = None
 
