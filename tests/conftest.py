@@ -116,22 +116,47 @@ class IsolatedClient(FlaskClient):
             return super().open(*args, **kwargs)
 
 
+def build_app(database_url: str, instance_dir: str, **overrides: Any) -> Flask:
+    app = create_app(app_settings(database_url, instance_dir, **overrides))
+    app.test_client_class = IsolatedClient
+    return app
+
+
+@pytest.fixture(scope="session")
+def shared_app(schema: None, database_url: str, instance_dir: str) -> Iterator[Flask]:
+    """The app of every test that asks for no settings of its own, built once per test process.
+
+    Building an app costs more than most tests; what a test may change on it (settings, the tables)
+    is put back after each test by `make_app`."""
+    app = build_app(database_url, instance_dir)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
 @pytest.fixture
-def make_app(schema: None, database_url: str, instance_dir: str) -> Iterator[Callable[..., Flask]]:
-    """Build an app with extra settings; its tables are emptied afterwards."""
+def make_app(shared_app: Flask, database_url: str, instance_dir: str) -> Iterator[Callable[..., Flask]]:
+    """The shared app, or a new app with extra settings; the tables are emptied afterwards."""
     apps: list[Flask] = []
+    settings = dict(shared_app.config)
 
     def factory(**overrides: Any) -> Flask:
-        app = create_app(app_settings(database_url, instance_dir, **overrides))
-        app.test_client_class = IsolatedClient
+        if not overrides:
+            return shared_app
+        app = build_app(database_url, instance_dir, **overrides)
         apps.append(app)
         return app
 
     yield factory
     for app in apps:
         with app.app_context():
-            empty_all_tables()
+            db.session.remove()
             db.engine.dispose()
+    with shared_app.app_context():
+        empty_all_tables()
+    shared_app.config.clear()
+    shared_app.config.update(settings)
 
 
 @pytest.fixture

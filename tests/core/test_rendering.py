@@ -157,7 +157,7 @@ def test_apps_in_one_process_share_compiled_templates_until_a_source_changes(
     page.write_text("Hello {{ who }}")
 
     def render_in_a_new_app() -> str:
-        app = make_app()
+        app = make_app(TESTING=True)  # a new app each time, as each worker and CLI command builds
         app.jinja_env.loader = FileSystemLoader(str(tmp_path))
         with app.app_context():
             return app.jinja_env.get_template("shared-page.html").render(who="Hackney")
