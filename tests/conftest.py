@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -68,7 +69,7 @@ def instance_dir(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 @pytest.fixture(scope="session")
-def schema(database_url: str, instance_dir: str) -> Iterator[None]:
+def every_table(database_url: str, instance_dir: str) -> Iterator[None]:
     """Create every table once per run; each test then starts from empty tables."""
     app = create_app(app_settings(database_url, instance_dir))
     with app.app_context():
@@ -123,7 +124,7 @@ def build_app(database_url: str, instance_dir: str, **overrides: Any) -> Flask:
 
 
 @pytest.fixture(scope="session")
-def shared_app(schema: None, database_url: str, instance_dir: str) -> Iterator[Flask]:
+def shared_app(every_table: None, database_url: str, instance_dir: str) -> Iterator[Flask]:
     """The app of every test that asks for no settings of its own, built once per test process.
 
     Building an app costs more than most tests; what a test may change on it (settings, the tables)
@@ -140,6 +141,9 @@ def make_app(shared_app: Flask, database_url: str, instance_dir: str) -> Iterato
     """The shared app, or a new app with extra settings; the tables are emptied afterwards."""
     apps: list[Flask] = []
     settings = dict(shared_app.config)
+    # Each test's decision log is anchored in a file of its own, as each new test app's is.
+    shared_app.config["DECISION_LOG_CHECKPOINT_FILE"] = os.path.join(
+        instance_dir, f"decision-log-checkpoints-{uuid.uuid4().hex[:12]}.jsonl")
 
     def factory(**overrides: Any) -> Flask:
         if not overrides:
