@@ -94,9 +94,10 @@ def register_blueprints(app: Flask) -> None:
     from commsplan.playbooks.views import bp as playbooks_bp
     from commsplan.reference.views import bp as reference_bp
     from commsplan.risk.views import bp as risk_bp
+    from commsplan.sensitivity.views import bp as sensitivity_bp
 
-    blueprints = (health_bp, auth_bp, home_bp, audit_bp, reference_bp, notifications_bp,
-                  audiences_bp, messages_bp, risk_bp, plans_bp, playbooks_bp, incidents_bp, api_bp)
+    blueprints = (health_bp, auth_bp, home_bp, audit_bp, reference_bp, notifications_bp, audiences_bp,
+                  messages_bp, risk_bp, sensitivity_bp, plans_bp, playbooks_bp, incidents_bp, api_bp)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)
 

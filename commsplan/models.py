@@ -37,8 +37,10 @@ from commsplan.plans.models import (
 from commsplan.reference.membership import UnitMember
 from commsplan.reference.models import BusinessUnit, Qualifier, ViolenceElement
 from commsplan.risk.models import RiskProfile, RiskProfileEntry
+from commsplan.sensitivity.models import SensitivityWindow
 
 __all__ = [
+    "SensitivityWindow",
     "Activity",
     "CalendarFeed",
     "CommPlan",

@@ -25,6 +25,7 @@ from commsplan.demo.files import account_email, demo_accounts, demo_password, du
 from commsplan.demo.incidents import People, load_incidents
 from commsplan.demo.plans import load_plans
 from commsplan.demo.risk import load_profiles
+from commsplan.demo.sensitivity import load_windows
 from commsplan.messages import checks, maps, review
 from commsplan.messages.models import MessageMap, RipeStrand, Tone, TranslationStatus
 from commsplan.notifications import service as reminders
@@ -212,4 +213,6 @@ def load_demo(session: Session, *, now: datetime) -> list[str]:
     added += load_incidents(session, people=people, settings=DeliverySettings(), now=now)
     # Plans are drafted from the risk profiles, so they come after them.
     added += load_plans(session, officer=officer, approver=approver, now=now)
+    # Windows come last: the demo's activities were planned before the events they mark.
+    added += load_windows(session, officer=officer, now=now)
     return added

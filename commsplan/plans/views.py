@@ -19,7 +19,7 @@ from commsplan.extensions import db
 from commsplan.forms import AppForm, choices
 from commsplan.notifications.jobs import current_settings
 from commsplan.numbers import LARGEST_INTEGER
-from commsplan.plans import overview, service, workflow
+from commsplan.plans import clashes, overview, service, workflow
 from commsplan.plans.forms import CommentForm, PlanDetailsForm, PlanFilterForm, SectionsForm
 from commsplan.plans.models import OASIS_SECTIONS, CommPlan, PlanStatus
 from commsplan.plans.rules import PlanRules, plan_rules
@@ -155,11 +155,12 @@ def show_plan(plan_id: int) -> str:
     user = signed_in_user()
     profile = service.linked_profile(session, plan)
     problems = service.submission_problems(session, plan) if plan.status is PlanStatus.DRAFT else {}
+    upcoming = overview.upcoming_activities(session, plan, now=utcnow())
     return render_template(
         "plans/show_plan.html", plan=plan, sections=OASIS_SECTIONS, profile=profile,
         priorities=profiles.ranked_entries(session, profile)[:5] if profile else [],
         objectives=service.objectives(session, plan), metrics=service.metrics(session, plan),
-        upcoming=overview.upcoming_activities(session, plan, now=utcnow()),
+        upcoming=upcoming, clashes=clashes.clashes_of(session, [a.id for a in upcoming.activities]),
         upcoming_weeks=overview.UPCOMING_WEEKS,
         milestones=overview.milestones_shown(session, plan), versions=service.versions(session, plan),
         problems=problems, warnings=service.warnings(session, plan, profile), confirm=ConfirmForm(),

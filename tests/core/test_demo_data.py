@@ -26,7 +26,7 @@ from commsplan.risk import profile_csv
 # Deliveries, their attempts and inbox items depend on the delivery settings, so are only required.
 DELIVERY_TABLES = ("deliveries", "delivery_attempts", "inbox_items")
 EXPECTED_ROWS = {
-    "activity_audiences": 102, "affinities": 35, "audiences": 15, "audit_entries": 1406,
+    "activity_audiences": 102, "affinities": 35, "audiences": 15, "audit_entries": 1409,
     "business_units": 46, "channels": 15, "comm_plan_versions": 6, "comm_plans": 7, "incident_anchors": 9,
     "incident_assessments": 3,
     "incident_debriefs": 1, "incident_decisions": 2, "incident_role_assignments": 6,
@@ -35,6 +35,7 @@ EXPECTED_ROWS = {
     "message_maps": 38, "message_variants": 61, "message_versions": 38, "plan_activities": 98,
     "plan_metrics": 30, "plan_milestones": 8, "plan_objectives": 22, "playbook_revisions": 2,
     "qualifiers": 4, "reminders": 228, "risk_profile_entries": 462, "risk_profiles": 66, "unit_members": 6,
+    "sensitivity_windows": 3, "sensitivity_window_units": 2, "sensitivity_window_elements": 1,
     "user_roles": 6, "users": 6, "violence_elements": 7,
 }
 
@@ -50,7 +51,8 @@ def names(name: str, column: str = "name") -> set[str]:
 def test_every_data_file_parses() -> None:
     files = sorted(path.name for path in DATA.iterdir())
     assert files == ["affinity.csv", "audiences.csv", "channels.csv", "incidents.yaml", "message_maps.yaml",
-                     "people.yaml", "plans.yaml", "risk_entries.csv", "risk_profiles.yaml"]
+                     "people.yaml", "plans.yaml", "risk_entries.csv", "risk_profiles.yaml",
+                     "sensitivity.yaml"]
     headers = {"audiences.csv": AUDIENCES.fields, "channels.csv": CHANNELS.fields,
                "affinity.csv": AFFINITY_COLUMNS, "risk_entries.csv": profile_csv.COLUMNS}
     for name, columns in headers.items():
