@@ -81,6 +81,7 @@ def register_blueprints(app: Flask) -> None:
     from commsplan.health import bp as health_bp
     from commsplan.home import bp as home_bp
     from commsplan.incidents import assessment_views as _assessment_routes  # noqa: F401 (adds routes)
+    from commsplan.incidents import campaign_views as _campaign_routes  # noqa: F401 (adds routes)
     from commsplan.incidents.views import bp as incidents_bp
     from commsplan.messages import exchange_views as _exchange_routes  # noqa: F401 (adds routes)
     from commsplan.messages.views import bp as messages_bp

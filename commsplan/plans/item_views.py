@@ -20,7 +20,7 @@ from commsplan.errors import DomainError
 from commsplan.forms import AppForm, choices
 from commsplan.messages.models import MessageMap, MessageStatus
 from commsplan.notifications.jobs import current_settings
-from commsplan.plans import activities, items
+from commsplan.plans import activities, items, pausing
 from commsplan.plans.forms import ActivityForm, MetricForm, MilestoneForm, ObjectiveForm
 from commsplan.plans.models import Activity, CommPlan, Milestone, PlanMetric, PlanObjective
 from commsplan.plans.views import bp, current_rules, get_plan, person_choices, writer
@@ -28,7 +28,7 @@ from commsplan.reference.kinds import ELEMENTS
 from commsplan.reference.service import active_items
 from commsplan.rendering import format_datetime
 from commsplan.timeutil import utcnow
-from commsplan.web import ConfirmForm, signed_in_user
+from commsplan.web import ConfirmForm, signed_in_user, signed_in_with
 
 Saver = Callable[[Session, CommPlan, AppForm, Any], Any]
 
@@ -228,3 +228,21 @@ def remove_item(plan_id: int, part: str, item_id: int) -> Response:
         else:
             flash(f"{kind.noun.capitalize()} removed", "success")
     return redirect(url_for("plans.show_plan", plan_id=plan.id, _anchor=kind.slug))
+
+
+@bp.post("/<int:plan_id>/activities/<int:item_id>/resume")
+def resume_activity(plan_id: int, item_id: int) -> Response:
+    """Let an activity paused for an incident go ahead again."""
+    user = signed_in_with(*pausing.PAUSERS)
+    plan = get_plan(plan_id)
+    activity = items.get_item(current_session(), Activity, plan, item_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            with unit_of_work() as session:
+                pausing.resume_activity(session, plan, activity, actor=user, now=utcnow(),
+                                        delivery=current_settings())
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            flash(f"Resumed: {activity.title}", "success")
+    return redirect(url_for("plans.show_plan", plan_id=plan.id, _anchor=f"activity-{activity.id}"))

@@ -299,8 +299,10 @@ class Activity(TimestampMixin, Base):
     notes: Mapped[str] = mapped_column(Text, default="")
     # Why it goes ahead inside an "avoid" sensitivity window (required while it falls in one).
     window_reason: Mapped[str] = mapped_column(Text, default="")
-    # Held back while an incident runs: when, and the decision that paused it.
+    # Held back while an incident runs: when, for which incident, and the decision that paused it.
     paused_at: Mapped[datetime | None] = mapped_column()
+    paused_for_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id", ondelete="SET NULL"),
+                                                      index=True)
     pause_note: Mapped[str] = mapped_column(Text, default="")
 
     element: Mapped[ViolenceElement] = relationship(lazy="joined", innerjoin=True)

@@ -19,7 +19,7 @@ from commsplan.extensions import db
 from commsplan.forms import AppForm, choices
 from commsplan.notifications.jobs import current_settings
 from commsplan.numbers import LARGEST_INTEGER
-from commsplan.plans import clashes, overview, service, workflow
+from commsplan.plans import clashes, overview, pausing, service, workflow
 from commsplan.plans.forms import CommentForm, PlanDetailsForm, PlanFilterForm, SectionsForm
 from commsplan.plans.models import OASIS_SECTIONS, CommPlan, PlanStatus
 from commsplan.plans.rules import PlanRules, plan_rules
@@ -165,6 +165,7 @@ def show_plan(plan_id: int) -> str:
         milestones=overview.milestones_shown(session, plan), versions=service.versions(session, plan),
         problems=problems, warnings=service.warnings(session, plan, profile), confirm=ConfirmForm(),
         comment_form=CommentForm(), can_write=user.has_role(*service.WRITERS),
+        can_resume=user.has_role(*pausing.PAUSERS),
         can_approve=service.may_approve(plan, user),
         history=audit.history(session, CommPlan.__audit_type__, [str(plan.id)]))
 

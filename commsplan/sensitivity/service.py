@@ -103,9 +103,11 @@ def check_window(session: Session, values: WindowValues) -> tuple[Errors, dict[s
 
 
 def save_window(session: Session, values: WindowValues, *, actor: User, now: datetime,
-                window: SensitivityWindow | None = None) -> SensitivityWindow:
-    """Add a window or change one; nothing is written when any value is wrong."""
-    require_role(actor, WRITERS, "change sensitivity windows")
+                window: SensitivityWindow | None = None, roles: tuple[Role, ...] = WRITERS
+                ) -> SensitivityWindow:
+    """Add a window or change one; nothing is written when any value is wrong. `roles` may widen who
+    adds one: an incident's duty officer adds the window the incident proposes."""
+    require_role(actor, roles, "change sensitivity windows")
     errors, fields = check_window(session, values)
     if errors:
         raise ValidationError(errors)

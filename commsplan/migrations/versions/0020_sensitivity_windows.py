@@ -74,6 +74,10 @@ def upgrade():
     with op.batch_alter_table('plan_activities', schema=None) as batch_op:
         batch_op.add_column(sa.Column('window_reason', sa.Text(), nullable=False, server_default=''))
         batch_op.add_column(sa.Column('paused_at', sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column('paused_for_id', sa.Integer(), nullable=True))
+        batch_op.create_index(batch_op.f('ix_plan_activities_paused_for_id'), ['paused_for_id'], unique=False)
+        batch_op.create_foreign_key(batch_op.f('fk_plan_activities_paused_for_id_incidents'), 'incidents',
+                                    ['paused_for_id'], ['id'], ondelete='SET NULL')
         batch_op.add_column(sa.Column('pause_note', sa.Text(), nullable=False, server_default=''))
 
 
@@ -81,6 +85,9 @@ def upgrade():
 def downgrade():
     with op.batch_alter_table('plan_activities', schema=None) as batch_op:
         batch_op.drop_column('pause_note')
+        batch_op.drop_constraint(batch_op.f('fk_plan_activities_paused_for_id_incidents'), type_='foreignkey')
+        batch_op.drop_index(batch_op.f('ix_plan_activities_paused_for_id'))
+        batch_op.drop_column('paused_for_id')
         batch_op.drop_column('paused_at')
         batch_op.drop_column('window_reason')
 
