@@ -32,9 +32,11 @@ PAGE_VIEWS = {
                                "/messaging/audiences", "/messaging/audiences/{audience}",
                                "/planning/profiles", "/planning/profiles/{profile}", "/planning/heat-map",
                                "/planning/units/{unit}/trend", "/plans/", "/plans/{plan}",
-                               "/plans/{plan}/timeline", "/plans/{plan}/calendar", "/plans/integrated"],
+                               "/plans/{plan}/timeline", "/plans/{plan}/calendar", "/plans/integrated",
+                               "/sensitivity/", "/sensitivity/new", "/plans/feeds"],
     "approver@commsplan.test": ["/"],
     "duty@commsplan.test": ["/incidents/", "/incidents/{incident}", "/incidents/{incident}/report",
+                            "/incidents/{incident}/campaigns",
                             "/incidents/figures", "/playbooks/fatal-stabbing-young-person"],
     "viewer@commsplan.test": ["/", "/inbox"],
 }
