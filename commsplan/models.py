@@ -40,8 +40,10 @@ from commsplan.press.models import Claim, ClaimResponse, MediaEnquiry
 from commsplan.reference.membership import UnitMember
 from commsplan.reference.models import BusinessUnit, Qualifier, ViolenceElement
 from commsplan.risk.models import RiskProfile, RiskProfileEntry
+from commsplan.sensitivity.models import SensitivityWindow
 
 __all__ = [
+    "SensitivityWindow",
     "Activity",
     "CalendarFeed",
     "CommPlan",
