@@ -34,7 +34,7 @@ from commsplan.plans.models import (
     PlanObjective,
     PlanVersion,
 )
-from commsplan.press.models import Claim, ClaimResponse, MediaEnquiry
+from commsplan.press.models import Claim, ClaimResponse, MediaEnquiry, RebuttalDraft
 from commsplan.reference.membership import UnitMember
 from commsplan.reference.models import BusinessUnit, Qualifier, ViolenceElement
 from commsplan.risk.models import RiskProfile, RiskProfileEntry
@@ -67,6 +67,7 @@ __all__ = [
     "MediaEnquiry",
     "Claim",
     "ClaimResponse",
+    "RebuttalDraft",
     "ApiToken",
     "AuditEntry",
     "BusinessUnit",

@@ -5,7 +5,7 @@ append-only log; answer through the guardrails; and track how it ended.
 Status moves only along `NEXT_STATUS`: watching → responding → rebutted → faded; a claim may fade at
 any point. It becomes rebutted only by a rebuttal being recorded. A rebuttal never repeats the name
 of a private person the claim names, and when the claim is about an incident it meets that
-incident's guardrails as statements do. Only those who may release statements give a rebuttal.
+incident's guardrails as statements do. The rebuttal is drafted, approved and given (`rebuttals`).
 """
 
 from __future__ import annotations
@@ -164,24 +164,6 @@ def decide(session: Session, claim: Claim, choice: str, reasons: str, *, actor: 
     log(session, claim, f"Response to a claim decided: {response.choice.label.lower()}.", actor=actor,
         now=now)
     return response
-
-
-def rebut(session: Session, claim: Claim, text: str, *, actor: User, now: datetime,
-          response_reach: str = "") -> None:
-    """Record the rebuttal given, through the guardrails: never a private person's name."""
-    require_role(actor, WORDSMITHS, "give rebuttals")
-    errors: dict[str, list[str]] = {}
-    words = required_text(errors, "rebuttal", text, "Write the rebuttal", LONGEST_TEXT)
-    reach = people_count(errors, "response_reach", response_reach)
-    if not errors:
-        failed = rebuttal_failures(session, claim, words)
-        if failed:
-            errors["rebuttal"] = failed
-    if errors:
-        raise ValidationError(errors)
-    move(session, claim, ClaimStatus.REBUTTED, {"rebuttal": words, "rebutted_at": now,
-                                                "response_reach": reach}, actor=actor, now=now)
-    log(session, claim, "Claim rebutted.", actor=actor, now=now)
 
 
 def rebuttal_failures(session: Session, claim: Claim, text: str) -> list[str]:

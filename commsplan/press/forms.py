@@ -62,6 +62,11 @@ class RebuttalForm(AppForm):
     rebuttal = text()
 
 
+class GiveRebuttalForm(AppForm):
+    draft_id = text()
+    given_reach = text()
+
+
 class ClaimStatusForm(AppForm):
     status = text()
     response_reach = text()

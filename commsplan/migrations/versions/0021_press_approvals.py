@@ -1,0 +1,43 @@
+"""Rebuttals drafted, approved by someone else, then given
+
+Revision ID: 0021_press_approvals
+Revises: 0019_press_desk
+Create Date: 2026-12-06 03:40:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = '0021_press_approvals'
+down_revision = '0019_press_desk'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table('press_rebuttal_drafts',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('claim_id', sa.Integer(), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('drafted_at', sa.DateTime(), nullable=False),
+    sa.Column('drafted_by_id', sa.Integer(), nullable=False),
+    sa.Column('approved_at', sa.DateTime(), nullable=True),
+    sa.Column('approved_by_id', sa.Integer(), nullable=True),
+    sa.Column('approved_as', sa.String(length=100), nullable=False),
+    sa.Column('given_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['approved_by_id'], ['users.id'], name=op.f('fk_press_rebuttal_drafts_approved_by_id_users')),
+    sa.ForeignKeyConstraint(['claim_id'], ['press_claims.id'], name=op.f('fk_press_rebuttal_drafts_claim_id_press_claims')),
+    sa.ForeignKeyConstraint(['drafted_by_id'], ['users.id'], name=op.f('fk_press_rebuttal_drafts_drafted_by_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_press_rebuttal_drafts'))
+    )
+    with op.batch_alter_table('press_rebuttal_drafts', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_press_rebuttal_drafts_claim_id'), ['claim_id'], unique=False)
+
+
+def downgrade():
+    with op.batch_alter_table('press_rebuttal_drafts', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_press_rebuttal_drafts_claim_id'))
+
+    op.drop_table('press_rebuttal_drafts')
