@@ -30,7 +30,7 @@ from commsplan.incidents import statements as guardrails
 from commsplan.incidents.models import Incident, IncidentStatement, StatementStatus
 from commsplan.messages import maps
 from commsplan.messages.models import MessageMap, MessageStatus
-from commsplan.plans.models import CommPlan
+from commsplan.plans.models import CommPlan, PlanStatus
 from commsplan.press import clock
 from commsplan.press.models import AnswerKind, EnquiryChannel, EnquiryStatus, MediaEnquiry
 from commsplan.reference.models import BusinessUnit
@@ -123,6 +123,8 @@ def log_enquiry(session: Session, data: EnquiryInput, *, actor: User, now: datet
         errors["unit_id"] = ["Choose an active business unit"]
     incident = found_or_error(session, errors, Incident, "incident_id", data.incident_id, "")
     found_or_error(session, errors, CommPlan, "plan_id", data.plan_id, "")
+    if "plan_id" in errors:
+        errors["plan_id"] = ["Choose a communication plan from the list, or none"]
     handler = check_handler(session, errors, data.handler_id)
     if data.deadline_at is not None and data.deadline_at <= now:
         errors["deadline_at"] = ["The deadline must be in the future"]
@@ -268,6 +270,15 @@ def released_statements(session: Session, incident_id: int | None) -> list[Incid
     return list(session.scalars(select(IncidentStatement).where(
         IncidentStatement.incident_id == incident_id, IncidentStatement.status == StatementStatus.RELEASED)
         .order_by(IncidentStatement.released_at.desc()).limit(50)))
+
+
+def plan_options(session: Session) -> list[tuple[int, str]]:
+    """The plans an enquiry may concern, for a select: those not closed, newest year first (at most 200)."""
+    rows = session.execute(select(CommPlan.id, CommPlan.year, CommPlan.title, BusinessUnit.name)
+                           .join(BusinessUnit, BusinessUnit.id == CommPlan.unit_id)
+                           .where(CommPlan.status != PlanStatus.CLOSED)
+                           .order_by(CommPlan.year.desc(), CommPlan.title, CommPlan.id).limit(200))
+    return [(plan_id, f"{title[:70]} ({unit}, {year})") for plan_id, year, title, unit in rows]
 
 
 def approved_maps(session: Session) -> list[MessageMap]:

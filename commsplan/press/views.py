@@ -18,6 +18,7 @@ from commsplan.incidents.models import Incident
 from commsplan.incidents.page import assignable_people
 from commsplan.notifications.jobs import current_settings
 from commsplan.numbers import record_id
+from commsplan.plans.models import CommPlan
 from commsplan.press import enquiries, exports
 from commsplan.press.forms import AnswerForm, DeclineForm, EnquiryForm, HandoverForm
 from commsplan.press.models import AnswerKind, EnquiryChannel
@@ -81,6 +82,7 @@ def enquiry_choices(incident_id: int | None) -> dict[str, Any]:
     session = current_session()
     return {"unit_options": [(unit.id, unit.name) for unit in active_items(session, UNITS)],
             "people_options": [(person.id, person.name) for person in assignable_people(session)],
+            "plan_options": enquiries.plan_options(session),
             "channels": list(EnquiryChannel), "incident": session.get(Incident, incident_id)
             if incident_id else None}
 
@@ -130,6 +132,7 @@ def render_enquiry(enquiry_id: int, errors: dict[str, list[str]] | None = None) 
     return render_template(
         "press/show_enquiry.html", enquiry=enquiry, errors=errors or {}, form=ConfirmForm(),
         incident=session.get(Incident, enquiry.incident_id) if enquiry.incident_id else None,
+        plan=session.get(CommPlan, enquiry.plan_id) if enquiry.plan_id else None,
         statements=enquiries.released_statements(session, enquiry.incident_id),
         maps=enquiries.approved_maps(session), kinds=list(AnswerKind), now=utcnow(),
         answered_by=session.get(User, enquiry.answered_by_id) if enquiry.answered_by_id else None,

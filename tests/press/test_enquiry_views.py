@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from commsplan.auth.models import Role, User
 from commsplan.incidents.models import Incident
+from commsplan.plans import service as plan_service
 from commsplan.press import enquiries
 from commsplan.press.models import EnquiryStatus, MediaEnquiry
 from commsplan.reference.models import BusinessUnit
@@ -169,3 +170,23 @@ def test_the_desk_and_the_incident_page_take_the_same_queries_for_3_or_30_enquir
         session.commit()
         counts.append([measure(client, path) for path in paths])
     assert counts[0] == counts[1]
+
+
+def test_the_plan_is_chosen_from_a_list_and_an_unknown_one_is_refused(
+        client: FlaskClient, signed_in: Callable[..., User], unit: BusinessUnit, session: Any,
+        now: datetime) -> None:
+    officer = signed_in(Role.COMMS_OFFICER)
+    plan = plan_service.create_plan(session, details=plan_service.PlanDetails(
+        unit_id=unit.id, year=now.year, title="Knife crime in the summer holidays", owner_id=officer.id),
+        sections=plan_service.Sections(), actor=officer, now=now, delivery=SETTINGS)
+    session.commit()
+    form = client.get("/press/enquiries/new").text
+    assert f'<option value="{plan.id}">Knife crime in the summer holidays' in form
+    for wrong in ("424242", "plan", "-1"):
+        refused = client.post("/press/enquiries/new", data=posted(unit, officer, plan_id=wrong))
+        assert refused.status_code == 422 and 'href="#plan_id"' in refused.text
+        assert "Choose a communication plan from the list" in refused.text
+    assert session.scalar(select(func.count(MediaEnquiry.id))) == 0
+    logged = client.post("/press/enquiries/new", data=posted(unit, officer, plan_id=str(plan.id)))
+    assert logged.status_code == 302
+    assert "Knife crime in the summer holidays" in client.get(logged.location).text
