@@ -34,7 +34,7 @@ from commsplan.plans.models import (
     PlanObjective,
     PlanVersion,
 )
-from commsplan.press.models import Claim, ClaimResponse, MediaEnquiry, RebuttalDraft
+from commsplan.press.models import Claim, ClaimResponse, MediaEnquiry, PressDraft
 from commsplan.reference.membership import UnitMember
 from commsplan.reference.models import BusinessUnit, Qualifier, ViolenceElement
 from commsplan.risk.models import RiskProfile, RiskProfileEntry
@@ -67,7 +67,7 @@ __all__ = [
     "MediaEnquiry",
     "Claim",
     "ClaimResponse",
-    "RebuttalDraft",
+    "PressDraft",
     "ApiToken",
     "AuditEntry",
     "BusinessUnit",

@@ -92,7 +92,7 @@ def render_claim(claim_id: int, errors: dict[str, list[str]] | None = None) -> s
         "press/show_claim.html", claim=claim, errors=errors or {}, form=RebuttalForm(),
         responses=claims.responses_of(session, claim), choices=list(ResponseChoice), now=utcnow(),
         drafts=drafts, pending=pending,
-        approval_refusal=rebuttals.refusal(claim, pending, viewer) if pending else None,
+        approval_refusal=rebuttals.refusal(pending, viewer) if pending else None,
         circulated=claims.circulated(claim, utcnow()),
         incident=session.get(Incident, claim.incident_id) if claim.incident_id else None,
         message_map=session.get(MessageMap, claim.map_id) if claim.map_id else None,

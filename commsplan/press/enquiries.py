@@ -7,8 +7,8 @@ reminders stop once the enquiry is answered or declined.
 
 Status moves only along `NEXT_STATUS`: new → answering → answered → closed, or declined before an
 answer. An answer is a released statement of the enquiry's incident, an approved message map, words
-written for the enquiry (through the incident's guardrails; only those who may release statements
-may give them), or "neither confirm nor deny". Any answer may be marked as background, off the
+written for the enquiry (drafted and approved through the incident's guardrails: `answers`), or
+"neither confirm nor deny". Any answer may be marked as background, off the
 record. The words given are copied onto the enquiry, so it keeps what the journalist was told.
 """
 
@@ -31,8 +31,8 @@ from commsplan.incidents.models import Incident, IncidentStatement, StatementSta
 from commsplan.messages import maps
 from commsplan.messages.models import MessageMap, MessageStatus
 from commsplan.plans.models import CommPlan, PlanStatus
-from commsplan.press import clock
-from commsplan.press.models import AnswerKind, EnquiryChannel, EnquiryStatus, MediaEnquiry
+from commsplan.press import clock, drafts
+from commsplan.press.models import AnswerKind, EnquiryChannel, EnquiryStatus, MediaEnquiry, PressDraft
 from commsplan.reference.models import BusinessUnit
 
 READERS = (Role.COMMS_OFFICER, Role.APPROVER, Role.DUTY_OFFICER, Role.ADMIN)
@@ -48,6 +48,7 @@ NEXT_STATUS = {
 OPEN = (EnquiryStatus.NEW, EnquiryStatus.ANSWERING)
 LONGEST_NAME, LONGEST_TEXT = 200, 10_000
 LATEST_DEADLINE = timedelta(days=60)
+WHAT = "answer"
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,7 @@ class AnswerInput:
     map_id: int | None = None
     text: str = ""
     background: bool = False
+    draft_id: int | None = None  # the approved words written for this enquiry
 
 
 def get_enquiry(session: Session, enquiry_id: int) -> MediaEnquiry:
@@ -204,13 +206,16 @@ def answer(session: Session, enquiry: MediaEnquiry, given: AnswerInput, *, actor
     if given.kind not in {kind.value for kind in AnswerKind}:
         raise ValidationError.single("kind", "Choose how the enquiry was answered")
     kind = AnswerKind(given.kind)
-    words = answer_words(session, enquiry, kind, given, actor=actor)
+    drafted = written_answer(session, enquiry, given.draft_id) if kind is AnswerKind.WRITTEN else None
+    words = drafted.text if drafted is not None else answer_words(session, enquiry, kind, given)
     move(session, enquiry, EnquiryStatus.ANSWERED,
          {"answer_kind": kind, "answer_text": words, "background": given.background,
           "answer_statement_id": given.statement_id if kind is AnswerKind.STATEMENT else None,
           "answer_map_id": given.map_id if kind is AnswerKind.MESSAGE_MAP else None,
           "answered_at": now, "answered_by_id": actor.id}, actor=actor, now=now)
     clock.stop(session, enquiry, now=now, actor=actor)
+    if drafted is not None:
+        drafts.given(session, drafted, actor=actor, now=now)
     incident = session.get(Incident, enquiry.incident_id) if enquiry.incident_id else None
     if incident is not None:
         late = "" if enquiry.answered_in_time() else " after its deadline"
@@ -219,23 +224,21 @@ def answer(session: Session, enquiry: MediaEnquiry, given: AnswerInput, *, actor
                     actor=actor, now=now)
 
 
-def answer_words(session: Session, enquiry: MediaEnquiry, kind: AnswerKind, given: AnswerInput, *,
-                 actor: User) -> str:
+def answer_words(session: Session, enquiry: MediaEnquiry, kind: AnswerKind, given: AnswerInput) -> str:
     if kind is AnswerKind.STATEMENT:
         return released_statement(session, enquiry, given.statement_id).body
     if kind is AnswerKind.MESSAGE_MAP:
         return approved_map_words(session, given.map_id)
-    if kind is AnswerKind.NCND:
-        return given.text.strip()[:LONGEST_TEXT]
-    require_role(actor, WORDSMITHS, "give words written for an enquiry: choose an approved statement or map")
-    errors: dict[str, list[str]] = {}
-    text = required_text(errors, "text", given.text, "Write the answer given", LONGEST_TEXT)
-    if errors:
-        raise ValidationError(errors)
-    failed = guardrail_failures(session, enquiry, text)
-    if failed:
-        raise ValidationError({"text": failed})
-    return text
+    return given.text.strip()[:LONGEST_TEXT]
+
+
+def written_answer(session: Session, enquiry: MediaEnquiry, draft_id: int | None) -> PressDraft:
+    """The newest words written for the enquiry, approved, and still within the guardrails."""
+    newest = drafts.newest(session, PressDraft.enquiry_id == enquiry.id, draft_id, WHAT)
+    drafted = drafts.approved(newest, WHAT)
+    if failed := guardrail_failures(session, enquiry, drafted.text):
+        raise ValidationError({"draft_text": failed})
+    return drafted
 
 
 def guardrail_failures(session: Session, enquiry: MediaEnquiry, text: str) -> list[str]:

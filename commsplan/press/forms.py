@@ -26,8 +26,14 @@ class AnswerForm(AppForm):
     kind = text()
     statement_id = text()
     map_id = text()
+    draft_id = text()
     text = text()
     background = BooleanField(default=False)
+
+
+class DraftAnswerForm(AppForm):
+    draft_id = text()
+    draft_text = text()
 
 
 class HandoverForm(AppForm):

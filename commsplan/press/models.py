@@ -200,19 +200,21 @@ class ClaimResponse(Base):
         return self.choice.label
 
 
-class RebuttalDraft(Base):
-    """Words drafted to rebut a claim, then signed off by an approver who did not write them, then given.
+class PressDraft(Base):
+    """Words drafted for a claim's rebuttal or an enquiry's written answer, then signed off by an
+    approver who did not write them, then given.
 
     Each stage is written once: the words never change (new words are a new draft), and who approved,
     holding which role, and when, are set once and kept."""
 
-    __tablename__ = "press_rebuttal_drafts"
-    __audit_type__: ClassVar[str] = "press_rebuttal_draft"
+    __tablename__ = "press_drafts"
+    __audit_type__: ClassVar[str] = "press_draft"
     __audit_fields__: ClassVar[tuple[str, ...]] = (
-        "claim_id", "text", "approved_by_id", "approved_as", "approved_at", "given_at")
+        "claim_id", "enquiry_id", "text", "approved_by_id", "approved_as", "approved_at", "given_at")
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    claim_id: Mapped[int] = mapped_column(ForeignKey("press_claims.id"), index=True)
+    claim_id: Mapped[int | None] = mapped_column(ForeignKey("press_claims.id"), index=True)
+    enquiry_id: Mapped[int | None] = mapped_column(ForeignKey("media_enquiries.id"), index=True)
     text: Mapped[str] = mapped_column(Text)
     drafted_at: Mapped[datetime]
     drafted_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))

@@ -17,7 +17,7 @@ from werkzeug.test import encode_multipart
 from commsplan.auth.models import Role, User
 from commsplan.incidents.models import Incident
 from commsplan.press import claims
-from commsplan.press.models import Claim, RebuttalDraft
+from commsplan.press.models import Claim, PressDraft
 from commsplan.reference.models import BusinessUnit
 from commsplan.timeutil import to_london, utcnow
 from tests.conftest import count_queries
@@ -104,7 +104,7 @@ def test_deciding_and_rebutting_through_the_pages(
                        ).status_code == 302
     page = client.get(path).text
     assert "Waiting for an approver" in page and "Approve rebuttal" not in page
-    draft_id = session.scalar(select(RebuttalDraft.id))
+    draft_id = session.scalar(select(PressDraft.id))
     assert client.post(f"{path}/rebuttal/approval", data={"draft_id": draft_id}).status_code == 403
     signed_in(Role.APPROVER)
     assert client.post(f"{path}/rebuttal/approval", data={"draft_id": draft_id}).status_code == 302

@@ -14,7 +14,7 @@ from commsplan.auth.models import Role, User
 from commsplan.errors import Conflict, PermissionDenied, ValidationError
 from commsplan.incidents.models import Incident, TimelineEvent
 from commsplan.press import claims, rebuttals
-from commsplan.press.models import Claim, ClaimStatus, RebuttalDraft
+from commsplan.press.models import Claim, ClaimStatus, PressDraft
 from commsplan.reference.models import BusinessUnit
 from tests.factories import make_user
 from tests.press.test_claims import record
@@ -31,7 +31,7 @@ def responding(session: Any, launch: Launch, unit: BusinessUnit, press: User, no
 
 
 def drafts(session: Any) -> int:
-    return session.scalar(select(func.count(RebuttalDraft.id)))
+    return session.scalar(select(func.count(PressDraft.id)))
 
 
 def test_drafted_approved_by_another_then_given(
