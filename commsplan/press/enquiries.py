@@ -109,6 +109,13 @@ def check_handler(session: Session, errors: dict[str, list[str]], handler_id: in
     return handler if isinstance(handler, User) else None
 
 
+def check_deadline(errors: dict[str, list[str]], deadline_at: datetime | None, now: datetime) -> None:
+    if deadline_at is not None and deadline_at <= now:
+        errors["deadline_at"] = ["The deadline must be in the future"]
+    elif deadline_at is not None and deadline_at > now + LATEST_DEADLINE:
+        errors["deadline_at"] = ["Give a deadline within 60 days"]
+
+
 def log_enquiry(session: Session, data: EnquiryInput, *, actor: User, now: datetime,
                 settings: clock.DeliverySettings) -> MediaEnquiry:
     """Log a new enquiry with its clock and the handler's reminders; every fault named at once."""
@@ -128,10 +135,7 @@ def log_enquiry(session: Session, data: EnquiryInput, *, actor: User, now: datet
     if "plan_id" in errors:
         errors["plan_id"] = ["Choose a communication plan from the list, or none"]
     handler = check_handler(session, errors, data.handler_id)
-    if data.deadline_at is not None and data.deadline_at <= now:
-        errors["deadline_at"] = ["The deadline must be in the future"]
-    elif data.deadline_at is not None and data.deadline_at > now + LATEST_DEADLINE:
-        errors["deadline_at"] = ["Give a deadline within 60 days"]
+    check_deadline(errors, data.deadline_at, now)
     if errors or handler is None:
         raise ValidationError(errors)
     inc = incident if isinstance(incident, Incident) else None

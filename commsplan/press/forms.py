@@ -36,6 +36,15 @@ class DraftAnswerForm(AppForm):
     draft_text = text()
 
 
+class CorrectionForm(AppForm):
+    question = text()
+    deadline_at = text()
+
+
+class ReachForm(AppForm):
+    reach = text()
+
+
 class HandoverForm(AppForm):
     handler_id = text()
 

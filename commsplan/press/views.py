@@ -9,6 +9,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from commsplan.audit import service as audit
 from commsplan.auth.models import User
 from commsplan.db import current_session, unit_of_work
 from commsplan.errors import DomainError, ValidationError
@@ -19,9 +20,16 @@ from commsplan.incidents.page import assignable_people
 from commsplan.notifications.jobs import current_settings
 from commsplan.numbers import record_id
 from commsplan.plans.models import CommPlan
-from commsplan.press import answers, enquiries, exports
-from commsplan.press.forms import AnswerForm, DeclineForm, DraftAnswerForm, EnquiryForm, HandoverForm
-from commsplan.press.models import AnswerKind, EnquiryChannel
+from commsplan.press import answers, corrections, enquiries, exports
+from commsplan.press.forms import (
+    AnswerForm,
+    CorrectionForm,
+    DeclineForm,
+    DraftAnswerForm,
+    EnquiryForm,
+    HandoverForm,
+)
+from commsplan.press.models import AnswerKind, EnquiryChannel, MediaEnquiry
 from commsplan.reference.kinds import UNITS
 from commsplan.reference.service import active_items
 from commsplan.timeutil import utcnow
@@ -134,6 +142,7 @@ def render_enquiry(enquiry_id: int, errors: dict[str, list[str]] | None = None) 
     return render_template(
         "press/show_enquiry.html", drafts=drafts, pending=pending,
         approval_refusal=answers.refusal(pending, viewer) if pending else None, enquiry=enquiry,
+        history=audit.history(session, MediaEnquiry.__audit_type__, [str(enquiry.id)], limit=30),
         errors=errors or {}, form=ConfirmForm(),
         incident=session.get(Incident, enquiry.incident_id) if enquiry.incident_id else None,
         plan=session.get(CommPlan, enquiry.plan_id) if enquiry.plan_id else None,
@@ -184,6 +193,18 @@ def answer_enquiry(enquiry_id: int) -> Response | tuple[str, int]:
                                   draft_id=posted_choice(form.draft_id.data))
     return act(enquiry_id, form, lambda session, enquiry: enquiries.answer(
         session, enquiry, given, actor=signed_in_user(), now=utcnow()), "Answer recorded.")
+
+
+@bp.post("/enquiries/<int:enquiry_id>/correction")
+@role_required(*enquiries.WRITERS)
+def correct_enquiry(enquiry_id: int) -> Response | tuple[str, int]:
+    form = CorrectionForm()
+
+    def change(session: Any, enquiry: Any) -> None:
+        corrections.correct_enquiry(session, enquiry, form.question.data,
+                                    london_time("deadline_at", form.deadline_at.data), actor=signed_in_user(),
+                                    now=utcnow(), settings=current_settings())
+    return act(enquiry_id, form, change, "Enquiry corrected.")
 
 
 @bp.post("/enquiries/<int:enquiry_id>/drafts")
