@@ -15,12 +15,13 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import ColumnElement, Select, case, func, select
 from sqlalchemy.orm import Session
 
 from commsplan.audit import service as audit
 from commsplan.auth.models import User
 from commsplan.auth.service import require_role
+from commsplan.db import minutes_between
 from commsplan.errors import Conflict, NotFound, ValidationError
 from commsplan.incidents import records
 from commsplan.incidents import statements as guardrails
@@ -218,10 +219,18 @@ def register_query(incident_id: int | None = None) -> Select[Any]:
 
 def incident_counts(session: Session, incident_id: int) -> tuple[int, int]:
     """How many claims an incident had, and how many still circulate (one query)."""
-    total, open_ = session.execute(select(
-        func.count(Claim.id), func.coalesce(func.sum(case((Claim.status.in_(OPEN), 1), else_=0)), 0)
-    ).where(Claim.incident_id == incident_id)).one()
-    return int(total), int(open_)
+    total, open_, _ = counts_where(session, Claim.incident_id == incident_id)
+    return total, open_
+
+
+def counts_where(session: Session, condition: ColumnElement[bool]) -> tuple[int, int, float | None]:
+    """How many claims meet `condition`, how many still circulate, and the mean hours those that
+    faded went round (None when none has)."""
+    total, open_, minutes = session.execute(select(
+        func.count(Claim.id), func.coalesce(func.sum(case((Claim.status.in_(OPEN), 1), else_=0)), 0),
+        func.avg(minutes_between(Claim.first_seen_at, Claim.faded_at))
+    ).where(condition)).one()
+    return int(total), int(open_), float(minutes) / 60 if minutes is not None else None
 
 
 def circulated(claim: Claim, now: datetime) -> timedelta:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from commsplan.audit import service as audit
@@ -311,11 +311,16 @@ def search_query(term: str) -> Select[Any]:
 
 def incident_counts(session: Session, incident_id: int) -> tuple[int, int]:
     """How many enquiries an incident had, and how many were answered by their deadline (one query)."""
+    return counts_where(session, MediaEnquiry.incident_id == incident_id)
+
+
+def counts_where(session: Session, condition: ColumnElement[bool]) -> tuple[int, int]:
+    """How many enquiries meet `condition`, and how many of them were answered by their deadline."""
     in_time = and_(MediaEnquiry.answered_at.is_not(None),
                    MediaEnquiry.answered_at <= MediaEnquiry.deadline_at)
     total, answered = session.execute(select(
         func.count(MediaEnquiry.id), func.coalesce(func.sum(case((in_time, 1), else_=0)), 0)
-    ).where(MediaEnquiry.incident_id == incident_id)).one()
+    ).where(condition)).one()
     return int(total), int(answered)
 
 
