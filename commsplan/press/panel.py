@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from commsplan.auth.models import User
 from commsplan.incidents.models import Incident
 from commsplan.incidents.page import Panel
+from commsplan.messages.models import MessageMap
 from commsplan.press import claims, enquiries
 from commsplan.press.models import Claim, MediaEnquiry
 
@@ -43,3 +44,18 @@ def totals(session: Session, incident_ids: Select[Any]) -> list[tuple[str, str]]
     circulated = f"{hours:.1f} hours on average until faded" if hours is not None else "none faded yet"
     return [("Media enquiries answered in time", f"{in_time} of {total}"),
             ("Claims recorded", f"{claim_total}, {claims_open} still circulating; {circulated}")]
+
+
+def unanswered_claims(session: Session, unit_id: int | None, viewer: User) -> dict[int, str]:
+    """For the coverage matrix, by element: claims still circulating whose linked message map has no
+    approved version to answer them with. Staff only: partner viewers see nothing of the desk."""
+    if not viewer.has_role(*claims.READERS):
+        return {}
+    query = (select(MessageMap.element_id, func.count(Claim.id))
+             .join(MessageMap, MessageMap.id == Claim.map_id)
+             .where(Claim.status.in_(claims.OPEN), MessageMap.approved_number.is_(None))
+             .group_by(MessageMap.element_id))
+    if unit_id is not None:
+        query = query.where(Claim.unit_id == unit_id)
+    return {element_id: f"{count} claim{'s' if count != 1 else ''} still circulating, linked to a map "
+            "with no approved version" for element_id, count in session.execute(query)}
