@@ -53,15 +53,19 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 def register_listeners() -> None:
     """Where one domain reacts to another's events; registered here so no import has side effects."""
     from commsplan.incidents.decision_chain import listen_for_commits
+    from commsplan.incidents.figures import add_totals
     from commsplan.incidents.page import add_panel
     from commsplan.incidents.report import add_figures
     from commsplan.incidents.service import record_snooze
+    from commsplan.messages.coverage import add_element_notes
     from commsplan.notifications.inbox import on_snooze
-    from commsplan.press.panel import incident_panel, report_figures
+    from commsplan.press.panel import incident_panel, report_figures, totals, unanswered_claims
 
     on_snooze(record_snooze)
     add_panel(incident_panel)
     add_figures(report_figures)
+    add_totals(totals)
+    add_element_notes(unanswered_claims)
     listen_for_commits()
 
 
