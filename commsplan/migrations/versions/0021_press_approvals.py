@@ -1,7 +1,7 @@
 """Press drafts: rebuttals and written answers drafted, approved by someone else, then given
 
 Revision ID: 0021_press_approvals
-Revises: 0019_press_desk
+Revises: 0020_sensitivity_windows
 Create Date: 2026-12-06 03:40:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0021_press_approvals'
-down_revision = '0019_press_desk'
+down_revision = '0020_sensitivity_windows'
 branch_labels = None
 depends_on = None
 
