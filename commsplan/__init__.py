@@ -53,15 +53,19 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 def register_listeners() -> None:
     """Where one domain reacts to another's events; registered here so no import has side effects."""
     from commsplan.incidents.decision_chain import listen_for_commits
+    from commsplan.incidents.figures import add_totals
     from commsplan.incidents.page import add_panel
     from commsplan.incidents.report import add_figures
     from commsplan.incidents.service import record_snooze
+    from commsplan.messages.coverage import add_element_notes
     from commsplan.notifications.inbox import on_snooze
-    from commsplan.press.panel import incident_panel, report_figures
+    from commsplan.press.panel import incident_panel, report_figures, totals, unanswered_claims
 
     on_snooze(record_snooze)
     add_panel(incident_panel)
     add_figures(report_figures)
+    add_totals(totals)
+    add_element_notes(unanswered_claims)
     listen_for_commits()
 
 
@@ -82,6 +86,7 @@ def register_blueprints(app: Flask) -> None:
     from commsplan.health import bp as health_bp
     from commsplan.home import bp as home_bp
     from commsplan.incidents import assessment_views as _assessment_routes  # noqa: F401 (adds routes)
+    from commsplan.incidents import campaign_views as _campaign_routes  # noqa: F401 (adds routes)
     from commsplan.incidents.views import bp as incidents_bp
     from commsplan.messages import exchange_views as _exchange_routes  # noqa: F401 (adds routes)
     from commsplan.messages.views import bp as messages_bp
@@ -98,9 +103,10 @@ def register_blueprints(app: Flask) -> None:
     from commsplan.press.views import bp as press_bp
     from commsplan.reference.views import bp as reference_bp
     from commsplan.risk.views import bp as risk_bp
+    from commsplan.sensitivity.views import bp as sensitivity_bp
 
-    blueprints = (health_bp, auth_bp, home_bp, audit_bp, reference_bp, notifications_bp,
-                  audiences_bp, messages_bp, risk_bp, plans_bp, playbooks_bp, incidents_bp, press_bp,
+    blueprints = (health_bp, auth_bp, home_bp, audit_bp, reference_bp, notifications_bp, audiences_bp,
+                  messages_bp, risk_bp, sensitivity_bp, plans_bp, playbooks_bp, incidents_bp, press_bp,
                   confidence_bp, api_bp)
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -36,12 +36,14 @@ from commsplan.plans.models import (
     PlanObjective,
     PlanVersion,
 )
-from commsplan.press.models import Claim, ClaimResponse, MediaEnquiry
+from commsplan.press.models import Claim, ClaimResponse, MediaEnquiry, PressDraft
 from commsplan.reference.membership import UnitMember
 from commsplan.reference.models import BusinessUnit, Qualifier, ViolenceElement
 from commsplan.risk.models import RiskProfile, RiskProfileEntry
+from commsplan.sensitivity.models import SensitivityWindow
 
 __all__ = [
+    "SensitivityWindow",
     "Activity",
     "CalendarFeed",
     "CommPlan",
@@ -72,6 +74,7 @@ __all__ = [
     "MediaEnquiry",
     "Claim",
     "ClaimResponse",
+    "PressDraft",
     "ApiToken",
     "AuditEntry",
     "BusinessUnit",

@@ -77,6 +77,9 @@ class ChannelForm(AppForm):
     lead_time_days = whole_number("Lead time (days)", minimum=0, maximum=365,
                                   message="Enter the lead time in whole days, 0 for the same day",
                                   hint="How far ahead a message must be ready")
+    lead_time_strict = BooleanField("Refuse activities booked inside the lead time",
+                                    widget=GovCheckboxInput(),
+                                    description="Otherwise they are saved with a warning")
     reach = optional_number("Reach", minimum=0, maximum=100_000_000,
                             message="Enter the reach as a whole number, like 45000")
     reach_unit = text_field("Reach is counted in", 60, required=False,

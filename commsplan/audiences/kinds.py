@@ -43,8 +43,9 @@ CHANNELS = ReferenceKind(
     model=Channel,
     singular="channel",
     plural="channels",
-    fields=("name", "kind", "length_limit", "limit_type", "lead_time_days", "reach", "reach_unit",
-            "cost_band", "languages", "accessibility_features", "urgent_capable", "operating_hours"),
+    fields=("name", "kind", "length_limit", "limit_type", "lead_time_days", "lead_time_strict",
+            "reach", "reach_unit", "cost_band", "languages", "accessibility_features", "urgent_capable",
+            "operating_hours"),
     summary="How we reach people, with the limits a message must fit: length, lead time, cost, "
             "languages, accessibility and whether it suits urgent messages.",
     unique_fields=("name",),

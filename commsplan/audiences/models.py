@@ -123,9 +123,9 @@ class Channel(TimestampMixin, RetirableMixin, Base):
     __tablename__ = "channels"
     __audit_type__: ClassVar[str] = "channel"
     __audit_fields__: ClassVar[tuple[str, ...]] = (
-        "name", "kind", "length_limit", "limit_type", "lead_time_days", "reach", "reach_unit",
-        "cost_band", "languages", "accessibility_features", "urgent_capable", "operating_hours",
-        "retired_at",
+        "name", "kind", "length_limit", "limit_type", "lead_time_days", "lead_time_strict", "reach",
+        "reach_unit", "cost_band", "languages", "accessibility_features", "urgent_capable",
+        "operating_hours", "retired_at",
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -134,6 +134,8 @@ class Channel(TimestampMixin, RetirableMixin, Base):
     length_limit: Mapped[int | None] = mapped_column()
     limit_type: Mapped[LimitType] = mapped_column(enum_column(LimitType), default=LimitType.NONE)
     lead_time_days: Mapped[int] = mapped_column(default=0)
+    # Whether an activity booked inside the lead time is refused (True) or saved with a warning.
+    lead_time_strict: Mapped[bool] = mapped_column(default=False)
     reach: Mapped[int | None] = mapped_column()
     reach_unit: Mapped[str] = mapped_column(String(60), default="")
     cost_band: Mapped[CostBand] = mapped_column(enum_column(CostBand), default=CostBand.NONE)

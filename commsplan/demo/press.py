@@ -13,7 +13,7 @@ from commsplan.demo.files import duration, read_yaml
 from commsplan.incidents.models import Incident, IncidentStatement
 from commsplan.notifications.settings import DeliverySettings
 from commsplan.playbooks.vocab import START_ANCHOR
-from commsplan.press import claims, enquiries
+from commsplan.press import claims, enquiries, rebuttals
 from commsplan.press.models import Claim, MediaEnquiry
 from commsplan.reference.models import BusinessUnit
 
@@ -76,13 +76,20 @@ class PressDesk:
             claims.decide(self.session, claim, step["choice"], step["reasons"], actor=self.people[step["by"]],
                           now=t0 + duration(step["at"]))
         if "rebuttal" in written:
-            step = written["rebuttal"]
-            claims.rebut(self.session, claim, step["words"], actor=self.people[step["by"]],
-                         now=t0 + duration(step["at"]), response_reach=step.get("reach", ""))
+            self.rebut(claim, written["rebuttal"], t0)
         if "fade" in written:
             step = written["fade"]
             claims.fade(self.session, claim, actor=self.people[step["by"]], now=t0 + duration(step["at"]))
         return f"claim on {claim.platform.label}"
+
+    def rebut(self, claim: Claim, step: dict[str, Any], t0: datetime) -> None:
+        """Drafted, signed off by someone else, then given, as on the claim's page."""
+        words = rebuttals.draft(self.session, claim, step["words"], actor=self.people[step["drafted_by"]],
+                                now=t0 + duration(step["drafted"]))
+        rebuttals.approve(self.session, claim, words.id, actor=self.people[step["approved_by"]],
+                          now=t0 + duration(step["approved"]))
+        rebuttals.give(self.session, claim, words.id, actor=self.people[step["by"]],
+                       now=t0 + duration(step["at"]), reach=step.get("reach", ""))
 
 
 def load_press(session: Session, *, people: dict[str, User], settings: DeliverySettings) -> list[str]:

@@ -27,6 +27,7 @@ from commsplan.demo.incidents import People, load_incidents
 from commsplan.demo.plans import load_plans
 from commsplan.demo.press import load_press
 from commsplan.demo.risk import load_profiles
+from commsplan.demo.sensitivity import load_windows
 from commsplan.messages import checks, maps, review
 from commsplan.messages.models import MessageMap, RipeStrand, Tone, TranslationStatus
 from commsplan.notifications import service as reminders
@@ -217,4 +218,6 @@ def load_demo(session: Session, *, now: datetime) -> list[str]:
     # Plans are drafted from the risk profiles, so they come after them.
     added += load_plans(session, officer=officer, approver=approver, now=now)
     added += load_confidence(session, officer=officer, now=now)
+    # Windows come last: the demo's activities were planned before the events they mark.
+    added += load_windows(session, officer=officer, now=now)
     return added

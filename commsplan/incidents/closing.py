@@ -13,13 +13,14 @@ from commsplan.audit import service as audit
 from commsplan.auth.models import Role, User
 from commsplan.auth.service import require_role
 from commsplan.errors import Conflict, ValidationError
-from commsplan.incidents import records, service, task_reminders
+from commsplan.incidents import campaigns, records, service, task_reminders
 from commsplan.incidents.models import (
     Debrief,
     Incident,
     IncidentStatus,
 )
 from commsplan.notifications import approvals
+from commsplan.notifications.settings import DeliverySettings
 
 LONGEST_ANSWER = 5000
 CLOSERS = (Role.DUTY_OFFICER, Role.APPROVER)
@@ -33,8 +34,10 @@ class DebriefInput:
     welfare_actions: str = ""
 
 
-def stand_down(session: Session, incident: Incident, reason: str, *, actor: User, now: datetime) -> None:
-    """End the response: reminders stop, open tasks stay open as a record, the debrief comes next."""
+def stand_down(session: Session, incident: Incident, reason: str, *, actor: User, now: datetime,
+               settings: DeliverySettings | None = None) -> None:
+    """End the response: reminders stop, open tasks stay open as a record, the debrief comes next, and
+    the owners of campaign work it paused are reminded to review and resume it."""
     require_role(actor, service.WORKERS, "stand incidents down")
     records.require_active(incident)
     why = records.written("reason", reason, missing="Say why the incident is being stood down",
@@ -47,6 +50,8 @@ def stand_down(session: Session, incident: Incident, reason: str, *, actor: User
     set_status(session, incident, IncidentStatus.STOOD_DOWN, {"reason": why}, actor=actor, now=now)
     incident.stood_down_at = now
     records.log(session, incident, "stood_down", f"Stood down: {why}", actor=actor, now=now)
+    campaigns.remind_to_resume(session, incident, actor=actor, now=now,
+                               settings=settings or DeliverySettings())
 
 
 def close(session: Session, incident: Incident, answers: DebriefInput, *, actor: User, now: datetime

@@ -12,6 +12,7 @@ whatever their number of tasks, and the totals one more, however many incidents 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -66,6 +67,18 @@ class FiguresSummary:
     totals: IncidentFigures
     page: Pagination
     rows: list[tuple[Incident, IncidentFigures]]
+    more: list[tuple[str, str]]  # (label, value) from the rooms above, such as the press desk
+
+
+# A higher room's totals over the incidents a query selects (their ids), added by create_app.
+TotalsBuilder = Callable[[Session, Select[Any]], list[tuple[str, str]]]
+_totals_builders: list[TotalsBuilder] = []
+
+
+def add_totals(builder: TotalsBuilder) -> None:
+    """Called by create_app (register_listeners): a higher room's totals on the figures page."""
+    if builder not in _totals_builders:
+        _totals_builders.append(builder)
 
 
 def figures(session: Session, incident: Incident, *, now: datetime | None = None) -> IncidentFigures:
@@ -98,7 +111,9 @@ def closed_live_summary(session: Session, *, page: int, per_page: int) -> Figure
         median_minutes_to_holding=median(session, per_incident.c.minutes_to_holding),
         totals=IncidentFigures(None, *totals),
         page=pagination,
-        rows=[(incident, found[incident.id]) for incident in pagination.items])
+        rows=[(incident, found[incident.id]) for incident in pagination.items],
+        more=[item for build in _totals_builders
+              for item in build(session, select(Incident.id).where(CLOSED_LIVE))])
 
 
 def median(session: Session, column: ColumnElement[int]) -> float | None:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
@@ -186,6 +186,13 @@ def edit(session: Session, incident: Incident, statement: IncidentStatement, bod
                 now=now)
 
 
+class Drafted(Protocol):
+    """Anything signed off like a statement: words with the person who drafted them."""
+
+    @property
+    def drafted_by_id(self) -> int: ...
+
+
 @dataclass(frozen=True)
 class SignOff:
     """Who signs a statement off: the holder of its step's approval role, or else any approver."""
@@ -194,15 +201,15 @@ class SignOff:
     label: str
     holder: User | None
 
-    def refusal(self, actor: User, statement: IncidentStatement) -> str | None:
-        """Why `actor` may not approve the statement, or None when they may."""
+    def refusal(self, actor: User, statement: Drafted, what: str = "statement") -> str | None:
+        """Why `actor` may not approve the statement (or other `what` drafted), or None when they may."""
         if statement.drafted_by_id == actor.id:
-            return "You drafted this statement: another approver must approve it"
+            return f"You drafted this {what}: another approver must approve it"
         if self.holder is not None:
             return None if self.holder.id == actor.id else \
-                f"The {self.label} signs this statement off, and {self.holder.name} holds that role"
+                f"The {self.label} signs this {what} off, and {self.holder.name} holds that role"
         return None if actor.has_role(Role.APPROVER) else \
-            "Your roles do not allow you to approve incident statements"
+            f"Your roles do not allow you to approve this {what}"
 
 
 def sign_offs(playbook: Playbook, statements: Iterable[IncidentStatement], tasks: Iterable[IncidentTask],

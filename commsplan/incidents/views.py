@@ -351,7 +351,8 @@ def stand_down(incident_id: int) -> Response | tuple[str, int]:
     form = StandDownForm()
 
     def stand(session: Session, incident: Incident) -> str:
-        closing.stand_down(session, incident, form.reason.data, actor=signed_in_user(), now=utcnow())
+        closing.stand_down(session, incident, form.reason.data, actor=signed_in_user(), now=utcnow(),
+                           settings=current_settings())
         return "Stood down. Reminders have stopped; hold the debrief to close it."
     return act(incident_id, form, stand)
 

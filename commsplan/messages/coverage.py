@@ -8,6 +8,7 @@ cell's detail, shown on the message list filtered to that cell (`channels_in_for
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from commsplan.audiences.kinds import AUDIENCES
 from commsplan.audiences.models import Audience, Channel
+from commsplan.auth.models import User
 from commsplan.messages.maps import MapFilter, SelectOf, narrowed
 from commsplan.messages.models import MessageMap, MessageStatus, MessageVariant, MessageVersion
 from commsplan.reference.kinds import ELEMENTS
@@ -112,3 +114,23 @@ def channels_in_force(session: Session, criteria: MapFilter) -> list[str]:
     """The channels approved messages reach through, for the maps a filter selects."""
     query = in_force(narrowed(select(Channel.name).select_from(MessageMap), criteria))
     return list(session.scalars(query.distinct().order_by(Channel.name)))
+
+
+# A room above notes something per element: element id → a sentence, for the unit chosen (or all)
+# and what the viewer may see. The press desk notes claims whose map has no approved answer.
+ElementNotes = Callable[[Session, int | None, User], dict[int, str]]
+_note_builders: list[ElementNotes] = []
+
+
+def add_element_notes(builder: ElementNotes) -> None:
+    """Called by create_app (register_listeners)."""
+    if builder not in _note_builders:
+        _note_builders.append(builder)
+
+
+def element_notes(session: Session, unit_id: int | None, viewer: User) -> dict[int, list[str]]:
+    notes: dict[int, list[str]] = {}
+    for build in _note_builders:
+        for element_id, note in build(session, unit_id, viewer).items():
+            notes.setdefault(element_id, []).append(note)
+    return notes

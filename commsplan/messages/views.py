@@ -130,6 +130,7 @@ def coverage_matrix() -> str:
     qualifier_id = qualifier_id if qualifier_id in {q.id for q in qualifiers} else None
     result = coverage.matrix(session, unit_id=unit_id, qualifier_id=qualifier_id)
     return render_template("messages/coverage.html", matrix=result, units=units,
+                           notes=coverage.element_notes(session, unit_id, signed_in_user()),
                            qualifiers=qualifiers, unit_id=unit_id, qualifier_id=qualifier_id,
                            states=list(coverage.CellState),
                            can_write=signed_in_user().has_role(*maps.WRITERS))

@@ -22,13 +22,14 @@ from commsplan.auth.service import require_role
 from commsplan.errors import ValidationError
 from commsplan.messages.models import MessageMap, MessageStatus, RipeStrand
 from commsplan.notifications.settings import DeliverySettings
-from commsplan.plans import schedule
+from commsplan.plans import clashes, schedule
 from commsplan.plans.items import NOTES_LIMIT, Errors, clean_text, save_item
 from commsplan.plans.models import Activity, ActivityStatus, CommPlan
 from commsplan.plans.rules import PlanRules
 from commsplan.plans.service import WRITERS, require_calendar_editable, touch
 from commsplan.reference.models import ViolenceElement
-from commsplan.timeutil import london_day_start
+from commsplan.rendering import format_date
+from commsplan.timeutil import london_day_start, to_london
 
 MAX_COST = 10_000_000
 MAX_REMINDER_DAYS = 365
@@ -51,6 +52,7 @@ class ActivityValues:
     cost_pounds: int | None = None
     reminder_days: int | None = None  # None: the default, or the channel's lead time if longer
     notes: str = ""
+    window_reason: str = ""  # why it goes ahead inside an "avoid" sensitivity window
 
 
 def year_bounds(year: int) -> tuple[datetime, datetime]:
@@ -129,9 +131,11 @@ def _check_numbers(values: ActivityValues, channel: Channel | None, days: int, e
                                    f"at least {channel.lead_time_days} days before it starts"]
 
 
-def check_activity(session: Session, plan: CommPlan, values: ActivityValues, rules: PlanRules
+def check_activity(session: Session, plan: CommPlan, values: ActivityValues, rules: PlanRules, *,
+                   now: datetime | None = None, current: Activity | None = None
                    ) -> tuple[Errors, dict[str, Any]]:
-    """Every problem with the values, by field, and the columns to write when there are none."""
+    """Every problem with the values, by field, and the columns to write when there are none. Given
+    `now`, a new or moved start is checked against a strict channel's lead time."""
     errors: Errors = {}
     fields = _check_choices(session, values, errors)
     _check_times(plan, values, errors)
@@ -142,14 +146,59 @@ def check_activity(session: Session, plan: CommPlan, values: ActivityValues, rul
     if values.ripe_strand not in set(RipeStrand):
         errors["ripe_strand"] = ["Choose the RIPE strand: reassurance, intelligence, prevention or "
                                  "enforcement"]
+    if now is not None and fields["channel"] is not None and fields["channel"].lead_time_strict:
+        shortfall = lead_time_shortfall(fields["channel"], values, now, current)
+        if shortfall and "starts_at" not in errors:
+            errors["starts_at"] = [shortfall]
     fields |= {
         "title": clean_text(errors, "title", values.title, label="a title for the activity", limit=200),
         "notes": clean_text(errors, "notes", values.notes, label="notes", limit=NOTES_LIMIT, required=False),
         "starts_at": values.starts_at, "ends_at": values.ends_at, "cost_pounds": values.cost_pounds,
         "reminder_days": days, "status": ActivityStatus(values.status) if not errors.get("status") else None,
         "ripe_strand": RipeStrand(values.ripe_strand) if not errors.get("ripe_strand") else None,
+        "window_reason": _check_windows(session, plan, values, fields, errors),
     }
     return errors, fields
+
+
+def _check_windows(session: Session, plan: CommPlan, values: ActivityValues, fields: dict[str, Any],
+                   errors: Errors) -> str:
+    """The reason to keep: one is needed while the activity falls in an "avoid" window, and kept
+    only then."""
+    if (values.starts_at is None or values.ends_at is None or fields["element"] is None
+            or not fields["audiences"] or values.status == ActivityStatus.CANCELLED.value):
+        return ""
+    found = clashes.avoid_windows_for(session, plan, element_id=fields["element"].id,
+                                      audience_ids=[a.id for a in fields["audiences"]],
+                                      starts_at=values.starts_at, ends_at=values.ends_at)
+    if not found:
+        return ""
+    reason = clean_text(errors, "window_reason", values.window_reason, label="a reason", limit=NOTES_LIMIT,
+                        required=False)
+    if not reason:
+        window = found[0]
+        errors["window_reason"] = [f"It falls in “{window.title}” ({format_date(window.first_day)} to "
+                                   f"{format_date(window.last_day)}), a time to avoid campaign work: "
+                                   "enter why it must go ahead then"]
+    return reason
+
+
+def start_moved(values: ActivityValues, current: Activity | None) -> bool:
+    """A new activity, or one whose start or channel changes: the lead time is checked again."""
+    return current is None or (values.starts_at, values.channel_id) != (current.starts_at, current.channel_id)
+
+
+def lead_time_shortfall(channel: Channel, values: ActivityValues, now: datetime,
+                        current: Activity | None) -> str | None:
+    """What is wrong when a new or moved activity starts inside its channel's lead time."""
+    if (values.starts_at is None or not start_moved(values, current) or channel.lead_time_days <= 0
+            or values.status in (ActivityStatus.CANCELLED.value, ActivityStatus.DONE.value)):
+        return None
+    ready = london_day_start(to_london(now).date() + timedelta(days=channel.lead_time_days))
+    if not now <= values.starts_at < ready:  # a start already past is a record, not a booking
+        return None
+    return (f"{channel.name} needs {channel.lead_time_days} days' notice: it should start on or after "
+            f"{format_date(ready)}")
 
 
 def save_activity(session: Session, plan: CommPlan, values: ActivityValues, *, actor: User, now: datetime,
@@ -157,7 +206,7 @@ def save_activity(session: Session, plan: CommPlan, values: ActivityValues, *, a
     """Add or change an activity; a new start, owner or status moves its reminder."""
     require_role(actor, WRITERS, "change communication plans")
     require_calendar_editable(plan)
-    errors, fields = check_activity(session, plan, values, rules)
+    errors, fields = check_activity(session, plan, values, rules, now=now, current=activity)
     if errors:
         raise ValidationError(errors)
     item = activity or Activity(plan_id=plan.id, created_at=now, updated_at=now)

@@ -1,6 +1,7 @@
 """Calendar feeds: ICS files at private addresses that calendar programs subscribe to.
 
-A feed is one plan, one person's own activities and milestones, or the integrated plan for a year.
+A feed is one plan, one person's own activities and milestones, the integrated plan for a year, or
+the sensitivity windows (those still to come and those of the last few weeks).
 Its address holds a random token shown once; only the token's SHA-256 is kept, so a leaked
 database gives no working address. A feed answers with what its owner may see, stops when it is
 revoked or its owner's account is deactivated, and gives times in Europe/London with the zone's
@@ -27,6 +28,7 @@ from commsplan.plans import feed_times
 from commsplan.plans.exports import ActivityRow, activity_rows
 from commsplan.plans.models import ActivityStatus, CalendarFeed, CommPlan, FeedScope, Milestone, PlanStatus
 from commsplan.risk.models import year_label
+from commsplan.sensitivity.models import SensitivityWindow
 
 PRODUCT = "-//Commsplan//Violence reduction communication plans//EN"
 STATUS = {ActivityStatus.PLANNED: "TENTATIVE", ActivityStatus.IN_PRODUCTION: "TENTATIVE",
@@ -34,6 +36,8 @@ STATUS = {ActivityStatus.PLANNED: "TENTATIVE", ActivityStatus.IN_PRODUCTION: "TE
           ActivityStatus.DONE: "CONFIRMED", ActivityStatus.CANCELLED: "CANCELLED"}
 MAX_FEEDS_PER_PERSON = 20
 USE_RECORDED_EVERY = timedelta(hours=1)
+WINDOWS_PAST = timedelta(weeks=6)  # a windows feed keeps those that ended this recently
+MAX_WINDOWS = 500
 STAMP_LINE = re.compile(rb"^DTSTAMP[:;][^\r\n]*\r\n", re.MULTILINE)
 
 
@@ -151,6 +155,29 @@ def activity_event(row: ActivityRow, *, base_url: str) -> Event:
     return event
 
 
+def window_events(session: Session, *, base_url: str, now: datetime) -> list[Event]:
+    """The windows still open or to come, and those just over, each as all-day events."""
+    windows = session.scalars(select(SensitivityWindow).where(SensitivityWindow.ends_at > now - WINDOWS_PAST)
+                              .order_by(SensitivityWindow.starts_at, SensitivityWindow.id).limit(MAX_WINDOWS))
+    return [window_event(window, base_url=base_url) for window in windows]
+
+
+def window_event(window: SensitivityWindow, *, base_url: str) -> Event:
+    event = Event()
+    event.add("uid", f"window-{window.id}@commsplan")
+    event.add("dtstart", window.first_day)
+    event.add("dtend", window.last_day + timedelta(days=1))
+    event.add("summary", f"{window.severity.label}: {window.title}")
+    touches = [f"Units: {', '.join(window.unit_codes) or 'all'}",
+               f"Elements: {', '.join(window.element_codes) or 'all'}",
+               f"Audiences: {', '.join(window.audience_names) or 'all'}"]
+    event.add("description", "\n".join((window.kind.label, window.severity.hint, *touches,
+                                        *([window.note] if window.note else []))))
+    event.add("transp", "TRANSPARENT")
+    event.add("url", f"{base_url}/sensitivity/#window-{window.id}")
+    return event
+
+
 def milestone_event(milestone: Milestone, *, base_url: str) -> Event:
     """A milestone is an all-day event on its target date."""
     event = Event()
@@ -179,9 +206,12 @@ class FeedFile:
 def feed_ics(session: Session, feed: CalendarFeed, *, base_url: str, now: datetime) -> FeedFile:
     """The feed as it stands. Its DTSTAMP is when its events last changed, not when it was fetched, so
     the same events give the same bytes; that moment moves only when the events do."""
-    name, rows, milestones = feed_contents(session, feed)
-    events = [activity_event(row, base_url=base_url) for row in rows]
-    events += [milestone_event(milestone, base_url=base_url) for milestone in milestones]
+    if feed.scope is FeedScope.WINDOWS:
+        name, events = "Sensitivity windows", window_events(session, base_url=base_url, now=now)
+    else:
+        name, rows, milestones = feed_contents(session, feed)
+        events = [activity_event(row, base_url=base_url) for row in rows]
+        events += [milestone_event(milestone, base_url=base_url) for milestone in milestones]
     body = calendar_bytes(name, events, stamp=feed.content_changed_at or whole_second(now))
     fingerprint = content_hash(body)
     if feed.content_hash != fingerprint or feed.content_changed_at is None:

@@ -196,6 +196,9 @@ class ActivityForm(AppForm):
                                      description="Leave blank for the default; never fewer than the "
                                                  "channel's lead time")
     notes = TextAreaField("Notes", widget=GovTextArea())
+    window_reason = TextAreaField("Why it must go ahead in a sensitivity window", widget=GovTextArea(),
+                                  description="It falls in a window marked avoid. The reason is kept with "
+                                              "the activity and in the audit log.")
     submit = SubmitField("Save activity", widget=GovSubmitInput())
 
     def values(self) -> activities.ActivityValues:
@@ -207,7 +210,8 @@ class ActivityForm(AppForm):
             owner_id=self.owner_id.data, status=self.status.data or "",
             ripe_strand=self.ripe_strand.data or "",
             message_map_id=self.message_map_id.data, cost_pounds=self.cost_pounds.data,
-            reminder_days=self.reminder_days.data, notes=self.notes.data or "")
+            reminder_days=self.reminder_days.data, notes=self.notes.data or "",
+            window_reason=self.window_reason.data or "")
 
     def fill_times(self, starts_at: datetime, ends_at: datetime) -> None:
         start, end = to_london(starts_at), to_london(ends_at)

@@ -7,7 +7,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from commsplan.db import current_session, unit_of_work
 from commsplan.errors import DomainError, ValidationError
-from commsplan.plans import calendar, exports, feeds, integrated, service
+from commsplan.plans import calendar, clashes, exports, feeds, integrated, service
 from commsplan.plans.models import FeedScope
 from commsplan.plans.views import bp, current_rules, financial_year
 from commsplan.risk.models import year_label
@@ -52,8 +52,10 @@ def integrated_plan() -> tuple[str, int]:
         per_week, status = chosen_per_week(), 200
     except ValidationError:
         per_week, status = None, 422
-    result = integrated.build(current_session(), chosen_year(), rules=current_rules(), per_week=per_week)
+    session = current_session()
+    result = integrated.build(session, chosen_year(), rules=current_rules(), per_week=per_week)
     return render_template("plans/integrated_plan.html", result=result, max_per_week=MAX_PER_WEEK,
+                           sensitivity=clashes.listed_clashes(session, result.counted_plan_ids),
                            bad_per_week=status == 422,
                            gap_priorities=current_rules().gap_priorities), status
 
@@ -64,8 +66,10 @@ def integrated_calendar() -> str:
     year = chosen_year()
     month = calendar.parse_month(request.args.get("month"), year)
     entries = integrated.month_entries(current_session(), year, month)
-    return render_template("plans/integrated_calendar.html", year=year, count=len(entries),
-                           month=calendar.month_view(*month, entries), months=calendar.year_months(year))
+    shown = calendar.month_view(*month, entries)
+    return render_template("plans/integrated_calendar.html", year=year, count=len(entries), month=shown,
+                           months=calendar.year_months(year),
+                           sensitivity=clashes.month_sensitivity(current_session(), shown))
 
 
 @bp.get("/integrated/print")

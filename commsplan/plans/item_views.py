@@ -14,12 +14,13 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from commsplan.audiences.kinds import AUDIENCES, CHANNELS
+from commsplan.audiences.models import Channel
 from commsplan.db import current_session, unit_of_work
 from commsplan.errors import DomainError
 from commsplan.forms import AppForm, choices
 from commsplan.messages.models import MessageMap, MessageStatus
 from commsplan.notifications.jobs import current_settings
-from commsplan.plans import activities, items
+from commsplan.plans import activities, items, pausing
 from commsplan.plans.forms import ActivityForm, MetricForm, MilestoneForm, ObjectiveForm
 from commsplan.plans.models import Activity, CommPlan, Milestone, PlanMetric, PlanObjective
 from commsplan.plans.views import bp, current_rules, get_plan, person_choices, writer
@@ -27,7 +28,7 @@ from commsplan.reference.kinds import ELEMENTS
 from commsplan.reference.service import active_items
 from commsplan.rendering import format_datetime
 from commsplan.timeutil import utcnow
-from commsplan.web import ConfirmForm, signed_in_user
+from commsplan.web import ConfirmForm, signed_in_user, signed_in_with
 
 Saver = Callable[[Session, CommPlan, AppForm, Any], Any]
 
@@ -110,8 +111,18 @@ def save_milestone(session: Session, plan: CommPlan, form: Any, item: Any) -> An
 
 
 def save_activity(session: Session, plan: CommPlan, form: Any, item: Any) -> Any:
-    return activities.save_activity(session, plan, form.values(), actor=signed_in_user(), now=utcnow(),
-                                    delivery=current_settings(), rules=current_rules(), activity=item)
+    """Save it; a start inside its channel's lead time is refused by a strict channel, otherwise
+    saved with a warning."""
+    values, now = form.values(), utcnow()
+    shortfall = None
+    if item is None or activities.start_moved(values, item):
+        channel = session.get(Channel, values.channel_id) if values.channel_id else None
+        shortfall = activities.lead_time_shortfall(channel, values, now, item) if channel else None
+    saved = activities.save_activity(session, plan, values, actor=signed_in_user(), now=now,
+                                     delivery=current_settings(), rules=current_rules(), activity=item)
+    if shortfall:
+        flash(f"Check the timing: {shortfall}", "warning")
+    return saved
 
 
 def remove_activity(session: Session, plan: CommPlan, item: Any) -> None:
@@ -183,7 +194,8 @@ def item_page(kind: ItemKind, plan: CommPlan, item: Any) -> str | Response:
             return redirect(url_for("plans.show_plan", plan_id=plan.id, _anchor=kind.slug))
     elif request.method == "POST" and kind.slug == "activities":
         # The form found some fields wrong; the service names the rest, so all show at once.
-        errors, _ = activities.check_activity(current_session(), plan, form.values(), current_rules())
+        errors, _ = activities.check_activity(current_session(), plan, form.values(), current_rules(),
+                                              now=utcnow(), current=item)
         show_errors(form, errors)
     return render_template("plans/edit_item.html", form=form, plan=plan, kind=kind, item=item,
                            remove_form=ConfirmForm())
@@ -216,3 +228,21 @@ def remove_item(plan_id: int, part: str, item_id: int) -> Response:
         else:
             flash(f"{kind.noun.capitalize()} removed", "success")
     return redirect(url_for("plans.show_plan", plan_id=plan.id, _anchor=kind.slug))
+
+
+@bp.post("/<int:plan_id>/activities/<int:item_id>/resume")
+def resume_activity(plan_id: int, item_id: int) -> Response:
+    """Let an activity paused for an incident go ahead again."""
+    user = signed_in_with(*pausing.PAUSERS)
+    plan = get_plan(plan_id)
+    activity = items.get_item(current_session(), Activity, plan, item_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            with unit_of_work() as session:
+                pausing.resume_activity(session, plan, activity, actor=user, now=utcnow(),
+                                        delivery=current_settings())
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            flash(f"Resumed: {activity.title}", "success")
+    return redirect(url_for("plans.show_plan", plan_id=plan.id, _anchor=f"activity-{activity.id}"))

@@ -293,6 +293,7 @@ class Activity(TimestampMixin, Base):
     __audit_fields__: ClassVar[tuple[str, ...]] = (
         "title", "element_code", "audience_names", "channel_name", "message_map_title", "starts_at",
         "ends_at", "owner_name", "status", "ripe_strand", "cost_pounds", "reminder_days", "notes",
+        "window_reason", "paused_at", "pause_note",
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -312,6 +313,13 @@ class Activity(TimestampMixin, Base):
     # How many days before the start the owner is reminded; never less than the channel's lead time.
     reminder_days: Mapped[int] = mapped_column(default=0)
     notes: Mapped[str] = mapped_column(Text, default="")
+    # Why it goes ahead inside an "avoid" sensitivity window (required while it falls in one).
+    window_reason: Mapped[str] = mapped_column(Text, default="")
+    # Held back while an incident runs: when, for which incident, and the decision that paused it.
+    paused_at: Mapped[datetime | None] = mapped_column()
+    paused_for_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id", ondelete="SET NULL"),
+                                                      index=True)
+    pause_note: Mapped[str] = mapped_column(Text, default="")
 
     element: Mapped[ViolenceElement] = relationship(lazy="joined", innerjoin=True)
     channel: Mapped[Channel] = relationship(lazy="joined", innerjoin=True)
@@ -391,11 +399,13 @@ class FeedScope(StrEnum):
     PLAN = "plan"
     PERSON = "person"
     INTEGRATED = "integrated"
+    WINDOWS = "windows"
 
     @property
     def label(self) -> str:
         return {"plan": "One plan", "person": "My activities and milestones",
-                "integrated": "The integrated plan for a year"}[self.value]
+                "integrated": "The integrated plan for a year",
+                "windows": "Sensitivity windows"}[self.value]
 
 
 class CalendarFeed(Base):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Response, render_template, request
 
 from commsplan.db import current_session
-from commsplan.plans import calendar, exports, service
+from commsplan.plans import calendar, clashes, exports, service
 from commsplan.plans.models import OASIS_SECTIONS, CommPlan
 from commsplan.plans.views import bp, get_plan
 from commsplan.web import attachment, csv_download
@@ -21,9 +21,10 @@ def plan_calendar(plan_id: int) -> str:
     plan = get_plan(plan_id)
     entries = entries_of(plan)
     year, month = calendar.parse_month(request.args.get("month"), plan.year)
-    return render_template("plans/plan_calendar.html", plan=plan, count=len(entries),
-                           month=calendar.month_view(year, month, entries),
-                           months=calendar.year_months(plan.year))
+    shown = calendar.month_view(year, month, entries)
+    return render_template("plans/plan_calendar.html", plan=plan, count=len(entries), month=shown,
+                           months=calendar.year_months(plan.year),
+                           sensitivity=clashes.month_sensitivity(current_session(), shown))
 
 
 @bp.get("/<int:plan_id>/timeline")

@@ -60,7 +60,7 @@ def sync_activity(session: Session, plan: CommPlan, activity: Activity, *, now: 
     """Remind the owner before the activity starts; nothing once it has started or stopped counting."""
     reminders.cancel_matching(session, activity_prefix(activity), now=now, actor=actor)
     finished = activity.status in (ActivityStatus.DONE, ActivityStatus.CANCELLED)
-    if not reminds(plan) or finished or activity.starts_at <= now:
+    if not reminds(plan) or finished or activity.paused_at is not None or activity.starts_at <= now:
         return
     start = to_london(activity.starts_at)
     reminders.schedule(

@@ -19,7 +19,7 @@ from commsplan.extensions import db
 from commsplan.forms import AppForm, choices
 from commsplan.notifications.jobs import current_settings
 from commsplan.numbers import LARGEST_INTEGER
-from commsplan.plans import actuals, overview, service, workflow
+from commsplan.plans import actuals, clashes, overview, pausing, service, workflow
 from commsplan.plans.forms import CommentForm, PlanDetailsForm, PlanFilterForm, SectionsForm
 from commsplan.plans.models import OASIS_SECTIONS, CommPlan, PlanStatus
 from commsplan.plans.rules import PlanRules, plan_rules
@@ -156,16 +156,18 @@ def show_plan(plan_id: int) -> str:
     profile = service.linked_profile(session, plan)
     problems = service.submission_problems(session, plan) if plan.status is PlanStatus.DRAFT else {}
     objectives, metrics = service.objectives(session, plan), service.metrics(session, plan)
+    upcoming = overview.upcoming_activities(session, plan, now=utcnow())
     return render_template(
         "plans/show_plan.html", plan=plan, sections=OASIS_SECTIONS, profile=profile,
         priorities=profiles.ranked_entries(session, profile)[:5] if profile else [],
         objectives=objectives, metrics=metrics,
         standings=actuals.standings(session, plan, objectives, metrics),
-        upcoming=overview.upcoming_activities(session, plan, now=utcnow()),
+        upcoming=upcoming, clashes=clashes.clashes_of(session, [a.id for a in upcoming.activities]),
         upcoming_weeks=overview.UPCOMING_WEEKS,
         milestones=overview.milestones_shown(session, plan), versions=service.versions(session, plan),
         problems=problems, warnings=service.warnings(session, plan, profile), confirm=ConfirmForm(),
         comment_form=CommentForm(), can_write=user.has_role(*service.WRITERS),
+        can_resume=user.has_role(*pausing.PAUSERS),
         can_approve=service.may_approve(plan, user),
         history=audit.history(session, CommPlan.__audit_type__, [str(plan.id)]))
 

@@ -9,15 +9,23 @@ from flask import Response as FlaskResponse
 from flask import current_app, flash, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
+from commsplan.audit import service as audit
 from commsplan.db import current_session, unit_of_work
 from commsplan.errors import DomainError, NotFound, ValidationError
 from commsplan.extensions import db
 from commsplan.incidents.models import Incident
 from commsplan.messages.models import MessageMap
-from commsplan.press import claims, exports, screenshots
+from commsplan.press import claims, corrections, exports, rebuttals, screenshots
 from commsplan.press.enquiries import approved_maps
-from commsplan.press.forms import ClaimForm, ClaimStatusForm, RebuttalForm, ResponseForm
-from commsplan.press.models import Harm, Platform, ResponseChoice
+from commsplan.press.forms import (
+    ClaimForm,
+    ClaimStatusForm,
+    GiveRebuttalForm,
+    ReachForm,
+    RebuttalForm,
+    ResponseForm,
+)
+from commsplan.press.models import Claim, Harm, Platform, ResponseChoice
 from commsplan.press.views import about_incident, bp, enquiry_choices, london_time, posted_choice
 from commsplan.timeutil import utcnow
 from commsplan.web import (
@@ -86,9 +94,14 @@ def render_claim(claim_id: int, errors: dict[str, list[str]] | None = None) -> s
     session = current_session()
     claim = claims.get_claim(session, claim_id)
     viewer = signed_in_user()
+    drafts = rebuttals.history(session, claim)
+    pending = drafts[0] if drafts and drafts[0].given_at is None else None
     return render_template(
         "press/show_claim.html", claim=claim, errors=errors or {}, form=RebuttalForm(),
         responses=claims.responses_of(session, claim), choices=list(ResponseChoice), now=utcnow(),
+        drafts=drafts, pending=pending,
+        history=audit.history(session, Claim.__audit_type__, [str(claim.id)], limit=30),
+        approval_refusal=rebuttals.refusal(pending, viewer) if pending else None,
         circulated=claims.circulated(claim, utcnow()),
         incident=session.get(Incident, claim.incident_id) if claim.incident_id else None,
         message_map=session.get(MessageMap, claim.map_id) if claim.map_id else None,
@@ -128,11 +141,38 @@ def decide_response(claim_id: int) -> Response | tuple[str, int]:
 
 
 @bp.post("/claims/<int:claim_id>/rebuttal")
-@role_required(*claims.WORDSMITHS)
-def rebut_claim(claim_id: int) -> Response | tuple[str, int]:
+@role_required(*claims.WRITERS)
+def draft_rebuttal(claim_id: int) -> Response | tuple[str, int]:
     form = RebuttalForm()
-    return act(claim_id, form, lambda session, claim: claims.rebut(
-        session, claim, form.rebuttal.data, actor=signed_in_user(), now=utcnow()), "Rebuttal recorded.")
+    return act(claim_id, form, lambda session, claim: rebuttals.draft(
+        session, claim, form.rebuttal.data, actor=signed_in_user(), now=utcnow()),
+        "Rebuttal drafted: it waits for an approver.")
+
+
+@bp.post("/claims/<int:claim_id>/rebuttal/approval")
+@role_required(*claims.WRITERS)
+def approve_rebuttal(claim_id: int) -> Response | tuple[str, int]:
+    form = GiveRebuttalForm()
+    return act(claim_id, form, lambda session, claim: rebuttals.approve(
+        session, claim, posted_choice(form.draft_id.data), actor=signed_in_user(), now=utcnow()),
+        "Rebuttal approved.")
+
+
+@bp.post("/claims/<int:claim_id>/rebuttal/given")
+@role_required(*claims.WORDSMITHS)
+def give_rebuttal(claim_id: int) -> Response | tuple[str, int]:
+    form = GiveRebuttalForm()
+    return act(claim_id, form, lambda session, claim: rebuttals.give(
+        session, claim, posted_choice(form.draft_id.data), actor=signed_in_user(), now=utcnow(),
+        reach=form.given_reach.data), "Rebuttal given.")
+
+
+@bp.post("/claims/<int:claim_id>/reach")
+@role_required(*claims.WRITERS)
+def correct_reach(claim_id: int) -> Response | tuple[str, int]:
+    form = ReachForm()
+    return act(claim_id, form, lambda session, claim: corrections.correct_reach(
+        session, claim, form.reach.data, actor=signed_in_user(), now=utcnow()), "Estimated reach corrected.")
 
 
 @bp.post("/claims/<int:claim_id>/faded")

@@ -5,7 +5,7 @@ append-only log; answer through the guardrails; and track how it ended.
 Status moves only along `NEXT_STATUS`: watching → responding → rebutted → faded; a claim may fade at
 any point. It becomes rebutted only by a rebuttal being recorded. A rebuttal never repeats the name
 of a private person the claim names, and when the claim is about an incident it meets that
-incident's guardrails as statements do. Only those who may release statements give a rebuttal.
+incident's guardrails as statements do. The rebuttal is drafted, approved and given (`rebuttals`).
 """
 
 from __future__ import annotations
@@ -15,12 +15,13 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import ColumnElement, Select, case, func, select
 from sqlalchemy.orm import Session
 
 from commsplan.audit import service as audit
 from commsplan.auth.models import User
 from commsplan.auth.service import require_role
+from commsplan.db import minutes_between
 from commsplan.errors import Conflict, NotFound, ValidationError
 from commsplan.incidents import records
 from commsplan.incidents import statements as guardrails
@@ -166,24 +167,6 @@ def decide(session: Session, claim: Claim, choice: str, reasons: str, *, actor: 
     return response
 
 
-def rebut(session: Session, claim: Claim, text: str, *, actor: User, now: datetime,
-          response_reach: str = "") -> None:
-    """Record the rebuttal given, through the guardrails: never a private person's name."""
-    require_role(actor, WORDSMITHS, "give rebuttals")
-    errors: dict[str, list[str]] = {}
-    words = required_text(errors, "rebuttal", text, "Write the rebuttal", LONGEST_TEXT)
-    reach = people_count(errors, "response_reach", response_reach)
-    if not errors:
-        failed = rebuttal_failures(session, claim, words)
-        if failed:
-            errors["rebuttal"] = failed
-    if errors:
-        raise ValidationError(errors)
-    move(session, claim, ClaimStatus.REBUTTED, {"rebuttal": words, "rebutted_at": now,
-                                                "response_reach": reach}, actor=actor, now=now)
-    log(session, claim, "Claim rebutted.", actor=actor, now=now)
-
-
 def rebuttal_failures(session: Session, claim: Claim, text: str) -> list[str]:
     """What stops a rebuttal: a name the claim gave, or the incident's guardrails (none overridden)."""
     named = next((part for part in guardrails.name_parts(claim.private_names)
@@ -236,10 +219,18 @@ def register_query(incident_id: int | None = None) -> Select[Any]:
 
 def incident_counts(session: Session, incident_id: int) -> tuple[int, int]:
     """How many claims an incident had, and how many still circulate (one query)."""
-    total, open_ = session.execute(select(
-        func.count(Claim.id), func.coalesce(func.sum(case((Claim.status.in_(OPEN), 1), else_=0)), 0)
-    ).where(Claim.incident_id == incident_id)).one()
-    return int(total), int(open_)
+    total, open_, _ = counts_where(session, Claim.incident_id == incident_id)
+    return total, open_
+
+
+def counts_where(session: Session, condition: ColumnElement[bool]) -> tuple[int, int, float | None]:
+    """How many claims meet `condition`, how many still circulate, and the mean hours those that
+    faded went round (None when none has)."""
+    total, open_, minutes = session.execute(select(
+        func.count(Claim.id), func.coalesce(func.sum(case((Claim.status.in_(OPEN), 1), else_=0)), 0),
+        func.avg(minutes_between(Claim.first_seen_at, Claim.faded_at))
+    ).where(condition)).one()
+    return int(total), int(open_), float(minutes) / 60 if minutes is not None else None
 
 
 def circulated(claim: Claim, now: datetime) -> timedelta:

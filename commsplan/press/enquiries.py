@@ -7,8 +7,8 @@ reminders stop once the enquiry is answered or declined.
 
 Status moves only along `NEXT_STATUS`: new → answering → answered → closed, or declined before an
 answer. An answer is a released statement of the enquiry's incident, an approved message map, words
-written for the enquiry (through the incident's guardrails; only those who may release statements
-may give them), or "neither confirm nor deny". Any answer may be marked as background, off the
+written for the enquiry (drafted and approved through the incident's guardrails: `answers`), or
+"neither confirm nor deny". Any answer may be marked as background, off the
 record. The words given are copied onto the enquiry, so it keeps what the journalist was told.
 """
 
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from commsplan.audit import service as audit
@@ -30,9 +30,9 @@ from commsplan.incidents import statements as guardrails
 from commsplan.incidents.models import Incident, IncidentStatement, StatementStatus
 from commsplan.messages import maps
 from commsplan.messages.models import MessageMap, MessageStatus
-from commsplan.plans.models import CommPlan
-from commsplan.press import clock
-from commsplan.press.models import AnswerKind, EnquiryChannel, EnquiryStatus, MediaEnquiry
+from commsplan.plans.models import CommPlan, PlanStatus
+from commsplan.press import clock, drafts
+from commsplan.press.models import AnswerKind, EnquiryChannel, EnquiryStatus, MediaEnquiry, PressDraft
 from commsplan.reference.models import BusinessUnit
 
 READERS = (Role.COMMS_OFFICER, Role.APPROVER, Role.DUTY_OFFICER, Role.ADMIN)
@@ -48,6 +48,7 @@ NEXT_STATUS = {
 OPEN = (EnquiryStatus.NEW, EnquiryStatus.ANSWERING)
 LONGEST_NAME, LONGEST_TEXT = 200, 10_000
 LATEST_DEADLINE = timedelta(days=60)
+WHAT = "answer"
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,7 @@ class AnswerInput:
     map_id: int | None = None
     text: str = ""
     background: bool = False
+    draft_id: int | None = None  # the approved words written for this enquiry
 
 
 def get_enquiry(session: Session, enquiry_id: int) -> MediaEnquiry:
@@ -107,6 +109,13 @@ def check_handler(session: Session, errors: dict[str, list[str]], handler_id: in
     return handler if isinstance(handler, User) else None
 
 
+def check_deadline(errors: dict[str, list[str]], deadline_at: datetime | None, now: datetime) -> None:
+    if deadline_at is not None and deadline_at <= now:
+        errors["deadline_at"] = ["The deadline must be in the future"]
+    elif deadline_at is not None and deadline_at > now + LATEST_DEADLINE:
+        errors["deadline_at"] = ["Give a deadline within 60 days"]
+
+
 def log_enquiry(session: Session, data: EnquiryInput, *, actor: User, now: datetime,
                 settings: clock.DeliverySettings) -> MediaEnquiry:
     """Log a new enquiry with its clock and the handler's reminders; every fault named at once."""
@@ -123,11 +132,10 @@ def log_enquiry(session: Session, data: EnquiryInput, *, actor: User, now: datet
         errors["unit_id"] = ["Choose an active business unit"]
     incident = found_or_error(session, errors, Incident, "incident_id", data.incident_id, "")
     found_or_error(session, errors, CommPlan, "plan_id", data.plan_id, "")
+    if "plan_id" in errors:
+        errors["plan_id"] = ["Choose a communication plan from the list, or none"]
     handler = check_handler(session, errors, data.handler_id)
-    if data.deadline_at is not None and data.deadline_at <= now:
-        errors["deadline_at"] = ["The deadline must be in the future"]
-    elif data.deadline_at is not None and data.deadline_at > now + LATEST_DEADLINE:
-        errors["deadline_at"] = ["Give a deadline within 60 days"]
+    check_deadline(errors, data.deadline_at, now)
     if errors or handler is None:
         raise ValidationError(errors)
     inc = incident if isinstance(incident, Incident) else None
@@ -202,13 +210,16 @@ def answer(session: Session, enquiry: MediaEnquiry, given: AnswerInput, *, actor
     if given.kind not in {kind.value for kind in AnswerKind}:
         raise ValidationError.single("kind", "Choose how the enquiry was answered")
     kind = AnswerKind(given.kind)
-    words = answer_words(session, enquiry, kind, given, actor=actor)
+    drafted = written_answer(session, enquiry, given.draft_id) if kind is AnswerKind.WRITTEN else None
+    words = drafted.text if drafted is not None else answer_words(session, enquiry, kind, given)
     move(session, enquiry, EnquiryStatus.ANSWERED,
          {"answer_kind": kind, "answer_text": words, "background": given.background,
           "answer_statement_id": given.statement_id if kind is AnswerKind.STATEMENT else None,
           "answer_map_id": given.map_id if kind is AnswerKind.MESSAGE_MAP else None,
           "answered_at": now, "answered_by_id": actor.id}, actor=actor, now=now)
     clock.stop(session, enquiry, now=now, actor=actor)
+    if drafted is not None:
+        drafts.given(session, drafted, actor=actor, now=now)
     incident = session.get(Incident, enquiry.incident_id) if enquiry.incident_id else None
     if incident is not None:
         late = "" if enquiry.answered_in_time() else " after its deadline"
@@ -217,23 +228,21 @@ def answer(session: Session, enquiry: MediaEnquiry, given: AnswerInput, *, actor
                     actor=actor, now=now)
 
 
-def answer_words(session: Session, enquiry: MediaEnquiry, kind: AnswerKind, given: AnswerInput, *,
-                 actor: User) -> str:
+def answer_words(session: Session, enquiry: MediaEnquiry, kind: AnswerKind, given: AnswerInput) -> str:
     if kind is AnswerKind.STATEMENT:
         return released_statement(session, enquiry, given.statement_id).body
     if kind is AnswerKind.MESSAGE_MAP:
         return approved_map_words(session, given.map_id)
-    if kind is AnswerKind.NCND:
-        return given.text.strip()[:LONGEST_TEXT]
-    require_role(actor, WORDSMITHS, "give words written for an enquiry: choose an approved statement or map")
-    errors: dict[str, list[str]] = {}
-    text = required_text(errors, "text", given.text, "Write the answer given", LONGEST_TEXT)
-    if errors:
-        raise ValidationError(errors)
-    failed = guardrail_failures(session, enquiry, text)
-    if failed:
-        raise ValidationError({"text": failed})
-    return text
+    return given.text.strip()[:LONGEST_TEXT]
+
+
+def written_answer(session: Session, enquiry: MediaEnquiry, draft_id: int | None) -> PressDraft:
+    """The newest words written for the enquiry, approved, and still within the guardrails."""
+    newest = drafts.newest(session, PressDraft.enquiry_id == enquiry.id, draft_id, WHAT)
+    drafted = drafts.approved(newest, WHAT)
+    if failed := guardrail_failures(session, enquiry, drafted.text):
+        raise ValidationError({"draft_text": failed})
+    return drafted
 
 
 def guardrail_failures(session: Session, enquiry: MediaEnquiry, text: str) -> list[str]:
@@ -270,6 +279,15 @@ def released_statements(session: Session, incident_id: int | None) -> list[Incid
         .order_by(IncidentStatement.released_at.desc()).limit(50)))
 
 
+def plan_options(session: Session) -> list[tuple[int, str]]:
+    """The plans an enquiry may concern, for a select: those not closed, newest year first (at most 200)."""
+    rows = session.execute(select(CommPlan.id, CommPlan.year, CommPlan.title, BusinessUnit.name)
+                           .join(BusinessUnit, BusinessUnit.id == CommPlan.unit_id)
+                           .where(CommPlan.status != PlanStatus.CLOSED)
+                           .order_by(CommPlan.year.desc(), CommPlan.title, CommPlan.id).limit(200))
+    return [(plan_id, f"{title[:70]} ({unit}, {year})") for plan_id, year, title, unit in rows]
+
+
 def approved_maps(session: Session) -> list[MessageMap]:
     return list(session.scalars(select(MessageMap).where(MessageMap.status == MessageStatus.APPROVED)
                                 .order_by(MessageMap.id).limit(200)))
@@ -293,11 +311,16 @@ def search_query(term: str) -> Select[Any]:
 
 def incident_counts(session: Session, incident_id: int) -> tuple[int, int]:
     """How many enquiries an incident had, and how many were answered by their deadline (one query)."""
+    return counts_where(session, MediaEnquiry.incident_id == incident_id)
+
+
+def counts_where(session: Session, condition: ColumnElement[bool]) -> tuple[int, int]:
+    """How many enquiries meet `condition`, and how many of them were answered by their deadline."""
     in_time = and_(MediaEnquiry.answered_at.is_not(None),
                    MediaEnquiry.answered_at <= MediaEnquiry.deadline_at)
     total, answered = session.execute(select(
         func.count(MediaEnquiry.id), func.coalesce(func.sum(case((in_time, 1), else_=0)), 0)
-    ).where(MediaEnquiry.incident_id == incident_id)).one()
+    ).where(condition)).one()
     return int(total), int(answered)
 
 

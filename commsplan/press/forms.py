@@ -26,8 +26,23 @@ class AnswerForm(AppForm):
     kind = text()
     statement_id = text()
     map_id = text()
+    draft_id = text()
     text = text()
     background = BooleanField(default=False)
+
+
+class DraftAnswerForm(AppForm):
+    draft_id = text()
+    draft_text = text()
+
+
+class CorrectionForm(AppForm):
+    question = text()
+    deadline_at = text()
+
+
+class ReachForm(AppForm):
+    reach = text()
 
 
 class HandoverForm(AppForm):
@@ -60,6 +75,11 @@ class ResponseForm(AppForm):
 
 class RebuttalForm(AppForm):
     rebuttal = text()
+
+
+class GiveRebuttalForm(AppForm):
+    draft_id = text()
+    given_reach = text()
 
 
 class ClaimStatusForm(AppForm):

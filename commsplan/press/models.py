@@ -198,3 +198,34 @@ class ClaimResponse(Base):
     @property
     def audit_label(self) -> str:
         return self.choice.label
+
+
+class PressDraft(Base):
+    """Words drafted for a claim's rebuttal or an enquiry's written answer, then signed off by an
+    approver who did not write them, then given.
+
+    Each stage is written once: the words never change (new words are a new draft), and who approved,
+    holding which role, and when, are set once and kept."""
+
+    __tablename__ = "press_drafts"
+    __audit_type__: ClassVar[str] = "press_draft"
+    __audit_fields__: ClassVar[tuple[str, ...]] = (
+        "claim_id", "enquiry_id", "text", "approved_by_id", "approved_as", "approved_at", "given_at")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int | None] = mapped_column(ForeignKey("press_claims.id"), index=True)
+    enquiry_id: Mapped[int | None] = mapped_column(ForeignKey("media_enquiries.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    drafted_at: Mapped[datetime]
+    drafted_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    approved_at: Mapped[datetime | None]
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    approved_as: Mapped[str] = mapped_column(String(100), default="")  # the role they signed off in
+    given_at: Mapped[datetime | None]
+
+    drafted_by: Mapped[User] = relationship(foreign_keys=[drafted_by_id], lazy="joined")
+    approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id], lazy="joined")
+
+    @property
+    def audit_label(self) -> str:
+        return self.text[:80]

@@ -9,6 +9,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from commsplan.audit import service as audit
 from commsplan.auth.models import User
 from commsplan.db import current_session, unit_of_work
 from commsplan.errors import DomainError, ValidationError
@@ -18,9 +19,17 @@ from commsplan.incidents.models import Incident
 from commsplan.incidents.page import assignable_people
 from commsplan.notifications.jobs import current_settings
 from commsplan.numbers import record_id
-from commsplan.press import enquiries, exports
-from commsplan.press.forms import AnswerForm, DeclineForm, EnquiryForm, HandoverForm
-from commsplan.press.models import AnswerKind, EnquiryChannel
+from commsplan.plans.models import CommPlan
+from commsplan.press import answers, corrections, enquiries, exports
+from commsplan.press.forms import (
+    AnswerForm,
+    CorrectionForm,
+    DeclineForm,
+    DraftAnswerForm,
+    EnquiryForm,
+    HandoverForm,
+)
+from commsplan.press.models import AnswerKind, EnquiryChannel, MediaEnquiry
 from commsplan.reference.kinds import UNITS
 from commsplan.reference.service import active_items
 from commsplan.timeutil import utcnow
@@ -81,6 +90,7 @@ def enquiry_choices(incident_id: int | None) -> dict[str, Any]:
     session = current_session()
     return {"unit_options": [(unit.id, unit.name) for unit in active_items(session, UNITS)],
             "people_options": [(person.id, person.name) for person in assignable_people(session)],
+            "plan_options": enquiries.plan_options(session),
             "channels": list(EnquiryChannel), "incident": session.get(Incident, incident_id)
             if incident_id else None}
 
@@ -127,13 +137,19 @@ def render_enquiry(enquiry_id: int, errors: dict[str, list[str]] | None = None) 
     session = current_session()
     enquiry = enquiries.get_enquiry(session, enquiry_id)
     viewer = signed_in_user()
+    drafts = answers.history(session, enquiry)
+    pending = drafts[0] if drafts and drafts[0].given_at is None else None
     return render_template(
-        "press/show_enquiry.html", enquiry=enquiry, errors=errors or {}, form=ConfirmForm(),
+        "press/show_enquiry.html", drafts=drafts, pending=pending,
+        approval_refusal=answers.refusal(pending, viewer) if pending else None, enquiry=enquiry,
+        history=audit.history(session, MediaEnquiry.__audit_type__, [str(enquiry.id)], limit=30),
+        errors=errors or {}, form=ConfirmForm(),
         incident=session.get(Incident, enquiry.incident_id) if enquiry.incident_id else None,
+        plan=session.get(CommPlan, enquiry.plan_id) if enquiry.plan_id else None,
         statements=enquiries.released_statements(session, enquiry.incident_id),
         maps=enquiries.approved_maps(session), kinds=list(AnswerKind), now=utcnow(),
         answered_by=session.get(User, enquiry.answered_by_id) if enquiry.answered_by_id else None,
-        may_write=viewer.has_role(*enquiries.WRITERS), may_word=viewer.has_role(*enquiries.WORDSMITHS),
+        may_write=viewer.has_role(*enquiries.WRITERS),
         people=assignable_people(session) if enquiry.status in enquiries.OPEN else [],
         next_status=enquiries.NEXT_STATUS[enquiry.status])
 
@@ -173,9 +189,40 @@ def answer_enquiry(enquiry_id: int) -> Response | tuple[str, int]:
     form = AnswerForm()
     given = enquiries.AnswerInput(kind=form.kind.data, statement_id=posted_choice(form.statement_id.data),
                                   map_id=posted_choice(form.map_id.data), text=form.text.data,
-                                  background=bool(form.background.data))
+                                  background=bool(form.background.data),
+                                  draft_id=posted_choice(form.draft_id.data))
     return act(enquiry_id, form, lambda session, enquiry: enquiries.answer(
         session, enquiry, given, actor=signed_in_user(), now=utcnow()), "Answer recorded.")
+
+
+@bp.post("/enquiries/<int:enquiry_id>/correction")
+@role_required(*enquiries.WRITERS)
+def correct_enquiry(enquiry_id: int) -> Response | tuple[str, int]:
+    form = CorrectionForm()
+
+    def change(session: Any, enquiry: Any) -> None:
+        corrections.correct_enquiry(session, enquiry, form.question.data,
+                                    london_time("deadline_at", form.deadline_at.data), actor=signed_in_user(),
+                                    now=utcnow(), settings=current_settings())
+    return act(enquiry_id, form, change, "Enquiry corrected.")
+
+
+@bp.post("/enquiries/<int:enquiry_id>/drafts")
+@role_required(*enquiries.WRITERS)
+def draft_answer(enquiry_id: int) -> Response | tuple[str, int]:
+    form = DraftAnswerForm()
+    return act(enquiry_id, form, lambda session, enquiry: answers.draft(
+        session, enquiry, form.draft_text.data, actor=signed_in_user(), now=utcnow()),
+        "Answer drafted: it waits for an approver.")
+
+
+@bp.post("/enquiries/<int:enquiry_id>/drafts/approval")
+@role_required(*enquiries.WRITERS)
+def approve_answer(enquiry_id: int) -> Response | tuple[str, int]:
+    form = DraftAnswerForm()
+    return act(enquiry_id, form, lambda session, enquiry: answers.approve(
+        session, enquiry, posted_choice(form.draft_id.data), actor=signed_in_user(), now=utcnow()),
+        "Answer approved.")
 
 
 @bp.post("/enquiries/<int:enquiry_id>/handler")

@@ -67,7 +67,8 @@ def audience_row(name: str, **values: str) -> str:
 
 def channel_row(name: str, **values: str) -> str:
     row = {"name": name, "kind": "owned", "length_limit": "160", "limit_type": "hard",
-           "lead_time_days": "1", "reach": "5000", "reach_unit": "followers", "cost_band": "low",
+           "lead_time_days": "1", "lead_time_strict": "no", "reach": "5000", "reach_unit": "followers",
+           "cost_band": "low",
            "languages": "en", "accessibility_features": "", "urgent_capable": "yes",
            "operating_hours": "24/7", **values}
     out = io.StringIO()

@@ -1,7 +1,8 @@
 """Issue 19's journey on a phone (390 px): during the demo's live incident the duty officer logs a
 media enquiry, answers it with the released holding statement, records a false claim that names a
-private person, decides to rebut it, has a rebuttal naming that person refused, rebuts it, and sees
-both on the incident page; every page is accessible and none scrolls sideways."""
+private person, decides to rebut it, has a rebuttal naming that person refused, drafts one that an
+approver (a second person) signs off and gives, and sees both on the incident page and in its
+report; every page is accessible and none scrolls sideways."""
 
 from __future__ import annotations
 
@@ -87,14 +88,25 @@ def test_an_enquiry_and_a_claim_during_a_live_incident(live_app: Flask, live_ser
     page.get_by_label("Reasons").fill("Shared widely and people are gathering outside his home.")
     page.get_by_role("button", name="Record decision").click()
     banner(page, "Response decision recorded.")
-    page.get_by_label("The words given").fill("Rhys Morgan is not a suspect.")
-    page.get_by_role("button", name="Record rebuttal").click()
+    page.get_by_label("The words to give").fill("Rhys Morgan is not a suspect.")
+    page.get_by_role("button", name="Draft rebuttal").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("the rebuttal names “Rhys Morgan”")
     check(page)
-    page.get_by_label("The words given").fill("A man named online has no connection to this investigation. "
+    page.get_by_label("The words to give").fill("A man named online has no connection to this investigation. "
                                                "Please do not share names.")
-    page.get_by_role("button", name="Record rebuttal").click()
-    banner(page, "Rebuttal recorded.")
+    page.get_by_role("button", name="Draft rebuttal").click()
+    banner(page, "Rebuttal drafted: it waits for an approver.")
+    claim_url = page.url
+    expect(page.get_by_role("button", name="Approve rebuttal")).to_have_count(0)  # not their own words
+
+    page.context.clear_cookies()
+    sign_in_page(page, live_server, "approver@commsplan.test", demo_password())
+    page.goto(claim_url)
+    page.get_by_role("button", name="Approve rebuttal").click()
+    banner(page, "Rebuttal approved.")
+    expect(page.locator("#rebuttal-draft")).to_contain_text("Approved by Helen Marsh as approver")
+    page.get_by_role("button", name="Give the approved rebuttal").click()
+    banner(page, "Rebuttal given.")
 
     page.goto(f"{live_server}/incidents/{incident.id}")
     expect(page.locator("#press-figures")).to_contain_text("2, 0 still circulating")
@@ -102,4 +114,12 @@ def test_an_enquiry_and_a_claim_during_a_live_incident(live_app: Flask, live_ser
     check(page)
     page.get_by_role("link", name="See them (claims)").click()
     expect(page.locator("main")).to_contain_text("An Instagram story names a neighbour")
+    check(page)
+
+    page.goto(f"{live_server}/incidents/{incident.id}/report")
+    report = page.locator("main")
+    expect(report).to_contain_text("3 of 4")  # media enquiries answered in time
+    expect(report).to_contain_text("2, 0 still circulating")
+    expect(report).to_contain_text("Media enquiry from Brixton Buzz")
+    expect(report).to_contain_text("Rebuttal approved by Helen Marsh.")
     check(page)

@@ -36,9 +36,10 @@ PAGE_VIEWS = {
                                "/plans/{plan}/timeline", "/plans/{plan}/calendar", "/plans/integrated",
                                "/plans/{plan}/objectives/{objective}/actuals", "/confidence/results/new",
                                "/confidence/campaign-effect?measure=1&campaign={borough}&start=1"
-                               "&start=7&start=2025"],
+                               "&start=7&start=2025", "/sensitivity/", "/sensitivity/new", "/plans/feeds"],
     "approver@commsplan.test": ["/"],
     "duty@commsplan.test": ["/incidents/", "/incidents/{incident}", "/incidents/{incident}/report",
+                            "/incidents/{incident}/campaigns",
                             "/incidents/figures", "/playbooks/fatal-stabbing-young-person",
                             "/press/enquiries", "/press/enquiries/{enquiry}", "/press/claims",
                             "/press/claims/{claim}", "/press/claims/new"],

@@ -31,7 +31,7 @@ URL_VALUES = {"slug": "business-units", "item_id": 1, "user_id": 1, "token_id": 
               "playbook_id": "fatal-stabbing-young-person", "incident_id": 1, "task_id": 1,
               "version": 1, "statement_id": 1, "profile_id": 1, "entry_id": 1,
               "unit_id": 1, "plan_id": 1, "part": "activities", "part_id": 1, "feed_id": 1, "token": "x" * 43,
-              "holiday_id": 1, "enquiry_id": 1, "claim_id": 1}
+              "holiday_id": 1, "enquiry_id": 1, "claim_id": 1, "window_id": 1}
 CHECKED_METHODS = {"GET", "POST", "PUT", "PATCH", "DELETE"}
 
 

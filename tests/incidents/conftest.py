@@ -22,6 +22,14 @@ from commsplan.reference.models import BusinessUnit
 from commsplan.reference.seed import QUALIFIERS_SEED, VIOLENCE_ELEMENTS
 from commsplan.timeutil import to_london
 from tests.factories import make_unit, make_user
+from tests.plans.conftest import (  # noqa: F401 (plans and windows fixtures, for incidents that pause them)
+    catalogue,
+    delivery,
+    make_plan,
+    people,
+    reference,
+    rules,
+)
 
 FIXTURE = Path(__file__).parents[1] / "playbooks" / "fixtures" / "valid" / "street-robbery-test.md"
 

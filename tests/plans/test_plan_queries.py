@@ -1,6 +1,6 @@
 """The plan pages send a fixed number of SQL queries, and list a bounded number of rows, whatever the
-size: the integrated plan for 2 and for 33 units × 600 activities, one plan with 5 and with 300
-activities, the list with 3 and 60 plans.
+size: the integrated plan for 2 and for 33 units × 600 activities (with 3 and 30 sensitivity windows),
+one plan with 5 and with 300 activities (3 and 30 windows), the list with 3 and 60 plans.
 
 Bulk rows go in with Core inserts (no services, no audit), as tests/messages/helpers.py does."""
 
@@ -27,6 +27,14 @@ from commsplan.plans.models import Activity, ActivityStatus, CommPlan, PlanStatu
 from commsplan.plans.rules import PlanRules
 from commsplan.reference.models import BusinessUnit, Qualifier, UnitKind
 from commsplan.risk.models import RiskProfile, RiskProfileEntry
+from commsplan.sensitivity.models import (
+    SensitivityWindow,
+    Severity,
+    WindowKind,
+    window_audiences,
+    window_elements,
+    window_units,
+)
 from commsplan.timeutil import london_moment
 from tests.conftest import count_queries
 from tests.messages.helpers import insert_maps
@@ -102,6 +110,29 @@ def add_unit_year(unit: BusinessUnit, library: dict[str, list[Any]], now: dateti
     return plan.id
 
 
+def add_windows(count: int, unit_ids: Sequence[int], library: dict[str, list[Any]], now: datetime) -> None:
+    """`count` more sensitivity windows across the year, the first in October (the month the calendars
+    are read at): some for every unit, some naming a unit, an element and an audience, half "avoid"."""
+    session = db.session
+    first = (session.scalar(select(func.max(SensitivityWindow.id))) or 0) + 1
+    start = london_moment(date(YEAR, 4, 1), "00:00")
+    rows, units, elements, audiences = [], [], [], []
+    for n in range(count):
+        window_id, opens = first + n, start + timedelta(days=(183 + 11 * n) % 350)  # from October
+        rows.append({"id": window_id, "title": f"Window {window_id}", "kind": WindowKind.VIGIL,
+                     "severity": (Severity.AVOID, Severity.TAKE_CARE)[n % 2], "starts_at": opens,
+                     "ends_at": opens + timedelta(days=1 + n % 20), "note": "", "created_at": now,
+                     "updated_at": now})
+        if n % 3:
+            units.append({"window_id": window_id, "unit_id": unit_ids[n % len(unit_ids)]})
+            elements.append({"window_id": window_id, "element_id": library["elements"][n % 7]})
+            audiences.append({"window_id": window_id, "audience_id": library["audiences"][n % 3]})
+    session.execute(insert(SensitivityWindow), rows)
+    for table, links in ((window_units, units), (window_elements, elements), (window_audiences, audiences)):
+        if links:
+            session.execute(insert(table), links)
+
+
 def plan_units(reference: Reference) -> list[BusinessUnit]:
     """The corporate unit, then the 32 borough commands."""
     kinds = (UnitKind.CORPORATE, UnitKind.BOROUGH_COMMAND)
@@ -127,6 +158,7 @@ def test_the_integrated_plan_queries_with_2_and_33_units(
     units = plan_units(reference)
     assert len(units) == 33
     plan_ids = [add_unit_year(unit, library, now, activities=5) for unit in units[:2]]
+    add_windows(3, [unit.id for unit in units], library, now)
     session.commit()
     urls = [f"/plans/integrated?year={YEAR}", f"/plans/integrated/calendar?year={YEAR}&month=2026-10",
             f"/plans/integrated/plan.md?year={YEAR}&per_week=1"]
@@ -136,6 +168,7 @@ def test_the_integrated_plan_queries_with_2_and_33_units(
         add_activities(plan_id, 595, library, now)
     for unit in units[2:]:
         add_unit_year(unit, library, now, activities=600)
+    add_windows(27, [unit.id for unit in units], library, now)
     session.commit()
     assert session.scalar(select(func.count()).select_from(Activity)) == 33 * 600
     assert queries(client, urls) == few
@@ -154,11 +187,13 @@ def test_a_plan_page_and_its_calendar_queries_with_5_and_300_activities(
     if state == "approved":
         approved(session, plan, people.approver, now=now, delivery=delivery, rules=rules)
     add_activities(plan.id, 4, library, now)
+    add_windows(3, [plan.unit_id], library, now)
     session.commit()
     urls = [f"/plans/{plan.id}", f"/plans/{plan.id}/calendar?month=2026-10", f"/plans/{plan.id}/timeline",
             f"/plans/{plan.id}/print", f"/plans/{plan.id}/activities.csv"]
     few = queries(client, urls)
     add_activities(plan.id, 295, library, now)
+    add_windows(27, [plan.unit_id], library, now)
     session.commit()
     assert queries(client, urls) == few
     assert max(few) <= 30

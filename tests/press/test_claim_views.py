@@ -17,7 +17,7 @@ from werkzeug.test import encode_multipart
 from commsplan.auth.models import Role, User
 from commsplan.incidents.models import Incident
 from commsplan.press import claims
-from commsplan.press.models import Claim
+from commsplan.press.models import Claim, PressDraft
 from commsplan.reference.models import BusinessUnit
 from commsplan.timeutil import to_london, utcnow
 from tests.conftest import count_queries
@@ -102,7 +102,18 @@ def test_deciding_and_rebutting_through_the_pages(
     assert refused.status_code == 422 and "names “Kai Brown”" in refused.text
     assert client.post(f"{path}/rebuttal", data={"rebuttal": "The man named online is not involved."}
                        ).status_code == 302
-    assert "Rebuttal" in client.get(path).text
+    page = client.get(path).text
+    assert "Waiting for an approver" in page and "Approve rebuttal" not in page
+    draft_id = session.scalar(select(PressDraft.id))
+    assert client.post(f"{path}/rebuttal/approval", data={"draft_id": draft_id}).status_code == 403
+    signed_in(Role.APPROVER)
+    assert client.post(f"{path}/rebuttal/approval", data={"draft_id": draft_id}).status_code == 302
+    refused = client.post(f"{path}/rebuttal/given", data={"draft_id": draft_id, "given_reach": "lots"})
+    assert refused.status_code == 422 and 'href="#given_reach"' in refused.text
+    assert client.post(f"{path}/rebuttal/given", data={"draft_id": draft_id, "given_reach": "900"}
+                       ).status_code == 302
+    page = client.get(path).text
+    assert "approved by" in page and "The man named online is not involved." in page
 
 
 def test_the_csv_holds_every_claim_but_never_the_private_names(

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from commsplan.audit.models import AuditEntry
 from commsplan.auth.models import Role, User
@@ -15,8 +15,8 @@ from commsplan.errors import Conflict, PermissionDenied, ValidationError
 from commsplan.incidents.models import Incident, TimelineEvent
 from commsplan.notifications.jobs import run_dispatch
 from commsplan.notifications.models import InboxItem, Reminder, ReminderStatus
-from commsplan.press import enquiries
-from commsplan.press.models import AnswerKind, EnquiryStatus, MediaEnquiry
+from commsplan.press import answers, enquiries
+from commsplan.press.models import AnswerKind, EnquiryStatus, MediaEnquiry, PressDraft
 from commsplan.reference.models import BusinessUnit
 from tests.factories import make_user
 from tests.incidents.conftest import statement_of
@@ -141,21 +141,38 @@ def test_an_unreleased_statement_or_unapproved_map_is_refused(
     assert enquiry.status is EnquiryStatus.NEW
 
 
-def test_written_words_go_through_the_incident_guardrails(
-        launch: Launch, session: Any, now: datetime, unit: BusinessUnit, press: User, duty: User) -> None:
+def test_written_words_are_drafted_approved_by_another_and_given(
+        launch: Launch, session: Any, now: datetime, unit: BusinessUnit, press: User, duty: User,
+        approver: User) -> None:
     incident = launch(next_update_time="4pm", victim_name="Tom Smith")
     enquiry = log(session, unit, press, now, incident_id=incident.id)
-    with pytest.raises(PermissionDenied):  # a press officer gives only words already approved
-        enquiries.answer(session, enquiry, enquiries.AnswerInput(kind="written", text="A boy was hurt."),
-                         actor=press, now=now)
-    for words, rule in (("The attack looks gang-related.", "gang-related"), ("Tom Smith was hurt.", "child")):
+    for words, rule in (("The attack looks gang-related.", "gang-related"), ("Tom Smith was hurt.", "child"),
+                        ("  ", "Write the answer")):
         with pytest.raises(ValidationError) as refused:
-            enquiries.answer(session, enquiry, enquiries.AnswerInput(kind="written", text=words),
-                             actor=duty, now=now)
-        assert rule in refused.value.field_errors["text"][0] and enquiry.status is EnquiryStatus.NEW
-    enquiries.answer(session, enquiry, enquiries.AnswerInput(kind="written", text="A boy was hurt."),
-                     actor=duty, now=now)
-    assert enquiry.answer_kind is AnswerKind.WRITTEN
+            answers.draft(session, enquiry, words, actor=press, now=now)
+        assert rule in refused.value.field_errors["draft_text"][0]
+    assert session.scalar(select(func.count(PressDraft.id))) == 0
+    drafted = answers.draft(session, enquiry, "A boy was hurt.", actor=press, now=now)
+    with pytest.raises(Conflict):  # not before it is approved
+        enquiries.answer(session, enquiry, enquiries.AnswerInput(kind="written", draft_id=drafted.id),
+                         actor=press, now=now)
+    with pytest.raises(PermissionDenied, match="You drafted this answer"):
+        answers.approve(session, enquiry, drafted.id, actor=press, now=now)
+    with pytest.raises(PermissionDenied, match="do not allow you to approve"):
+        answers.approve(session, enquiry, drafted.id, actor=duty, now=now)
+    later = now + timedelta(minutes=5)
+    answers.approve(session, enquiry, drafted.id, actor=approver, now=later)
+    assert (drafted.approved_by_id, drafted.approved_as, drafted.approved_at) == (
+        approver.id, "approver", later)
+    with pytest.raises(Conflict):  # only the newest words, so none approved unseen
+        enquiries.answer(session, enquiry, enquiries.AnswerInput(kind="written", draft_id=drafted.id + 1),
+                         actor=press, now=later)
+    enquiries.answer(session, enquiry, enquiries.AnswerInput(kind="written", draft_id=drafted.id),
+                     actor=press, now=later)
+    assert enquiry.answer_kind is AnswerKind.WRITTEN and enquiry.answer_text == "A boy was hurt."
+    assert drafted.given_at == later and enquiry.status is EnquiryStatus.ANSWERED
+    with pytest.raises(Conflict):  # answered: nothing more to draft
+        answers.draft(session, enquiry, "More words.", actor=press, now=later)
 
 
 def test_the_handler_is_reminded_before_the_deadline_and_not_after_an_answer(

@@ -13,8 +13,9 @@ from sqlalchemy import func, select
 
 from commsplan.auth.models import Role, User
 from commsplan.incidents.models import Incident
+from commsplan.plans import service as plan_service
 from commsplan.press import enquiries
-from commsplan.press.models import EnquiryStatus, MediaEnquiry
+from commsplan.press.models import EnquiryStatus, MediaEnquiry, PressDraft
 from commsplan.reference.models import BusinessUnit
 from commsplan.timeutil import to_london, utcnow
 from tests.conftest import count_queries
@@ -169,3 +170,46 @@ def test_the_desk_and_the_incident_page_take_the_same_queries_for_3_or_30_enquir
         session.commit()
         counts.append([measure(client, path) for path in paths])
     assert counts[0] == counts[1]
+
+
+def test_the_plan_is_chosen_from_a_list_and_an_unknown_one_is_refused(
+        client: FlaskClient, signed_in: Callable[..., User], unit: BusinessUnit, session: Any,
+        now: datetime) -> None:
+    officer = signed_in(Role.COMMS_OFFICER)
+    plan = plan_service.create_plan(session, details=plan_service.PlanDetails(
+        unit_id=unit.id, year=now.year, title="Knife crime in the summer holidays", owner_id=officer.id),
+        sections=plan_service.Sections(), actor=officer, now=now, delivery=SETTINGS)
+    session.commit()
+    form = client.get("/press/enquiries/new").text
+    assert f'<option value="{plan.id}">Knife crime in the summer holidays' in form
+    for wrong in ("424242", "plan", "-1"):
+        refused = client.post("/press/enquiries/new", data=posted(unit, officer, plan_id=wrong))
+        assert refused.status_code == 422 and 'href="#plan_id"' in refused.text
+        assert "Choose a communication plan from the list" in refused.text
+    assert session.scalar(select(func.count(MediaEnquiry.id))) == 0
+    logged = client.post("/press/enquiries/new", data=posted(unit, officer, plan_id=str(plan.id)))
+    assert logged.status_code == 302
+    assert "Knife crime in the summer holidays" in client.get(logged.location).text
+
+
+def test_written_words_through_approval_on_the_page(client: FlaskClient, signed_in: Callable[..., User],
+                                                    session: Any, now: datetime, unit: BusinessUnit,
+                                                    press: User) -> None:
+    enquiry = add(session, unit, press, now, 1)
+    session.commit()
+    path = f"/press/enquiries/{enquiry.id}"
+    signed_in(Role.COMMS_OFFICER)
+    assert "kind-written" not in client.get(path).text  # nothing approved to give yet
+    empty = client.post(f"{path}/drafts", data={"draft_text": " "})
+    assert empty.status_code == 422 and 'href="#draft_text"' in empty.text
+    assert client.post(f"{path}/drafts", data={"draft_text": "We are looking into it."}).status_code == 302
+    page = client.get(path).text
+    assert "Waiting for an approver" in page and "Approve answer" not in page
+    draft_id = session.scalar(select(PressDraft.id))
+    assert client.post(f"{path}/drafts/approval", data={"draft_id": draft_id}).status_code == 403
+    signed_in(Role.APPROVER)
+    assert client.post(f"{path}/drafts/approval", data={"draft_id": draft_id}).status_code == 302
+    assert "kind-written" in client.get(path).text
+    answered = client.post(f"{path}/answer", data={"kind": "written", "draft_id": draft_id})
+    assert answered.status_code == 302
+    assert "We are looking into it." in client.get(path).text
