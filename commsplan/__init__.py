@@ -53,15 +53,20 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 def register_listeners() -> None:
     """Where one domain reacts to another's events; registered here so no import has side effects."""
     from commsplan.incidents.decision_chain import listen_for_commits
+    from commsplan.incidents.lesson_views import incident_panel as lessons_panel
+    from commsplan.incidents.lesson_views import playbook_section
     from commsplan.incidents.page import add_panel
     from commsplan.incidents.report import add_figures
     from commsplan.incidents.service import record_snooze
     from commsplan.notifications.inbox import on_snooze
+    from commsplan.playbooks.views import add_section
     from commsplan.press.panel import incident_panel, report_figures
 
     on_snooze(record_snooze)
     add_panel(incident_panel)
     add_figures(report_figures)
+    add_panel(lessons_panel)
+    add_section(playbook_section)
     listen_for_commits()
 
 
@@ -82,6 +87,7 @@ def register_blueprints(app: Flask) -> None:
     from commsplan.health import bp as health_bp
     from commsplan.home import bp as home_bp
     from commsplan.incidents import assessment_views as _assessment_routes  # noqa: F401 (adds routes)
+    from commsplan.incidents import lesson_views as _lesson_routes  # noqa: F401 (adds routes)
     from commsplan.incidents.views import bp as incidents_bp
     from commsplan.messages import exchange_views as _exchange_routes  # noqa: F401 (adds routes)
     from commsplan.messages.views import bp as messages_bp
