@@ -83,6 +83,7 @@ def register_blueprints(app: Flask) -> None:
     from commsplan.audiences.views import bp as audiences_bp
     from commsplan.auth.audit_views import bp as audit_bp
     from commsplan.auth.views import bp as auth_bp
+    from commsplan.confidence import evaluation_views as _evaluation_routes  # noqa: F401 (adds routes)
     from commsplan.confidence.views import bp as confidence_bp
     from commsplan.health import bp as health_bp
     from commsplan.home import bp as home_bp
