@@ -8,11 +8,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from commsplan.auth.models import Role
 from commsplan.confidence import evaluation, results
 from commsplan.plans import activities, actuals, service
 from commsplan.plans.models import ActivityStatus, CommPlan
 from commsplan.plans.rules import PlanRules
-from tests.conftest import count_queries
+from tests.conftest import TokenFactory, count_queries
 from tests.plans.conftest import Catalogue, Login, People, PlanMaker, Reference, activity_values
 
 
@@ -92,3 +93,18 @@ def test_the_report_pages_answer_everyone_with_the_same_queries_at_ten_times_the
     assert "Evaluation report" in page and "Impact" in page and "Activities planned" in page
     assert client.get(urls[2]).data.startswith(b"\xef\xbb\xbf")
     assert client.get("/confidence/plans/99999/evaluation").status_code == 404
+
+
+def test_the_api_gives_the_report_figures_to_any_token(
+        session: Session, make_plan: PlanMaker, people: People, catalogue: Catalogue, reference: Reference,
+        now: datetime, delivery: Any, rules: PlanRules, client: Any, token_for: TokenFactory) -> None:
+    plan = make_plan()
+    add_activities(session, plan, people, catalogue, reference, now, delivery, rules, 2)
+    add_waves(session, plan, people, now, 2)
+    session.commit()
+    _, headers = token_for(Role.VIEWER)
+    body = client.get(f"/api/v1/plans/{plan.id}/evaluation", headers=headers).get_json()
+    assert body["delivery"]["planned"] == 2 and body["delivery"]["cost_pounds"] == 100
+    assert body["levels"]["outcomes"][0]["kind"] == "Objective"
+    assert [wave["unit"]["value"] for wave in body["impact"]["waves"]] == [50, 51]
+    assert client.get("/api/v1/plans/99999/evaluation", headers=headers).status_code == 404
