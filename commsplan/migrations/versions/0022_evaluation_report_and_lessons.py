@@ -1,6 +1,6 @@
 """Lessons from incident debriefs, raised against a playbook version and chased until addressed
 
-Revision ID: 0022_evaluation_report_and_lessons
+Revision ID: 0022_evaluation_lessons
 Revises: 0019_press_desk
 Create Date: 2026-12-06 03:58:00
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0022_evaluation_report_and_lessons'
+revision = '0022_evaluation_lessons'  # alembic_version holds 32 characters at most
 down_revision = '0019_press_desk'
 branch_labels = None
 depends_on = None
