@@ -42,7 +42,7 @@ def playbook_section(playbook: Playbook, viewer: User, errors: dict[str, list[st
     markable = [lesson.id for lesson in found.lessons if playbook.version > lesson.raised_against_version
                 and (lesson.owner_id == viewer.id or viewer.has_role(Role.ADMIN))]
     return Section("incidents/_playbook_lessons.html", {
-        "anchor": "lessons", "heading": "Open lessons", "found": found, "markable": markable,
+        "anchor": "open-lessons", "heading": "Open lessons", "found": found, "markable": markable,
         "errors": errors, "today": to_london(utcnow()).date(),
         "note": request.form.get("note", "") if request.method == "POST" else "",
         "ticked": request.form.getlist("lessons") if request.method == "POST" else [],
@@ -78,4 +78,4 @@ def mark_addressed(playbook_id: str) -> Response | tuple[str, int]:
         return render_playbook(playbook_id, error.field_errors or {}), 422
     flash(f"Marked {len(marked)} lesson{'s' if len(marked) != 1 else ''} as addressed by version "
           f"{playbook.version}.", "success")
-    return redirect(url_for("playbooks.show_playbook", playbook_id=playbook.id) + "#lessons")
+    return redirect(url_for("playbooks.show_playbook", playbook_id=playbook.id) + "#open-lessons")

@@ -88,7 +88,7 @@ def chase(session: Session, lesson: PlaybookLesson, incident: Incident, *, now: 
         recipient=reminders.Recipient.person(lesson.owner),
         subject=reminders.Subject(type="playbook", id=lesson.playbook_id[:40],
                                   title=f"Lesson from {incident.reference} for {lesson.playbook_id}"[:200],
-                                  link=f"/playbooks/{lesson.playbook_id}#lessons"),
+                                  link=f"/playbooks/{lesson.playbook_id}#open-lessons"),
         due_at=london_moment(lesson.due_on + timedelta(days=1), CHASE_AT), now=now, settings=settings,
         actor=actor, body=f"Due {lesson.due_on:%-d %B %Y}: {lesson.proposed_change}"[:1000])
 
