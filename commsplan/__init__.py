@@ -54,11 +54,14 @@ def register_listeners() -> None:
     """Where one domain reacts to another's events; registered here so no import has side effects."""
     from commsplan.incidents.decision_chain import listen_for_commits
     from commsplan.incidents.figures import add_totals
+    from commsplan.incidents.lesson_views import incident_panel as lessons_panel
+    from commsplan.incidents.lesson_views import playbook_section
     from commsplan.incidents.page import add_panel
     from commsplan.incidents.report import add_figures
     from commsplan.incidents.service import record_snooze
     from commsplan.messages.coverage import add_element_notes
     from commsplan.notifications.inbox import on_snooze
+    from commsplan.playbooks.views import add_section
     from commsplan.press.panel import incident_panel, report_figures, totals, unanswered_claims
 
     on_snooze(record_snooze)
@@ -66,6 +69,8 @@ def register_listeners() -> None:
     add_figures(report_figures)
     add_totals(totals)
     add_element_notes(unanswered_claims)
+    add_panel(lessons_panel)
+    add_section(playbook_section)
     listen_for_commits()
 
 
@@ -82,11 +87,13 @@ def register_blueprints(app: Flask) -> None:
     from commsplan.audiences.views import bp as audiences_bp
     from commsplan.auth.audit_views import bp as audit_bp
     from commsplan.auth.views import bp as auth_bp
+    from commsplan.confidence import evaluation_views as _evaluation_routes  # noqa: F401 (adds routes)
     from commsplan.confidence.views import bp as confidence_bp
     from commsplan.health import bp as health_bp
     from commsplan.home import bp as home_bp
     from commsplan.incidents import assessment_views as _assessment_routes  # noqa: F401 (adds routes)
     from commsplan.incidents import campaign_views as _campaign_routes  # noqa: F401 (adds routes)
+    from commsplan.incidents import lesson_views as _lesson_routes  # noqa: F401 (adds routes)
     from commsplan.incidents.views import bp as incidents_bp
     from commsplan.messages import exchange_views as _exchange_routes  # noqa: F401 (adds routes)
     from commsplan.messages.views import bp as messages_bp

@@ -3,6 +3,7 @@ its margin of error), and a wave's league table. Anyone with a token may read th
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date
 from typing import Any
 
@@ -11,10 +12,11 @@ from sqlalchemy import select
 
 from commsplan.api.jsonforms import page_json, paginate
 from commsplan.api.views import bp
-from commsplan.confidence import pictures, results
+from commsplan.confidence import evaluation, pictures, results
 from commsplan.confidence.models import ConfidenceMeasure, ConfidenceResult
 from commsplan.db import current_session
 from commsplan.errors import ValidationError
+from commsplan.plans import service as plans
 from commsplan.web import id_arg
 
 
@@ -71,3 +73,33 @@ def confidence_league(item_id: int) -> Response:
         "units": [{**result_json(row.result), "gap": row.gap,
                    "gap_margin": None if row.margin is None else round(row.margin, 2),
                    "within_margin": row.within_margin} for row in found.rows]})
+
+
+@bp.get("/plans/<int:item_id>/evaluation")
+def plan_evaluation(item_id: int) -> Response:
+    """A plan's evaluation figures, as on its report (incidents are not counted here)."""
+    session = current_session()
+    report = evaluation.build(session, plans.get_plan(session, item_id), show_incidents=False)
+    return jsonify(evaluation_json(report))
+
+
+def evaluation_json(report: evaluation.Report) -> dict[str, Any]:
+    impact = report.impact
+    return {
+        "plan_id": report.plan.id, "delivery": asdict(report.delivery),
+        "levels": {level.value: [line_json(line) for line in lines]
+                   for level, lines in report.levels.items()},
+        "impact": None if impact is None else {
+            "measure": measure_json(impact.measure), "unit_id": impact.unit.id,
+            "waves": [{"period": wave.period.isoformat(), "activities": wave.activities,
+                       "unit": result_json(wave.unit) if wave.unit else None,
+                       "force": result_json(wave.force) if wave.force else None} for wave in impact.waves]},
+    }
+
+
+def line_json(line: evaluation.Line) -> dict[str, Any]:
+    latest = line.standing.latest
+    return {"kind": line.kind, "name": line.name, "unit_of_measure": line.unit_of_measure,
+            "baseline": line.baseline, "target": line.target, "latest": latest.value if latest else None,
+            "measured_on": latest.measured_on.isoformat() if latest else None,
+            "rag": line.rag.value if line.rag else None}

@@ -55,6 +55,26 @@ ACTUALS = output_object({
                 "description": "Latest 50, newest first"}})
 
 
+NULL_NUMBER, NULL_TEXT = {"type": ["number", "null"]}, {"type": ["string", "null"]}
+EVALUATION_LINE = output_object({
+    "kind": TEXT, "name": TEXT, "unit_of_measure": TEXT, "baseline": NULL_NUMBER, "target": NULL_NUMBER,
+    "latest": NULL_NUMBER, "measured_on": {"type": ["string", "null"], "format": "date"},
+    "rag": {"type": ["string", "null"], "enum": ["red", "amber", "green", None]}})
+EVALUATION = output_object({
+    "plan_id": INTEGER,
+    "delivery": output_object({name: INTEGER for name in (
+        "planned", "done", "under_way", "not_started", "cancelled", "costed", "cost_pounds")}),
+    "levels": {"type": "object", "description": "inputs, outputs, outtakes, outcomes, impact",
+               "additionalProperties": {"type": "array", "items": EVALUATION_LINE}},
+    "impact": {"oneOf": [{"type": "null"}, output_object({
+        "measure": schema_ref("ConfidenceMeasure"), "unit_id": INTEGER,
+        "waves": {"type": "array", "items": output_object({
+            "period": DAY, "activities": INTEGER,
+            "unit": {"oneOf": [schema_ref("ConfidenceResult"), {"type": "null"}]},
+            "force": {"oneOf": [schema_ref("ConfidenceResult"), {"type": "null"}]}})}})]},
+})
+
+
 def confidence_schemas() -> dict[str, Any]:
     return {
         "PlanActual": ACTUAL, "PlanActuals": ACTUALS,
@@ -64,6 +84,7 @@ def confidence_schemas() -> dict[str, Any]:
         "ConfidenceResult": output_object(RESULT_FIELDS),
         "ConfidenceResultPage": page_schema(schema_ref("ConfidenceResult")),
         "ConfidenceLeagueRow": LEAGUE_ROW,
+        "PlanEvaluation": EVALUATION,
         "ConfidenceLeague": output_object({
             "measure": schema_ref("ConfidenceMeasure"),
             "period": {"type": ["string", "null"], "format": "date"},
@@ -83,6 +104,10 @@ def actual_paths() -> dict[str, Any]:
 def confidence_paths() -> dict[str, Any]:
     return {
         **actual_paths(),
+        "/plans/{id}/evaluation": _get(
+            "A plan's evaluation figures: delivery and cost, each level's measures with their latest actual "
+            "and status, and the unit's headline confidence waves", "PlanEvaluation",
+            [{"name": "id", "in": "path", "required": True, "schema": ID}]),
         "/confidence/measures": _get("Every confidence measure, the headline first",
                                      "ConfidenceMeasureList", []),
         "/confidence/results": _get(

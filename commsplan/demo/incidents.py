@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from commsplan.auth.models import User
 from commsplan.demo.files import duration, read_yaml
-from commsplan.incidents import assessments, closing, decisions, service
+from commsplan.incidents import assessments, closing, decisions, lessons, service
 from commsplan.incidents import statements as statement_service
 from commsplan.incidents.models import Incident, IncidentStatement, IncidentTask, TaskStatus
 from commsplan.notifications.settings import DeliverySettings
@@ -154,10 +154,18 @@ class Story:
         closing.close(self.session, self.incident, closing.DebriefInput(**step["close"]),
                       actor=self.people.approver, now=at)
 
+    def lesson(self, step: dict[str, Any], at: datetime) -> None:
+        written = step["lesson"]
+        due_on = to_london(at + duration(written["due_in"])).date()
+        answers = lessons.LessonInput(proposed_change=written["change"],
+                                      owner_id=self.person(written["owner"]).id, due_on=due_on.isoformat())
+        lessons.raise_lesson(self.session, self.incident, answers, actor=self.people.approver, now=at,
+                             settings=self.settings)
+
     actions: dict[str, Callable[[Story, dict[str, Any], datetime], None]] = {
         "assign": assign, "done": done, "skip": skip, "note": note, "update": update, "clock": clock,
         "approve": approve, "release": release, "inputs": change_inputs, "decision": decide,
-        "assess": assess, "stand_down": stand_down, "close": close,
+        "assess": assess, "stand_down": stand_down, "close": close, "lesson": lesson,
     }
 
 

@@ -12,7 +12,7 @@ from wtforms import Form, SelectMultipleField, StringField
 
 from commsplan.errors import ValidationError
 from commsplan.forms import AppForm
-from commsplan.incidents import assessments, closing, decisions
+from commsplan.incidents import assessments, closing, decisions, lessons
 from commsplan.numbers import record_id
 from commsplan.playbooks.model import Playbook
 
@@ -168,3 +168,25 @@ class ApproveForm(AppForm):
     def override(self) -> decisions.DecisionInput | None:
         answers = DecisionAnswers(request.form, prefix="override_")
         return answers.decision_input() if answers["decision"].data.strip() else None
+
+
+class LessonForm(AppForm):
+    """A lesson from the debrief: what should change in the playbook, who owns it, and by when."""
+
+    proposed_change = text()
+    owner = text()
+    due_on = text()
+
+    def answers(self) -> lessons.LessonInput:
+        return lessons.LessonInput(proposed_change=self.proposed_change.data,
+                                   owner_id=posted_id(self.owner.data), due_on=self.due_on.data)
+
+
+class AddressedForm(AppForm):
+    """Which open lessons a new version of the playbook addressed, and how."""
+
+    lessons = many()
+    note = text()
+
+    def lesson_ids(self) -> list[int]:
+        return [number for number in (posted_id(value) for value in self.lessons.data) if number is not None]

@@ -6,7 +6,7 @@ incident keeps the version it was launched from even after the file changes.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, ClassVar
 
@@ -327,3 +327,37 @@ class Debrief(Base):
     to_improve: Mapped[str] = mapped_column(Text)
     playbook_changes: Mapped[str] = mapped_column(Text, default="")
     welfare_actions: Mapped[str] = mapped_column(Text, default="")
+
+
+class PlaybookLesson(Base):
+    """A lesson from a debrief, raised against the playbook version the incident ran: a change to make,
+    who makes it and by when. It stays open until a later version of the file is marked as addressing it."""
+
+    __tablename__ = "playbook_lessons"
+    __table_args__ = (Index("ix_playbook_lessons_open", "playbook_id", "addressed_at", "due_on"),)
+    __audit_type__: ClassVar[str] = "playbook_lesson"
+    __audit_fields__: ClassVar[tuple[str, ...]] = (
+        "playbook_id", "raised_against_version", "proposed_change", "owner_id", "due_on",
+        "addressed_in_version", "addressed_note")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    playbook_id: Mapped[str] = mapped_column(String(100))
+    raised_against_version: Mapped[int]
+    proposed_change: Mapped[str] = mapped_column(Text)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    owner: Mapped[User] = relationship(foreign_keys=[owner_id], lazy="joined")
+    due_on: Mapped[date]
+    raised_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    raised_at: Mapped[datetime]
+    addressed_in_version: Mapped[int | None]
+    addressed_note: Mapped[str] = mapped_column(Text, default="")
+    addressed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    addressed_at: Mapped[datetime | None]
+
+    @property
+    def audit_label(self) -> str:
+        return f"Lesson for {self.playbook_id}: {self.proposed_change[:80]}"
+
+    def is_overdue(self, today: date) -> bool:
+        return self.addressed_at is None and self.due_on < today

@@ -63,6 +63,8 @@ KINDS = {kind.code: kind for kind in (
     ReminderKind("press_enquiry_lapsed", "Media enquiry deadline passed", Urgency.URGENT,
                  ChannelChoice.BOTH, "An enquiry you handle passed its deadline unanswered",
                  subject_prefix="Deadline passed: "),
+    ReminderKind("playbook_lesson_overdue", "Playbook lesson overdue", Urgency.NORMAL, ChannelChoice.BOTH,
+                 "A lesson you own for a playbook is past its due date", subject_prefix="Overdue: "),
     ReminderKind("daily_digest", "Daily digest", Urgency.NORMAL, ChannelChoice.EMAIL,
                  "One email a day of what is due this week and what is overdue", user_choice=False),
 )}

@@ -8,9 +8,10 @@ from sqlalchemy.orm import Session
 
 from commsplan.auth.models import User
 from commsplan.demo.files import demo_password
-from commsplan.incidents import closing
+from commsplan.incidents import closing, lessons
 from commsplan.incidents.figures import figures as figures_of
 from commsplan.incidents.models import Incident, IncidentStatus
+from commsplan.timeutil import to_london, utcnow
 from tests.conftest import sign_in
 
 
@@ -33,3 +34,9 @@ def test_demo_load_adds_one_active_and_one_closed_incident(runner: FlaskCliRunne
             assert client.get(f"/incidents/{incident.id}{path}").status_code == 200
     assert client.get("/incidents/").status_code == 200
     assert "44 minutes" in client.get("/incidents/figures").text
+    closed_one = incidents[IncidentStatus.CLOSED]
+    raised = lessons.lessons_of(session, closed_one)
+    today = to_london(utcnow()).date()
+    assert [lesson.is_overdue(today) for lesson in raised] == [True, False]
+    page = client.get(f"/playbooks/{closed_one.playbook_id}").text
+    assert "2 open lessons" in page and "rebuttal line with the hospital trust" in page
