@@ -5,16 +5,20 @@ partner viewers never see incidents), exercises apart from them; the person's ow
 that are overdue or due within 30 minutes; what waits for their approval; the rest of their unread
 inbox. Every list is bounded and each is one query, however many incidents, tasks or notifications
 there are: counts and next tasks are worked out in SQL, never by walking every task in Python.
+
+The page is the most visited of all, so its statements are built once per process (`functools.cache`)
+with the person and the time as bound parameters: a request only binds values and runs them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any, Generic, TypeVar
 
 from flask import Blueprint, render_template
-from sqlalchemy import Select, String, and_, cast, func, or_, select
+from sqlalchemy import Executable, Select, String, and_, bindparam, cast, func, or_, select
 from sqlalchemy.orm import Session, lazyload
 
 from commsplan.audit import service as audit
@@ -51,6 +55,11 @@ UNREAD_SHOWN = 5
 DUE_SOON = timedelta(minutes=30)
 
 Line = TypeVar("Line")
+
+# Bound parameters of the cached statements; typed by the columns they are compared with.
+NOW: Any = bindparam("now")
+DUE_BY: Any = bindparam("due_by")
+USER_ID: Any = bindparam("user_id")
 
 
 @dataclass(frozen=True)
@@ -106,15 +115,19 @@ def _bounded(rows: list[Any], make: Any) -> Bounded[Any]:
 def incident_lines(session: Session, *, mode: IncidentMode, now: datetime, limit: int
                    ) -> Bounded[IncidentLine]:
     """Active incidents of one mode, most urgent first: most overdue tasks, then the soonest due."""
-    ranks = board.open_task_ranks(now, mode)
+    return _bounded(list(session.execute(_incident_lines_query(mode, limit), {"now": now})), IncidentLine)
+
+
+@cache
+def _incident_lines_query(mode: IncidentMode, limit: int) -> Select[Any]:
+    ranks = board.open_task_ranks(NOW, mode)
     columns = select(Incident.id, Incident.reference, Incident.title)
     query, first = board.most_urgent_first(columns, ranks, mode)
-    query = query.add_columns(func.coalesce(first.c.overdue, 0), first.c.title, first.c.due_at,
-                              func.count().over()).limit(limit)
-    return _bounded(list(session.execute(query)), IncidentLine)
+    return query.add_columns(func.coalesce(first.c.overdue, 0), first.c.title, first.c.due_at,
+                             func.count().over()).limit(limit)
 
 
-def _holds(user_id: int | None, role: Any) -> Any:
+def _holds(user_id: Any, role: Any) -> Any:
     """EXISTS: someone (or this person) holds `role` in the task's incident now."""
     query = select(RoleAssignment.id).where(RoleAssignment.incident_id == IncidentTask.incident_id,
                                             RoleAssignment.role == role, RoleAssignment.ended_at.is_(None))
@@ -127,41 +140,54 @@ def my_tasks(session: Session, user: User, *, now: datetime, limit: int) -> Boun
     """Open tasks of active live incidents that are the person's, overdue or due within 30 minutes,
     the most overdue first: those whose role they hold, and, in an incident where they are the duty
     officer, those whose role nobody holds (the duty officer answers for them)."""
-    theirs = or_(_holds(user.id, IncidentTask.owner_role),
-                 and_(_holds(user.id, "duty_officer"), ~_holds(None, IncidentTask.owner_role)))
-    query = (select(IncidentTask.id, IncidentTask.incident_id, Incident.reference, IncidentTask.title,
-                    IncidentTask.due_at, func.count().over())
-             .join(Incident, Incident.id == IncidentTask.incident_id)
-             .where(Incident.status == IncidentStatus.ACTIVE, Incident.mode == IncidentMode.LIVE,
-                    IncidentTask.status == TaskStatus.OPEN, IncidentTask.due_at.is_not(None),
-                    IncidentTask.due_at <= now + DUE_SOON, theirs)
-             .order_by(IncidentTask.due_at, IncidentTask.id)
-             .limit(limit))
-    return _bounded(list(session.execute(query)), TaskLine)
+    rows = session.execute(_my_tasks_query(limit), {"user_id": user.id, "due_by": now + DUE_SOON})
+    return _bounded(list(rows), TaskLine)
 
 
-def _unread(user: User, now: datetime) -> Select[Any]:
-    return inbox.visible_items(user.id, now).where(InboxItem.read_at.is_(None),
+@cache
+def _my_tasks_query(limit: int) -> Executable:
+    theirs = or_(_holds(USER_ID, IncidentTask.owner_role),
+                 and_(_holds(USER_ID, "duty_officer"), ~_holds(None, IncidentTask.owner_role)))
+    return (select(IncidentTask.id, IncidentTask.incident_id, Incident.reference, IncidentTask.title,
+                   IncidentTask.due_at, func.count().over())
+            .join(Incident, Incident.id == IncidentTask.incident_id)
+            .where(Incident.status == IncidentStatus.ACTIVE, Incident.mode == IncidentMode.LIVE,
+                   IncidentTask.status == TaskStatus.OPEN, IncidentTask.due_at.is_not(None),
+                   IncidentTask.due_at <= DUE_BY, theirs)
+            .order_by(IncidentTask.due_at, IncidentTask.id)
+            .limit(limit))
+
+
+def _unread() -> Select[InboxItem]:
+    return inbox.visible_items(USER_ID, NOW).where(InboxItem.read_at.is_(None),
                                                    InboxItem.resolved_at.is_(None))
 
 
 def waiting_approval(session: Session, user: User, *, now: datetime, limit: int) -> Bounded[InboxItem]:
     """Requests for the person's approval nobody has decided yet, newest first."""
-    query = (_unread(user, now).where(InboxItem.kind == APPROVAL_KIND)
-             .add_columns(func.count().over()).limit(limit))
-    return _bounded(list(session.execute(query)), lambda item: item)
+    rows = session.execute(_waiting_approval_query(limit), {"user_id": user.id, "now": now})
+    return _bounded(list(rows), lambda item: item)
+
+
+@cache
+def _waiting_approval_query(limit: int) -> Select[Any]:
+    return _unread().where(InboxItem.kind == APPROVAL_KIND).add_columns(func.count().over()).limit(limit)
 
 
 def other_unread(session: Session, user: User, *, now: datetime, limit: int) -> list[InboxItem]:
     """The rest of the unread inbox, newest first, without approval requests (listed above them) or
     reminders about exercises and incidents no longer active (practice, or over)."""
+    return list(session.scalars(_other_unread_query(limit), {"user_id": user.id, "now": now}))
+
+
+@cache
+def _other_unread_query(limit: int) -> Select[Any]:
     practice_or_over = select(cast(Incident.id, String)).where(
         or_(Incident.mode == IncidentMode.EXERCISE, Incident.status != IncidentStatus.ACTIVE))
     about_them = select(Reminder.id).where(Reminder.id == InboxItem.reminder_id,
                                            Reminder.subject_type == "incident",
                                            Reminder.subject_id.in_(practice_or_over)).exists()
-    query = _unread(user, now).where(InboxItem.kind != APPROVAL_KIND, ~about_them).limit(limit)
-    return list(session.scalars(query))
+    return _unread().where(InboxItem.kind != APPROVAL_KIND, ~about_them).limit(limit)
 
 
 def needs_you(session: Session, user: User, *, now: datetime) -> NeedsYou:
@@ -182,12 +208,18 @@ def needs_you(session: Session, user: User, *, now: datetime) -> NeedsYou:
 def index() -> str:
     user, session, now = signed_in_user(), current_session(), utcnow()
     shown = () if user.has_role(Role.ADMIN) else SHARED_AUDIT_TYPES
-    # Each entry keeps its actor's name: the page needs neither the person nor their roles.
-    query = (audit.entries_query(audit.AuditFilter(object_types=shown)).limit(RECENT_CHANGES)
-             .options(lazyload(AuditEntry.actor)))
     return render_template("home/index.html", user=user, roles=sorted_roles(user.roles),
-                           recent=session.scalars(query).all(), needs=needs_you(session, user, now=now),
+                           recent=session.scalars(_recent_query(shown)).all(),
+                           needs=needs_you(session, user, now=now),
                            now=now, due_soon_minutes=int(DUE_SOON.total_seconds() // 60))
+
+
+@cache
+def _recent_query(shown: tuple[str, ...]) -> Select[Any]:
+    """The latest changes to the given kinds of record (all kinds when empty). Each entry keeps its
+    actor's name: the page needs neither the person nor their roles."""
+    return (audit.entries_query(audit.AuditFilter(object_types=shown)).limit(RECENT_CHANGES)
+            .options(lazyload(AuditEntry.actor)))
 
 
 @bp.get("/admin")

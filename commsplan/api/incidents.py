@@ -8,10 +8,12 @@ from typing import Any
 
 from flask import Response, jsonify
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, lazyload
 
 from commsplan.api.auth import api_user
 from commsplan.api.jsonforms import Reader, choice_arg, iso, page_json, paginate, request_object
 from commsplan.api.views import bp
+from commsplan.auth.models import User
 from commsplan.auth.service import require_role
 from commsplan.db import current_session, unit_of_work
 from commsplan.errors import ValidationError
@@ -51,13 +53,14 @@ def input_errors(playbook: Playbook | None, inputs: Mapping[str, str]) -> dict[s
 
 # --- Writing JSON ------------------------------------------------------------------------------
 
-def summary_json(incident: Incident, open_tasks: list[IncidentTask], now: datetime) -> dict[str, Any]:
-    timed = [t.due_at for t in open_tasks if t.due_at is not None]
+def summary_json(incident: Incident, open_due: list[datetime | None], now: datetime) -> dict[str, Any]:
+    """The incident's headline, with `open_due` the due times of its open tasks (None while waiting)."""
+    timed = [due for due in open_due if due is not None]
     return {"id": incident.id, "reference": incident.reference, "title": incident.title,
             "playbook_id": incident.playbook_id, "playbook_version": incident.playbook_version,
             "mode": incident.mode.value, "status": incident.status.value, "severity": incident.severity,
             "launched_at": iso(incident.created_at), "launched_by": incident.launched_by.name,
-            "overdue_tasks": sum(t.is_overdue(now) for t in open_tasks),
+            "overdue_tasks": sum(due < now for due in timed),
             "next_due_at": iso(min(timed, default=None))}
 
 
@@ -65,8 +68,8 @@ def incident_json(incident: Incident) -> dict[str, Any]:
     session, now = current_session(), utcnow()
     playbook = records.playbook_of(incident)
     tasks = service.tasks_of(session, incident)
-    open_tasks = [t for t in tasks if t.status is TaskStatus.OPEN]
-    return {**summary_json(incident, open_tasks, now), "inputs": incident.inputs,
+    open_due = [t.due_at for t in tasks if t.status is TaskStatus.OPEN]
+    return {**summary_json(incident, open_due, now), "inputs": incident.inputs,
             "anchors": [{"id": a.anchor, "label": playbook.anchors.get(a.anchor, a.anchor),
                          "occurred_at": iso(a.occurred_at), "occurrence": a.occurrence}
                         for a in incident.anchors],
@@ -95,20 +98,23 @@ def decision_json(incident: Incident, entry: DecisionEntry) -> dict[str, Any]:
 @bp.get("/incidents")
 def list_incidents() -> Response:
     require_role(api_user(), service.READERS, "read incidents")
-    query = select(Incident).order_by(Incident.created_at.desc(), Incident.id.desc())
+    # The list reads neither anchors nor the launcher's roles: loading them would be most of its work.
+    query = (select(Incident).order_by(Incident.created_at.desc(), Incident.id.desc())
+             .options(lazyload(Incident.anchors), joinedload(Incident.launched_by).lazyload(User.role_rows)))
     status, mode = choice_arg("status", IncidentStatus), choice_arg("mode", IncidentMode)
     if status is not None:
         query = query.where(Incident.status == status)
     if mode is not None:
         query = query.where(Incident.mode == mode)
     page = paginate(query)
-    open_tasks: dict[int, list[IncidentTask]] = {}
-    for task in current_session().scalars(select(IncidentTask).where(
-            IncidentTask.incident_id.in_([incident.id for incident in page.items]),
-            IncidentTask.status == TaskStatus.OPEN)):
-        open_tasks.setdefault(task.incident_id, []).append(task)
+    open_due: dict[int, list[datetime | None]] = {}
+    for incident_id, due_at in current_session().execute(
+            select(IncidentTask.incident_id, IncidentTask.due_at).where(
+                IncidentTask.incident_id.in_([incident.id for incident in page.items]),
+                IncidentTask.status == TaskStatus.OPEN)):
+        open_due.setdefault(incident_id, []).append(due_at)
     now = utcnow()
-    return jsonify(page_json(page, [summary_json(i, open_tasks.get(i.id, []), now) for i in page.items]))
+    return jsonify(page_json(page, [summary_json(i, open_due.get(i.id, []), now) for i in page.items]))
 
 
 @bp.get("/incidents/<int:item_id>")

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, bindparam, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from commsplan.audit import service as audit
@@ -26,6 +26,9 @@ BROWSERS = (("Edg/", "Edge"), ("OPR/", "Opera"), ("Firefox/", "Firefox"), ("Chro
 SYSTEMS = (("Windows", "Windows"), ("Android", "Android"), ("iPhone", "iOS"), ("iPad", "iPadOS"),
            ("CrOS", "ChromeOS"), ("Mac OS X", "macOS"), ("Linux", "Linux"))
 UNPRINTABLE = re.compile(r"[^\x20-\x7e]")
+# Run on every page: built once, the person and their roles in one query.
+SESSION_BY_KEY = (select(SignInSession).where(SignInSession.key_hash == bindparam("key_hash"))
+                  .options(joinedload(SignInSession.user).joinedload(User.role_rows)))
 
 
 @dataclass(frozen=True)
@@ -102,9 +105,7 @@ def check_session(session: Session, *, key: str, user_id: int, now: datetime,
     A session found past a limit is ended here, audited, and opens nothing; so does any session of
     a deactivated account or one that has ended.
     """
-    row = session.execute(select(SignInSession).where(SignInSession.key_hash == hash_secret(key))
-                          .options(joinedload(SignInSession.user).joinedload(User.role_rows))
-                          ).unique().scalar_one_or_none()  # the person and their roles in one query
+    row = session.execute(SESSION_BY_KEY, {"key_hash": hash_secret(key)}).unique().scalar_one_or_none()
     if row is None or row.user_id != user_id or row.ended_at is not None or not row.user.is_active:
         return SessionCheck(None)
     if reason := lapse_reason(row, now=now, limits=limits):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from commsplan.audit import service as audit
@@ -66,8 +66,10 @@ def mark_all_read(session: Session, *, user: User, now: datetime) -> int:
     return len(items)
 
 
-def visible_items(user_id: int, now: datetime) -> Select[InboxItem]:
-    """The person's notifications not snoozed into the future, newest first."""
+def visible_items(user_id: int | ColumnElement[int], now: datetime | ColumnElement[datetime]
+                  ) -> Select[InboxItem]:
+    """The person's notifications not snoozed into the future, newest first (the person and the time
+    may be bound parameters, for a statement built once)."""
     return (select(InboxItem)
             .where(InboxItem.user_id == user_id,
                    or_(InboxItem.snoozed_until.is_(None), InboxItem.snoozed_until <= now))
@@ -83,9 +85,17 @@ def snoozed_items(user_id: int, now: datetime) -> Select[InboxItem]:
 
 def unread_count(session: Session, *, user_id: int, now: datetime) -> int:
     """Visible items not yet read; a resolved item never counts, even if snoozed and back."""
-    query = visible_items(user_id, now).where(InboxItem.read_at.is_(None),
-                                              InboxItem.resolved_at.is_(None)).order_by(None)
-    return session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    return session.scalar(UNREAD_COUNT, {"user_id": user_id, "now": now}) or 0
+
+
+def _unread_count_query() -> Select[int]:
+    """Counted in every page's header: built once, the person and the time bound per request."""
+    query = visible_items(bindparam("user_id"), bindparam("now")).where(
+        InboxItem.read_at.is_(None), InboxItem.resolved_at.is_(None)).order_by(None)
+    return select(func.count()).select_from(query.subquery())
+
+
+UNREAD_COUNT = _unread_count_query()
 
 
 def preferences(session: Session, user: User) -> dict[str, ChannelChoice]:

@@ -128,3 +128,51 @@ def best_channels(audience: Audience, channels: Sequence[Channel],
     scored.sort(key=lambda c: (-c.score, cost.get(c.channel.cost_band.value, 9), c.channel.lead_time_days,
                                c.channel.name))
     return scored[:limit]
+
+
+class SuggestionMemo:
+    """`suggest_audiences` remembered across requests, as audience ids, by everything it reads: the
+    entry's element and VOLT notes, each audience's id, name, age band and segment, and which
+    audiences have a message map (and an approved one) for the element. A change to any of them
+    makes a new key, so nothing needs clearing when audiences, maps or profiles change; the memo is
+    emptied when it reaches `limit` keys."""
+
+    def __init__(self, limit: int = 4096) -> None:
+        self.limit = limit
+        self.found: dict[tuple[object, ...], tuple[int, ...]] = {}
+
+    def audience_ids(self, entry: RiskProfileEntry, audiences: Sequence[Audience],
+                     mapped: set[tuple[int, int]], approved: set[tuple[int, int]],
+                     keys: SuggestionKeys) -> tuple[int, ...]:
+        """The ids of the audiences suggested for `entry`, best first; `keys` is made once per
+        request from the same audiences, mapped and approved pairs."""
+        key = (entry.element_id, entry.victims, entry.offenders, entry.locations, entry.times,
+               keys.audiences, keys.pairs.get(entry.element_id))
+        found = self.found.get(key)
+        if found is None:
+            found = tuple(s.audience.id for s in suggest_audiences(entry, audiences, mapped, approved))
+            if len(self.found) >= self.limit:
+                self.found.clear()
+            self.found[key] = found
+        return found
+
+
+@dataclass(frozen=True)
+class SuggestionKeys:
+    """What the suggestions depend on beyond the entry, made hashable once per request."""
+
+    audiences: tuple[tuple[int, str, str, Segment], ...]
+    pairs: dict[int, tuple[frozenset[int], frozenset[int]]]  # element → (mapped, approved) audiences
+
+    @classmethod
+    def of(cls, audiences: Sequence[Audience], mapped: set[tuple[int, int]],
+           approved: set[tuple[int, int]]) -> SuggestionKeys:
+        by_element: dict[int, tuple[set[int], set[int]]] = {}
+        for pairs, index in ((mapped, 0), (approved, 1)):
+            for element_id, audience_id in pairs:
+                by_element.setdefault(element_id, (set(), set()))[index].add(audience_id)
+        return cls(tuple((a.id, a.name, a.age_band, a.segment) for a in audiences),
+                   {element: (frozenset(m), frozenset(a)) for element, (m, a) in by_element.items()})
+
+
+SUGGESTIONS = SuggestionMemo()

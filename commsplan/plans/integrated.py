@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, and_, literal, select, union_all
+from sqlalchemy import ColumnElement, and_, func, literal, select, union_all
 from sqlalchemy.orm import Session, selectinload
 
 from commsplan.audiences.kinds import AUDIENCES
@@ -28,7 +28,7 @@ from commsplan.audiences.models import Audience, Channel
 from commsplan.messages.models import MessageMap, MessageStatus
 from commsplan.plans.calendar import Entry, milestone_entry, moment_day
 from commsplan.plans.exports import ActivityRow, activity_rows
-from commsplan.plans.insight import suggest_audiences
+from commsplan.plans.insight import SUGGESTIONS, SuggestionKeys
 from commsplan.plans.integrated_counts import (
     UnitReach,
     counted,
@@ -183,9 +183,12 @@ def year_profiles(session: Session, year: int) -> list[RiskProfile]:
 
 
 def message_pairs(session: Session) -> tuple[set[tuple[int, int]], set[tuple[int, int]]]:
-    """(element, audience) pairs with a message map in use, and those with an approved one."""
-    rows = session.execute(select(MessageMap.element_id, MessageMap.audience_id, MessageMap.approved_number)
-                           .where(MessageMap.status != MessageStatus.RETIRED)).all()
+    """(element, audience) pairs with a message map in use, and those with an approved one: one row
+    per pair, grouped in SQL."""
+    rows = session.execute(select(MessageMap.element_id, MessageMap.audience_id,
+                                  func.max(MessageMap.approved_number))
+                           .where(MessageMap.status != MessageStatus.RETIRED)
+                           .group_by(MessageMap.element_id, MessageMap.audience_id)).all()
     return ({(e, a) for e, a, _ in rows}, {(e, a) for e, a, number in rows if number is not None})
 
 
@@ -242,6 +245,7 @@ def find_gaps(year_profile_list: Sequence[RiskProfile], reach: Sequence[UnitReac
     for row in reach:
         reached[(row.unit_id, row.element_id)].add(row.audience_id)
     plan_of = {plan.unit_id: plan for plan in plans}
+    audience_of, keys = {a.id: a for a in audiences}, SuggestionKeys.of(audiences, mapped, approved)
     gaps = []
     for profile in year_profile_list:
         ranking = profiles.ranks(profile.entries)
@@ -250,10 +254,10 @@ def find_gaps(year_profile_list: Sequence[RiskProfile], reach: Sequence[UnitReac
             lead = f"{profile.unit.name}: {entry.element.name.lower()} is priority {rank}"
             covered = reached.get((profile.unit_id, entry.element_id))
             if covered:
-                gaps += [Gap(profile.unit, entry.element, rank, entry.harm_score, s.audience,
-                             f"{lead}, but no activity reaches {s.audience.name}")
-                         for s in suggest_audiences(entry, audiences, mapped, approved)
-                         if s.audience.id not in covered]
+                gaps += [Gap(profile.unit, entry.element, rank, entry.harm_score, audience_of[id_],
+                             f"{lead}, but no activity reaches {audience_of[id_].name}")
+                         for id_ in SUGGESTIONS.audience_ids(entry, audiences, mapped, approved, keys)
+                         if id_ not in covered]
             else:
                 gaps.append(Gap(profile.unit, entry.element, rank, entry.harm_score, None,
                                 f"{lead}, but {missing(plan_of.get(profile.unit_id))}"))

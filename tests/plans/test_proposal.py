@@ -12,7 +12,7 @@ from commsplan.audiences import service as affinity
 from commsplan.audiences.models import Audience, Segment
 from commsplan.notifications.settings import DeliverySettings
 from commsplan.plans import activities, proposal, service
-from commsplan.plans.insight import ages, overlaps, suggest_audiences
+from commsplan.plans.insight import SuggestionKeys, SuggestionMemo, ages, overlaps, suggest_audiences
 from commsplan.plans.models import Activity, CommPlan, PlanMetric, PlanObjective
 from commsplan.plans.rules import PlanRules
 from commsplan.risk import profiles
@@ -93,6 +93,29 @@ def test_audiences_come_from_ages_and_words_in_the_volt_notes(
         "the victims or offenders include under-18s",
         "the VOLT notes mention “school”",
     ]
+
+
+def test_remembered_suggestions_follow_every_change_they_depend_on(
+    session: Session, profile: RiskProfile, catalogue: Catalogue
+) -> None:
+    entry = next(e for e in profile.entries if e.element.code == "ROB")
+    audiences = [catalogue.pupils, catalogue.parents, catalogue.traders]
+    memo = SuggestionMemo(limit=2)
+
+    def remembered(approved: set[tuple[int, int]]) -> tuple[int, ...]:
+        keys = SuggestionKeys.of(audiences, approved, approved)
+        found = memo.audience_ids(entry, audiences, approved, approved, keys)
+        assert found == tuple(s.audience.id for s in suggest_audiences(entry, audiences, approved, approved))
+        return found
+
+    assert remembered(set()) == (catalogue.pupils.id, catalogue.parents.id)
+    assert remembered(set()) == (catalogue.pupils.id, catalogue.parents.id)  # from the memo
+    assert catalogue.traders.id in remembered({(entry.element_id, catalogue.traders.id)})  # an approved map
+    catalogue.pupils.age_band = "60–80"  # the pupils no longer match the ages in the notes
+    assert remembered(set()) == (catalogue.parents.id, catalogue.pupils.id)
+    entry.offenders = entry.victims = entry.locations = entry.times = "adults"  # nothing to go on
+    assert remembered(set()) == ()
+    assert len(memo.found) <= 2  # emptied when full
 
 
 def test_peak_months_are_read_from_times() -> None:
