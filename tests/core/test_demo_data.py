@@ -29,18 +29,18 @@ DELIVERY_TABLES = ("deliveries", "delivery_attempts", "inbox_items")
 EXPECTED_ROWS = {
     "activity_audiences": 102, "affinities": 35, "audiences": 15,
     # the base demo, the press desk and its rebuttal's draft and approval, confidence measures and results,
-    # actuals, sensitivity windows
-    "audit_entries": 1406 + 37 + 3 + 4 + 792 + 4 + 3,
+    # actuals, sensitivity windows, lessons raised from the closed incident's debrief
+    "audit_entries": 1406 + 37 + 3 + 4 + 792 + 4 + 3 + 4,
     "business_units": 46, "channels": 15, "confidence_measures": 4, "confidence_results": 792,
     "comm_plan_versions": 6, "comm_plans": 7, "incident_anchors": 9,
     "incident_assessments": 3,
     "incident_debriefs": 1, "incident_decisions": 2, "incident_role_assignments": 6,
     "incident_statements": 15,
-    "incident_tasks": 52, "incident_timeline": 89, "incidents": 2, "message_map_qualifiers": 13,
+    "incident_tasks": 52, "incident_timeline": 91, "incidents": 2, "message_map_qualifiers": 13,
     "media_enquiries": 5, "message_maps": 38, "message_variants": 61, "message_versions": 38,
     "plan_activities": 98, "plan_actuals": 4, "plan_metrics": 30, "plan_milestones": 8, "plan_objectives": 22,
-    "playbook_revisions": 2, "press_claim_responses": 4, "press_claims": 2, "press_drafts": 1,
-    "qualifiers": 4, "reminders": 238, "risk_profile_entries": 462, "risk_profiles": 66, "unit_members": 6,
+    "playbook_lessons": 2, "playbook_revisions": 2, "press_claim_responses": 4, "press_claims": 2, "press_drafts": 1,
+    "qualifiers": 4, "reminders": 240, "risk_profile_entries": 462, "risk_profiles": 66, "unit_members": 6,
     "sensitivity_windows": 3, "sensitivity_window_units": 2, "sensitivity_window_elements": 1,
     "user_roles": 6, "users": 6, "violence_elements": 7,
 }
