@@ -5,14 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from commsplan.api.doc_parts import (
+    ID,
     NULLABLE_ID,
     PAGING_PARAMETERS,
+    input_object,
     json_content,
     output_object,
     page_schema,
     path_ids,
     schema_ref,
 )
+from commsplan.numbers import LARGEST_MEASURE
 from commsplan.press.models import (
     AnswerKind,
     ClaimStatus,
@@ -58,6 +61,25 @@ CLAIM_FIELDS = {
     "response_reach": NULLABLE_COUNT,
     "hours_circulating": {"type": "number", "description": "Until it faded, or so far"}}
 CLAIM = output_object({**CLAIM_FIELDS, "responses": {"type": "array", "items": schema_ref("ClaimResponse")}})
+WHEN = {"type": "string", "description": "ISO 8601 with an offset, or London time as YYYY-MM-DD HH:MM"}
+ENQUIRY_INPUT = input_object({
+    "outlet": TEXT, "journalist": TEXT, "channel": enum(EnquiryChannel), "question": TEXT, "unit_id": ID,
+    "deadline_at": {**WHEN, "description": "In the future, within 60 days; when not sent, the default "
+                    "time for the incident's severity. " + WHEN["description"]},
+    "incident_id": NULLABLE_ID, "plan_id": NULLABLE_ID,
+    "handler_id": {**NULLABLE_ID, "description": "A press team member; when not sent, the token's user"}},
+    ["outlet", "journalist", "channel", "question", "unit_id"])
+CLAIM_INPUT = input_object({
+    "summary": TEXT, "platform": enum(Platform), "link": TEXT, "harm": enum(Harm), "unit_id": ID,
+    "first_seen_at": {**WHEN, "description": "Not in the future. " + WHEN["description"]},
+    "reach": {"type": ["integer", "null"], "minimum": 0, "maximum": LARGEST_MEASURE,
+              "description": "Estimated people reached; null when not known"},
+    "names_private_person": FLAG,
+    "private_names": {"type": "string", "description": "Needed when it names a private person; kept, "
+                      "never sent back"},
+    "incident_id": NULLABLE_ID, "map_id": NULLABLE_ID},
+    ["summary", "platform", "harm", "unit_id", "first_seen_at"])
+CREATORS = " Needs the comms officer, approver or duty officer role; a partner viewer's token is refused."
 INCIDENT_FILTER = {"name": "incident_id", "in": "query", "schema": NULLABLE_ID,
                    "description": "Only those about this incident"}
 
@@ -68,10 +90,17 @@ def _get(summary: str, result: str, *params: dict[str, Any], ids: tuple[str, ...
                     "responses": {"200": {"description": "Found", **json_content(schema_ref(result))}}}}
 
 
+def _post(summary: str, body: str, result: str) -> dict[str, Any]:
+    return {"post": {"tags": TAG, "summary": summary + CREATORS,
+                     "requestBody": {"required": True, **json_content(schema_ref(body))},
+                     "responses": {"201": {"description": "Logged", **json_content(schema_ref(result))}}}}
+
+
 def press_schemas() -> dict[str, Any]:
     return {"MediaEnquiry": ENQUIRY, "MediaEnquiryPage": page_schema(schema_ref("MediaEnquiry")),
             "Claim": CLAIM, "ClaimSummary": output_object(CLAIM_FIELDS),
-            "ClaimPage": page_schema(schema_ref("ClaimSummary")), "ClaimResponse": RESPONSE}
+            "ClaimPage": page_schema(schema_ref("ClaimSummary")), "ClaimResponse": RESPONSE,
+            "MediaEnquiryInput": ENQUIRY_INPUT, "ClaimInput": CLAIM_INPUT}
 
 
 def press_paths() -> dict[str, Any]:
@@ -79,9 +108,13 @@ def press_paths() -> dict[str, Any]:
               "description": "Part of an outlet's or journalist's name"}
     return {
         "/press/enquiries": _get("Open enquiries, the nearest deadline first; with q or incident_id, every "
-                                 "match, newest first.", "MediaEnquiryPage", search, INCIDENT_FILTER),
+                                 "match, newest first.", "MediaEnquiryPage", search, INCIDENT_FILTER)
+        | _post("Log a media enquiry, with its clock and the handler's reminders.", "MediaEnquiryInput",
+                "MediaEnquiry"),
         "/press/enquiries/{id}": _get("One media enquiry.", "MediaEnquiry", ids=("id",)),
         "/press/claims": _get("The claim register: claims still circulating first, then the newest seen.",
-                              "ClaimPage", INCIDENT_FILTER),
+                              "ClaimPage", INCIDENT_FILTER)
+        | _post("Record a claim seen, watching. Screenshots are not accepted over the API: add one on "
+                "the claim's page.", "ClaimInput", "Claim"),
         "/press/claims/{id}": _get("One claim with its response decisions.", "Claim", ids=("id",)),
     }
