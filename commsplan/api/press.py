@@ -1,5 +1,5 @@
-"""The press desk over the API: enquiries and claims, listed and read (logged in api/press_create.py). Staff
-a partner viewer's token is refused, since both hold the names of journalists and private people.
+"""The press desk over the API: enquiries and claims, listed and read (logged in api/press_create.py).
+Staff only: a partner viewer's token is refused, since both hold the names of journalists and private people.
 The names a claim gives are never sent."""
 
 from __future__ import annotations
