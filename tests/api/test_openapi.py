@@ -105,8 +105,9 @@ def test_every_api_route_is_documented(app: Flask, document: dict[str, Any]) -> 
     # me, openapi, six per catalogue, eight for message maps, seven for incidents, nine for risk profiles,
     # ten for plans, five for each of a plan's four kinds of item, one for the integrated plan, four
     # for the press desk, three for confidence, two for the actuals of objectives and metrics and one
-    # for a plan's evaluation figures
-    assert len(operations) == 2 + 6 * len(ALL_KINDS) + 8 + 7 + 9 + 10 + 5 * 4 + 1 + 4 + 3 + 2 + 1, operations
+    # for a plan's evaluation figures, five for sensitivity windows
+    assert len(operations) == (2 + 6 * len(ALL_KINDS) + 8 + 7 + 9 + 10 + 5 * 4 + 1 + 4 + 3 + 2 + 1
+                               + 5), operations
     missing = []
     for path, method in operations:
         assert path.startswith(prefix + "/"), path
