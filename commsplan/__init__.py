@@ -84,6 +84,7 @@ def register_blueprints(app: Flask) -> None:
     from commsplan.api import press as _press_routes  # noqa: F401 (adds routes to api_bp)
     from commsplan.api import press_create as _press_create_routes  # noqa: F401 (adds routes to api_bp)
     from commsplan.api import risk_profiles as _risk_routes  # noqa: F401 (adds routes to api_bp)
+    from commsplan.api import windows as _window_routes  # noqa: F401 (adds routes to api_bp)
     from commsplan.api.views import bp as api_bp
     from commsplan.audiences.views import bp as audiences_bp
     from commsplan.auth.audit_views import bp as audit_bp

@@ -25,6 +25,7 @@ from commsplan.api.message_docs import message_paths, message_schemas
 from commsplan.api.plan_docs import plan_paths, plan_schemas
 from commsplan.api.press_docs import press_paths, press_schemas
 from commsplan.api.risk_docs import risk_paths, risk_schemas
+from commsplan.api.window_docs import window_paths, window_schemas
 from commsplan.formdata import is_required, json_type
 from commsplan.forms import ChoiceField, optional_int
 from commsplan.numbers import LARGEST_INTEGER
@@ -153,6 +154,8 @@ def openapi_document(server_url: str) -> dict[str, Any]:
     schemas.update(press_schemas())
     paths.update(confidence_paths())
     schemas.update(confidence_schemas())
+    paths.update(window_paths())
+    schemas.update(window_schemas())
     complete_operations(paths)
     return {
         "openapi": "3.1.0",

@@ -100,7 +100,10 @@ PART_SCHEMAS: dict[str, tuple[str, dict[str, Any], list[str], dict[str, Any]]] =
                    {**ACTIVITY, "starts_at": AT, "ends_at": AT, "reminder_days": INTEGER,
                     "audience_ids": {"type": "array", "items": ID},
                     "uses_unapproved_message": {"type": "boolean", "description": "Its message map has "
-                                                "never been approved"}}),
+                                                "never been approved"},
+                    "warnings": {"type": "array", "items": {"type": "string"},
+                                 "description": "Only when adding or changing: what to check, such as a "
+                                                "start inside a non-strict channel's lead time"}}),
 }
 
 SUMMARY = {
@@ -175,7 +178,8 @@ def plan_schemas() -> dict[str, Any]:
         "PlanPatch": input_object({**DETAILS, "sections": SECTIONS_INPUT}, []),
         "PlanDecision": DECISION, "IntegratedPlan": INTEGRATED}
     for name, sent, required, answered in PART_SCHEMAS.values():
-        schemas[name] = output_object({"id": INTEGER, "plan_id": INTEGER, **answered})
+        properties = {"id": INTEGER, "plan_id": INTEGER, **answered}
+        schemas[name] = output_object(properties, [key for key in properties if key != "warnings"])
         schemas[f"{name}Input"] = input_object(sent, required)
         schemas[f"{name}Patch"] = input_object(sent, [])
         schemas[f"{name}Page"] = page_schema(schema_ref(name))

@@ -146,6 +146,11 @@ def save_milestone(session: Session, plan: CommPlan, values: Any, item: Any) -> 
                                 delivery=current_settings(), rules=current_rules(), milestone=item)
 
 
+def warn_activity(session: Session, plan: CommPlan, values: Any, item: Any) -> list[str]:
+    shortfall = activities.lead_time_warning(session, values, utcnow(), item)
+    return [f"Check the timing: {shortfall}"] if shortfall else []
+
+
 def save_activity(session: Session, plan: CommPlan, values: Any, item: Any) -> Any:
     return activities.save_activity(session, plan, values, actor=api_user(), now=utcnow(),
                                     delivery=current_settings(), rules=current_rules(), activity=item)
@@ -172,6 +177,8 @@ class PartKind:
     check: Callable[[Session, CommPlan, Any], Errors]  # the service's own checks, field by field
     save: Callable[[Session, CommPlan, Any, Any], Any]
     remove: Callable[[Session, CommPlan, Any], None]
+    # What to check before going ahead, answered as "warnings" beside what was saved (activities)
+    warn: Callable[[Session, CommPlan, Any, Any], list[str]] | None = None
 
     def input_of(self, item: Any) -> dict[str, Any]:
         """The item's current values as they would be sent."""
@@ -195,7 +202,7 @@ PARTS = {kind.slug: kind for kind in (
              ("title", "element_id", "audience_ids", "channel_id", "message_map_id", "starts_at", "ends_at",
               "owner_id", "status", "ripe_strand", "cost_pounds", "reminder_days", "notes"),
              (Activity.starts_at, Activity.id), activity_json, read_activity, check_activity, save_activity,
-             remove_activity),
+             remove_activity, warn_activity),
 )}
 
 
@@ -221,11 +228,14 @@ def read_values(kind: PartKind, plan: CommPlan, payload: dict[str, Any], item: A
     return values
 
 
-def saved(kind: PartKind, plan: CommPlan, item: Any) -> Any:
-    """Read the request and save it through the service, which checks it again and audits it."""
+def saved(kind: PartKind, plan: CommPlan, item: Any) -> dict[str, Any]:
+    """Read the request and save it through the service, which checks it again and audits it; the
+    answer is what was saved, with any warnings the kind gives."""
     values = read_values(kind, plan, request_object(), item)
     with unit_of_work() as session:
-        return kind.save(session, plan, values, item)
+        warnings = kind.warn(session, plan, values, item) if kind.warn else None
+        answer = kind.to_json(kind.save(session, plan, values, item))
+    return answer if warnings is None else {**answer, "warnings": warnings}
 
 
 def writer(kind: PartKind) -> None:
@@ -245,7 +255,7 @@ def add_part(item_id: int, part: str) -> tuple[Response, int]:
     kind = PARTS[part]
     writer(kind)
     plan = service.get_plan(current_session(), item_id)
-    return jsonify(kind.to_json(saved(kind, plan, None))), 201
+    return jsonify(saved(kind, plan, None)), 201
 
 
 def get_part(item_id: int, part_id: int, part: str) -> Response:
@@ -259,7 +269,7 @@ def update_part(item_id: int, part_id: int, part: str) -> Response:
     writer(kind)
     plan = service.get_plan(current_session(), item_id)
     item = items.get_item(current_session(), kind.model, plan, part_id)
-    return jsonify(kind.to_json(saved(kind, plan, item)))
+    return jsonify(saved(kind, plan, item))
 
 
 def remove_part(item_id: int, part_id: int, part: str) -> tuple[str, int]:

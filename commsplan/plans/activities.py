@@ -201,6 +201,16 @@ def lead_time_shortfall(channel: Channel, values: ActivityValues, now: datetime,
             f"{format_date(ready)}")
 
 
+def lead_time_warning(session: Session, values: ActivityValues, now: datetime,
+                      current: Activity | None) -> str | None:
+    """The shortfall to warn of when a new or moved start is inside its channel's lead time (a strict
+    channel refuses it when saving instead)."""
+    if current is not None and not start_moved(values, current):
+        return None
+    channel = session.get(Channel, values.channel_id) if values.channel_id else None
+    return lead_time_shortfall(channel, values, now, current) if channel else None
+
+
 def save_activity(session: Session, plan: CommPlan, values: ActivityValues, *, actor: User, now: datetime,
                   delivery: DeliverySettings, rules: PlanRules, activity: Activity | None = None) -> Activity:
     """Add or change an activity; a new start, owner or status moves its reminder."""

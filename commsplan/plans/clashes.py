@@ -20,9 +20,10 @@ from sqlalchemy.orm import Session
 from commsplan.plans.calendar import Month
 from commsplan.plans.models import Activity, ActivityStatus, CommPlan, activity_audiences
 from commsplan.reference.models import BusinessUnit, UnitKind
+from commsplan.rendering import escape_markdown_line as md
 from commsplan.sensitivity import service as windows
 from commsplan.sensitivity.models import SensitivityWindow, Severity
-from commsplan.timeutil import london_day_start
+from commsplan.timeutil import london_day_start, to_london
 
 CLASHES_SHOWN = 20
 
@@ -87,6 +88,18 @@ def listed_clashes(session: Session, plan_ids: Collection[int], *, limit: int = 
         Activity.starts_at, Activity.id, SensitivityWindow.id).limit(limit)
     rows = session.execute(query).all()
     return [ListedClash(*row[:8]) for row in rows], (rows[0][8] if rows else 0)
+
+
+def markdown_lines(rows: list[ListedClash], total: int) -> list[str]:
+    """The integrated plan's list of activities in windows, as Markdown; what people typed is escaped."""
+    lines = ["", "## Activities in sensitivity windows", ""]
+    lines += [f"- {to_london(c.starts_at):%-d %b %Y %H:%M}: {md(c.activity_title)} ({md(c.unit_code)}) "
+              f"in {md(c.window_title)} ({c.severity.label.lower()}); "
+              f"reason recorded: {md(c.window_reason) or 'none'}"
+              for c in rows] or ["_No counted activity falls in a sensitivity window._"]
+    if total > len(rows):
+        lines += ["", f"Showing the first {len(rows)} of {total}, soonest first."]
+    return lines
 
 
 def avoid_windows_for(session: Session, plan: CommPlan, *, element_id: int, audience_ids: Collection[int],

@@ -27,6 +27,7 @@ from commsplan.audiences.kinds import AUDIENCES
 from commsplan.audiences.models import Audience, Channel
 from commsplan.messages.models import MessageMap, MessageStatus
 from commsplan.plans.calendar import Entry, milestone_entry, moment_day
+from commsplan.plans.clashes import ListedClash, markdown_lines
 from commsplan.plans.exports import ActivityRow, activity_rows
 from commsplan.plans.insight import SUGGESTIONS, SuggestionKeys
 from commsplan.plans.integrated_counts import (
@@ -335,9 +336,9 @@ def unit_summaries(plans: Sequence[CommPlan], year_profile_list: Sequence[RiskPr
     return summaries
 
 
-def as_markdown(result: IntegratedPlan) -> str:
-    """The integrated plan as Markdown: units, coverage, gaps, overload and the activities by month;
-    names people typed are escaped (`escape_markdown_line`)."""
+def as_markdown(result: IntegratedPlan, sensitivity: tuple[list[ListedClash], int] = ([], 0)) -> str:
+    """The integrated plan as Markdown: units, coverage, gaps, overload, the activities in sensitivity
+    windows and the activities by month; names people typed are escaped (`escape_markdown_line`)."""
     lines = [f"# Integrated communication plan {year_label(result.year)}", "",
              f"{len(result.plans)} plans, {len(result.counted_plan_ids)} approved; "
              f"{result.counted_total} activities count towards coverage.", "", "## Business units", "",
@@ -352,6 +353,7 @@ def as_markdown(result: IntegratedPlan) -> str:
     lines += ["", f"## Audience overload (more than {result.per_week} activities in a week)", ""]
     lines += [f"- Week of {o.week:%-d %b %Y}: {md(o.audience.name)}, {o.count} activities"
               for o in result.overloads] or ["_None._"]
+    lines += markdown_lines(*sensitivity)
     lines += ["", "## Coverage by element and audience", "",
               "| Element | Audience | Activities | Units | Share of harm | Approved message |",
               "| --- | --- | --- | --- | --- | --- |"]

@@ -74,13 +74,16 @@ def integrated_calendar() -> str:
 
 @bp.get("/integrated/print")
 def print_integrated() -> str:
-    return render_template("plans/print_integrated.html", result=build())
+    result = build()
+    return render_template("plans/print_integrated.html", result=result,
+                           sensitivity=clashes.listed_clashes(current_session(), result.counted_plan_ids))
 
 
 @bp.get("/integrated/plan.md")
 def integrated_markdown() -> Response:
     result = build()
-    return attachment(integrated.as_markdown(result), "text/markdown",
+    sensitivity = clashes.listed_clashes(current_session(), result.counted_plan_ids)
+    return attachment(integrated.as_markdown(result, sensitivity), "text/markdown",
                       f"integrated-plan-{result.year}.md")
 
 

@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from commsplan.audiences.kinds import AUDIENCES, CHANNELS
-from commsplan.audiences.models import Channel
 from commsplan.db import current_session, unit_of_work
 from commsplan.errors import DomainError
 from commsplan.forms import AppForm, choices
@@ -114,10 +113,7 @@ def save_activity(session: Session, plan: CommPlan, form: Any, item: Any) -> Any
     """Save it; a start inside its channel's lead time is refused by a strict channel, otherwise
     saved with a warning."""
     values, now = form.values(), utcnow()
-    shortfall = None
-    if item is None or activities.start_moved(values, item):
-        channel = session.get(Channel, values.channel_id) if values.channel_id else None
-        shortfall = activities.lead_time_shortfall(channel, values, now, item) if channel else None
+    shortfall = activities.lead_time_warning(session, values, now, item)
     saved = activities.save_activity(session, plan, values, actor=signed_in_user(), now=now,
                                      delivery=current_settings(), rules=current_rules(), activity=item)
     if shortfall:

@@ -103,10 +103,11 @@ def test_every_api_route_is_documented(app: Flask, document: dict[str, Any]) -> 
     prefix = base_path(document)
     operations = list(api_operations(app))
     # me, openapi, six per catalogue, eight for message maps, seven for incidents, nine for risk profiles,
-    # ten for plans, five for each of a plan's four kinds of item, one for the integrated plan,
-    # six for the press desk, three for confidence, two for the actuals of objectives and metrics and one
-    # for a plan's evaluation figures
-    assert len(operations) == 2 + 6 * len(ALL_KINDS) + 8 + 7 + 9 + 10 + 5 * 4 + 1 + 6 + 3 + 2 + 1, operations
+    # ten for plans, five for each of a plan's four kinds of item, one for the integrated plan, six
+    # for the press desk, three for confidence, two for the actuals of objectives and metrics, one
+    # for a plan's evaluation figures and five for sensitivity windows
+    assert len(operations) == (2 + 6 * len(ALL_KINDS) + 8 + 7 + 9 + 10 + 5 * 4 + 1 + 6 + 3 + 2 + 1
+                               + 5), operations
     missing = []
     for path, method in operations:
         assert path.startswith(prefix + "/"), path

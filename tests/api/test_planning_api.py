@@ -473,3 +473,20 @@ def test_a_bad_integrated_filter_is_a_field_error(client: FlaskClient, tokens: d
                                                   value: str) -> None:
     assert name in fields_of(client.get("/api/v1/integrated", query_string={name: value},
                                         headers=tokens["viewer"]))
+
+
+def test_an_activity_inside_a_non_strict_channels_lead_time_is_saved_with_a_warning(
+        client: FlaskClient, plan: CommPlan, catalogue: Catalogue, reference: Reference,
+        tokens: dict[str, Headers]) -> None:
+    added = client.post(f"{BASE}/{plan.id}/activities", headers=tokens["officer"], json=activity_body(
+        catalogue, reference, starts_at="2026-11-26 09:30", ends_at="2026-12-03 18:00"))
+    assert added.status_code == 201, added.text
+    assert added.json["warnings"] == ["Check the timing: Bus shelter posters needs 21 days' notice: it "
+                                      "should start on or after 11 December 2026"]
+    url = f"{BASE}/{plan.id}/activities/{added.json['id']}"
+    assert "warnings" not in client.get(url, headers=tokens["viewer"]).json
+    renamed = client.patch(url, headers=tokens["officer"], json={"title": "Bus stop posters: amnesty"})
+    assert renamed.status_code == 200 and renamed.json["warnings"] == []  # the start did not move
+    later = client.patch(url, headers=tokens["officer"], json={"starts_at": "2026-12-14 09:30",
+                                                                  "ends_at": "2026-12-21 18:00"})
+    assert later.status_code == 200 and later.json["warnings"] == []

@@ -161,7 +161,7 @@ def test_the_integrated_plan_queries_with_2_and_33_units(
     add_windows(3, [unit.id for unit in units], library, now)
     session.commit()
     urls = [f"/plans/integrated?year={YEAR}", f"/plans/integrated/calendar?year={YEAR}&month=2026-10",
-            f"/plans/integrated/plan.md?year={YEAR}&per_week=1"]
+            f"/plans/integrated/plan.md?year={YEAR}&per_week=1", f"/plans/integrated/print?year={YEAR}"]
     few = queries(client, urls)
 
     for plan_id in plan_ids:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from commsplan.extensions import db
 from commsplan.notifications.settings import DeliverySettings
-from commsplan.plans import activities, feeds
+from commsplan.plans import activities, clashes, feeds
 from commsplan.plans.models import FeedScope
 from commsplan.plans.rules import PlanRules
 from commsplan.sensitivity.models import SensitivityWindow, Severity
@@ -188,3 +188,24 @@ def test_the_plan_page_lists_the_windows_an_upcoming_activity_falls_in(
     page = login(people.viewer).get(f"/plans/{plan.id}").text
     row = page.split("Robbery advice at the school gate")[1].split("</tr>")[0]
     assert "Anniversary of the Clapton stabbing" in row and "Avoid" in row
+
+def test_the_integrated_plans_print_and_markdown_list_the_activities_in_windows(
+        session: Session, now: datetime, login: Login, people: People, reference: Reference,
+        make_plan: PlanMaker, window_maker: Any, delivery: DeliverySettings, rules: PlanRules) -> None:
+    plan = approved(session, make_plan(), people.approver, now=now, delivery=delivery, rules=rules)
+    window_maker(title="Trial | R v *Smith* <b>", severity="take_care", unit_ids=(reference.units["GD"].id,))
+    window_maker(title="Westminster vigil", kind="vigil", unit_ids=(reference.units["CW"].id,))
+    client = login(people.viewer)
+    printed = client.get("/plans/integrated/print?year=2026").text
+    listed = printed.split('id="clash-list"')[1].split("</ul>")[0]
+    assert "in Trial | R v *Smith* &lt;b&gt; (take care); reason recorded: none" in listed
+    assert "Westminster vigil" not in listed
+    markdown = client.get("/plans/integrated/plan.md?year=2026").text
+    section = markdown.split("## Activities in sensitivity windows\n")[1].split("\n## ")[0]
+    assert r"in Trial \| R v \*Smith\* &lt;b&gt; (take care); reason recorded: none" in section
+    assert "Westminster vigil" not in section and "Showing the first" not in section
+    window_maker(title="Second trial", severity="take_care", unit_ids=(reference.units["GD"].id,))
+    rows, total = clashes.listed_clashes(session, [plan.id], limit=1)
+    lines = clashes.markdown_lines(rows, total)
+    assert total == 2 and len([line for line in lines if line.startswith("- ")]) == 1
+    assert lines[-1] == "Showing the first 1 of 2, soonest first."
