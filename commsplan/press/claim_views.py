@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 
 from commsplan.audit import service as audit
 from commsplan.db import current_session, unit_of_work
-from commsplan.errors import DomainError, NotFound, ValidationError
+from commsplan.errors import NotFound, ValidationError
 from commsplan.extensions import db
 from commsplan.incidents.models import Incident
 from commsplan.messages.models import MessageMap
@@ -26,7 +26,7 @@ from commsplan.press.forms import (
     ResponseForm,
 )
 from commsplan.press.models import Claim, Harm, Platform, ResponseChoice
-from commsplan.press.views import about_incident, bp, enquiry_choices, london_time, posted_choice
+from commsplan.press.views import about_incident, act_on, bp, enquiry_choices, london_time, posted_choice
 from commsplan.timeutil import utcnow
 from commsplan.web import (
     csv_download,
@@ -115,20 +115,8 @@ def show_claim(claim_id: int) -> str:
 
 
 def act(claim_id: int, form: Any, change: Any, done: str) -> Response | tuple[str, int]:
-    """Run one change on the claim; a refusal shows the page again saying what went wrong."""
-    if not form.validate_on_submit():
-        return render_claim(claim_id, {"form": ["The form had expired: try again"]}), 400
-    try:
-        with unit_of_work() as session:
-            change(session, claims.get_claim(session, claim_id))
-    except ValidationError as error:
-        return render_claim(claim_id, error.field_errors), 422
-    except DomainError as error:
-        if error.status_code in (403, 404):
-            raise
-        return render_claim(claim_id, {"form": [error.message]}), 409
-    flash(done, "success")
-    return redirect(url_for("press.show_claim", claim_id=claim_id))
+    return act_on(claim_id, form, change, done, get=claims.get_claim, render=render_claim,
+                  page=lambda number: url_for("press.show_claim", claim_id=number))
 
 
 @bp.post("/claims/<int:claim_id>/responses")

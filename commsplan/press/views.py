@@ -159,21 +159,28 @@ def show_enquiry(enquiry_id: int) -> str:
     return render_enquiry(enquiry_id)
 
 
-def act(enquiry_id: int, form: Any, change: Any, done: str) -> Response | tuple[str, int]:
-    """Run one change on the enquiry; a refusal shows the page again saying what went wrong."""
+def act_on(record_id: int, form: Any, change: Any, done: str, *, get: Any, render: Any, page: Any
+           ) -> Response | tuple[str, int]:
+    """Run one change on an enquiry or a claim (`get` loads it, `render` shows its page with errors,
+    `page` gives its page's address); a refusal shows the page again saying what went wrong."""
     if not form.validate_on_submit():
-        return render_enquiry(enquiry_id, {"form": ["The form had expired: try again"]}), 400
+        return render(record_id, {"form": ["The form had expired: try again"]}), 400
     try:
         with unit_of_work() as session:
-            change(session, enquiries.get_enquiry(session, enquiry_id))
+            change(session, get(session, record_id))
     except ValidationError as error:
-        return render_enquiry(enquiry_id, error.field_errors), 422
+        return render(record_id, error.field_errors), 422
     except DomainError as error:
         if error.status_code in (403, 404):
             raise
-        return render_enquiry(enquiry_id, {"form": [error.message]}), 409
+        return render(record_id, {"form": [error.message]}), 409
     flash(done, "success")
-    return redirect(url_for("press.show_enquiry", enquiry_id=enquiry_id))
+    return redirect(page(record_id))
+
+
+def act(enquiry_id: int, form: Any, change: Any, done: str) -> Response | tuple[str, int]:
+    return act_on(enquiry_id, form, change, done, get=enquiries.get_enquiry, render=render_enquiry,
+                  page=lambda number: url_for("press.show_enquiry", enquiry_id=number))
 
 
 @bp.post("/enquiries/<int:enquiry_id>/start")
