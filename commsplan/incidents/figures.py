@@ -104,11 +104,13 @@ def closed_live_summary(session: Session, *, page: int, per_page: int) -> Figure
                                   max_per_page=None, error_out=False, count=True)
     found = figures_for(session, list(pagination.items))
     per_incident = select(*figure_columns(None)).where(CLOSED_LIVE).subquery()
-    totals = session.execute(select(*(func.coalesce(func.sum(column), 0)
-                                      for column in list(per_incident.c)[1:]))).one()
+    minutes = per_incident.c.minutes_to_holding
+    with_holding, *totals = session.execute(select(
+        func.count(minutes), *(func.coalesce(func.sum(column), 0) for column in list(per_incident.c)[1:])
+    )).one()
     return FiguresSummary(
         incidents=pagination.total or 0,
-        median_minutes_to_holding=median(session, per_incident.c.minutes_to_holding),
+        median_minutes_to_holding=median(session, minutes, count=with_holding),
         totals=IncidentFigures(None, *totals),
         page=pagination,
         rows=[(incident, found[incident.id]) for incident in pagination.items],
@@ -116,11 +118,12 @@ def closed_live_summary(session: Session, *, page: int, per_page: int) -> Figure
               for item in build(session, select(Incident.id).where(CLOSED_LIVE))])
 
 
-def median(session: Session, column: ColumnElement[int]) -> float | None:
-    """The median of a column's non-empty values, found by the database: count them, then read
-    the middle one (or two) in order."""
+def median(session: Session, column: ColumnElement[int], *, count: int | None = None) -> float | None:
+    """The median of a column's non-empty values, found by the database: count them (unless the
+    caller has), then read the middle one (or two) in order."""
     present = column.is_not(None)
-    count = session.scalar(select(func.count(column)).where(present)) or 0
+    if count is None:
+        count = session.scalar(select(func.count(column)).where(present)) or 0
     if not count:
         return None
     middle = select(column).where(present).order_by(column).offset((count - 1) // 2)
